@@ -1,0 +1,58 @@
+# forkline — the two commands a newcomer needs: `make demo` and `make test`.
+# Everything else is reachable from here too; each target sets up what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+RUN := .run
+
+.PHONY: help deps up down status demo test test-unit lint typecheck format bench clean
+
+help:
+	@echo "make demo     set everything up (first run installs it) and run the demo"
+	@echo "make test     set everything up and run every test"
+	@echo "make up|down|status   start, stop or show the local stack (bitcoind, PostgreSQL, Kafka)"
+	@echo "make lint | typecheck | format | bench | clean"
+
+# npm ci only when the lockfile changed since the last install.
+$(RUN)/npm-ci.stamp: package-lock.json package.json
+	@mkdir -p $(RUN)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(RUN)/npm-ci.stamp
+
+up: deps
+	@regtest/up.sh
+
+down:
+	@regtest/down.sh
+
+status:
+	@regtest/status.sh
+
+demo: up
+	@npx tsx regtest/src/demoMain.ts
+	@regtest/status.sh
+
+typecheck: deps
+	npx tsc --noEmit
+
+lint: deps
+	npx eslint .
+	npx prettier --check . --log-level warn
+
+format: deps
+	npx prettier --write . --log-level warn
+	npx eslint --fix .
+
+test-unit: deps
+	npx vitest run --project unit
+
+# Static checks first, then every spec against the real stack; vitest's summary ends the output.
+test: up typecheck lint
+	npx vitest run
+
+bench: up
+	npm run bench
+
+clean: down
+	rm -rf $(RUN)

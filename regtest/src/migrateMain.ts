@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { postgresUrl } from '../../shared/src/config/fields.js';
+import { loadConfig } from '../../shared/src/config/loadConfig.js';
+import { migrate } from '../../shared/src/db/migrate.js';
+import { createPool } from '../../shared/src/db/pool.js';
+import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { createLogger } from '../../shared/src/logging/logger.js';
+
+/** Applies the pending migrations of both databases (run by `make up`). */
+runMain(async () => {
+  const config = loadConfig({
+    ONLINE_DATABASE_URL: postgresUrl(),
+    VIEWS_DATABASE_URL: postgresUrl(),
+    LOG_LEVEL: z.string().default('warn'),
+  });
+  const log = createLogger('migrate', config.LOG_LEVEL);
+  for (const [database, url] of [
+    ['online', config.ONLINE_DATABASE_URL],
+    ['views', config.VIEWS_DATABASE_URL],
+  ] as const) {
+    const pool = createPool({ connectionString: url, max: 1, log });
+    try {
+      const applied = await migrate(pool, database, log);
+      if (applied > 0) console.error(`[migrate] ${database}: ${applied} migration(s) applied`);
+    } finally {
+      await pool.end();
+    }
+  }
+});

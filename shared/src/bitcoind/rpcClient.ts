@@ -1,0 +1,97 @@
+import { ForklineError } from '../errors/catalogue.js';
+import type { RpcBlockchainInfo, RpcBlockHeader, RpcNetworkInfo } from './rpcTypes.js';
+
+export interface RpcClientOptions {
+  /** http://user:password@host:port[/wallet/<name>] */
+  url: string;
+  timeoutMs?: number;
+}
+
+interface RpcResponse {
+  result: unknown;
+  error: { code: number; message: string } | null;
+  id: number;
+}
+
+export class RpcError extends ForklineError {
+  constructor(
+    readonly method: string,
+    readonly rpcCode: number,
+    message: string,
+  ) {
+    super('NODE_RPC', `bitcoind ${method}: ${message} (code ${rpcCode})`);
+  }
+}
+
+/**
+ * A small JSON-RPC client for bitcoind over fetch: credentials from the URL, a timeout
+ * per call, errors carrying the RPC code. Network failures surface as retriable.
+ */
+export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
+  const parsed = new URL(url);
+  const auth =
+    'Basic ' +
+    Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString(
+      'base64',
+    );
+  const baseUrl = `${parsed.protocol}//${parsed.host}`;
+  const endpoint = `${baseUrl}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  let nextId = 1;
+
+  async function post(path: string, body: string, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fetch(path, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      throw new ForklineError('NODE_RPC', `bitcoind unreachable at ${baseUrl}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  async function call<T>(
+    method: string,
+    params: unknown[] = [],
+    options: { wallet?: string } = {},
+  ): Promise<T> {
+    const path = options.wallet ? `${baseUrl}/wallet/${encodeURIComponent(options.wallet)}` : endpoint;
+    const res = await post(path, JSON.stringify({ jsonrpc: '1.0', id: nextId++, method, params }));
+    if (res.status === 401)
+      throw new RpcError(method, 401, 'authentication failed: check the RPC user and password');
+    const text = await res.text();
+    let body: RpcResponse;
+    try {
+      body = JSON.parse(text) as RpcResponse;
+    } catch {
+      throw new RpcError(method, res.status, `unexpected answer (HTTP ${res.status}): ${text.slice(0, 200)}`);
+    }
+    if (body.error) throw new RpcError(method, body.error.code, body.error.message);
+    return body.result as T;
+  }
+
+  /** Fetches a block's raw bytes over REST (needs -rest), falling back to `getblock <hash> 0`. */
+  async function getRawBlock(hash: string): Promise<Buffer> {
+    const res = await fetch(`${baseUrl}/rest/block/${hash}.bin`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch(() => undefined);
+    if (res?.ok) return Buffer.from(await res.arrayBuffer());
+    return Buffer.from(await call<string>('getblock', [hash, 0]), 'hex');
+  }
+
+  return {
+    call,
+    getRawBlock,
+    getBlockchainInfo: () => call<RpcBlockchainInfo>('getblockchaininfo'),
+    getBestBlockHash: () => call<string>('getbestblockhash'),
+    getBlockHash: (height: number) => call<string>('getblockhash', [height]),
+    getBlockHeader: (hash: string) => call<RpcBlockHeader>('getblockheader', [hash, true]),
+    getNetworkInfo: () => call<RpcNetworkInfo>('getnetworkinfo'),
+  };
+}
+
+export type RpcClient = ReturnType<typeof createRpcClient>;

@@ -1,0 +1,29 @@
+/** Raw shapes of the bitcoind RPC answers forkline reads (only the fields used). */
+
+export interface RpcBlockchainInfo {
+  chain: 'main' | 'test' | 'testnet4' | 'signet' | 'regtest';
+  blocks: number;
+  headers: number;
+  bestblockhash: string;
+  pruned: boolean;
+}
+
+export interface RpcBlockHeader {
+  hash: string;
+  height: number;
+  time: number;
+  previousblockhash?: string;
+  nextblockhash?: string;
+  confirmations: number;
+}
+
+export interface RpcNetworkInfo {
+  version: number;
+  subversion: string;
+}
+
+export interface RpcScanTxOutSet {
+  success: boolean;
+  total_amount: number;
+  unspents: { txid: string; vout: number; scriptPubKey: string; amount: number; height: number }[];
+}

@@ -1,0 +1,38 @@
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+/** Anything that runs a query: a pool, or a client inside a transaction. */
+export type Executor = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+// int8 (bigint) columns hold satoshi amounts and versions, always below 2^53:
+// parse them as numbers instead of pg's default strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export interface PoolOptions {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+  log?: Logger;
+}
+
+export function createPool({
+  connectionString,
+  max = 10,
+  applicationName = 'forkline',
+  log,
+}: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server emits 'error' on the pool; unhandled it would
+  // crash the process, while the next query simply gets a new connection.
+  pool.on('error', (err) => log?.warn({ err: err.message }, 'idle database connection lost'));
+  return pool;
+}

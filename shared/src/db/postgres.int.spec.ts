@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabases, type TestDatabases } from '../testing/testDatabases.js';
+import { appendToStream } from '../outbox/appendToStream.js';
+import { withTransaction } from './withTransaction.js';
+import { findMigrations, migrate } from './migrate.js';
+
+describe('PostgreSQL (smoke) and migrations', () => {
+  let dbs: TestDatabases;
+  beforeAll(async () => {
+    dbs = await createTestDatabases('pg-smoke');
+  });
+  afterAll(() => dbs.drop());
+
+  it('writes and reads a row', async () => {
+    await dbs.online.query('CREATE TABLE smoke (id int PRIMARY KEY, note text)');
+    await dbs.online.query('INSERT INTO smoke VALUES ($1, $2)', [1, 'hello']);
+    const { rows } = await dbs.online.query('SELECT note FROM smoke WHERE id = 1');
+    expect(rows).toEqual([{ note: 'hello' }]);
+  });
+
+  it('records every migration once; a second run applies nothing', async () => {
+    const expected = (await findMigrations('online')).map((m) => m.version);
+    const { rows } = await dbs.online.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY 1',
+    );
+    expect(rows.map((r) => r.version)).toEqual(expected);
+    expect(await migrate(dbs.online, 'online')).toBe(0);
+  });
+
+  it('gives dense per-stream versions to concurrent writers', async () => {
+    const writers = Array.from({ length: 10 }, () =>
+      withTransaction(dbs.online, (tx) =>
+        appendToStream(tx, 'user:smoke', [{ type: 'UserRegistered', payload: { userId: 'smoke' } }]),
+      ),
+    );
+    await Promise.all(writers);
+    const { rows } = await dbs.online.query<{ version: number }>(
+      `SELECT version FROM outbox WHERE stream = 'user:smoke' ORDER BY version`,
+    );
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});

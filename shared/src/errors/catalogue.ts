@@ -1,0 +1,40 @@
+/**
+ * The error catalogue: a stable code per failure a caller can act on, the HTTP
+ * status the BFF answers with, and whether retrying can help. Codes are never reused.
+ */
+export const errorCodes = {
+  INVALID_ADDRESS: { status: 400, retriable: false },
+  WRONG_NETWORK: { status: 400, retriable: false },
+  INVALID_REQUEST: { status: 400, retriable: false },
+  UNAUTHORIZED: { status: 401, retriable: false },
+  FORBIDDEN: { status: 403, retriable: false },
+  NOT_FOUND: { status: 404, retriable: false },
+  USER_EXISTS: { status: 409, retriable: false },
+  ADDRESS_TAKEN: { status: 409, retriable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retriable: false },
+  RATE_LIMITED: { status: 429, retriable: true },
+  DEPENDENCY_UNAVAILABLE: { status: 503, retriable: true },
+  REORG_TOO_DEEP: { status: 500, retriable: false },
+  NODE_RPC: { status: 502, retriable: true },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class ForklineError extends Error {
+  override readonly name = 'ForklineError';
+  readonly status: number;
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = errorCodes[code].status;
+    this.retriable = errorCodes[code].retriable;
+  }
+}
+
+export const isForklineError = (err: unknown, code?: ErrorCode): err is ForklineError =>
+  err instanceof ForklineError && (code === undefined || err.code === code);

@@ -1,0 +1,64 @@
+/**
+ * The events of forkline v1: one discriminated union, declared once and imported by
+ * the crawler and BFF (writers), the relay (publisher) and the projector (reader).
+ * Amounts are integer satoshis (exact as JSON numbers: below 2^53).
+ */
+
+export interface UserRegistered {
+  type: 'UserRegistered';
+  payload: { userId: string };
+}
+
+export interface AddressAdded {
+  type: 'AddressAdded';
+  payload: { userId: string; address: string; scriptPubKey: string; addressType: AddressType };
+}
+
+export interface TxConfirmed {
+  type: 'TxConfirmed';
+  payload: {
+    txid: string;
+    blockHash: string;
+    height: number;
+    /** received − sent, over all the user's scripts. */
+    deltaSats: number;
+    receivedSats: number;
+    sentSats: number;
+    /** The user's addresses this transaction touched. */
+    addresses: string[];
+  };
+}
+
+/** The exact opposite of a TxConfirmed whose block left the main chain. */
+export interface TxReverted {
+  type: 'TxReverted';
+  payload: { txid: string; blockHash: string; height: number; deltaSats: number };
+}
+
+export interface BlockConnected {
+  type: 'BlockConnected';
+  payload: { hash: string; height: number; prevHash: string; time: number };
+}
+
+export interface BlockDisconnected {
+  type: 'BlockDisconnected';
+  payload: { hash: string; height: number };
+}
+
+export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr';
+
+export type UserEvent = UserRegistered | AddressAdded | TxConfirmed | TxReverted;
+export type ChainEvent = BlockConnected | BlockDisconnected;
+export type ForklineEvent = UserEvent | ChainEvent;
+export type EventType = ForklineEvent['type'];
+
+/** What a writer hands to the outbox: the stream and version are assigned there. */
+export type NewEvent<E extends ForklineEvent = ForklineEvent> = E;
+
+/** An event as stored and published: the payload plus its metadata. */
+export type RecordedEvent<E extends ForklineEvent = ForklineEvent> = E & {
+  id: string;
+  stream: string;
+  version: number;
+  occurredAt: string;
+};

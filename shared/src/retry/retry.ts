@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RetryOptions {
+  initialRetryMs?: number;
+  maxRetryMs?: number;
+  /** Give up after this many attempts; Infinity retries until the signal aborts. */
+  maxAttempts?: number;
+  /** Only errors this accepts are retried; others are thrown at once. */
+  isRetriable?: (err: unknown) => boolean;
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs `operation` until it succeeds, backing off exponentially with full jitter. */
+export async function retry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const {
+    initialRetryMs = 100,
+    maxRetryMs = 5_000,
+    maxAttempts = Infinity,
+    isRetriable = () => true,
+    onRetry,
+    signal,
+  } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (err) {
+      if (attempt >= maxAttempts || !isRetriable(err) || signal?.aborted) throw err;
+      const ceiling = Math.min(maxRetryMs, initialRetryMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      onRetry?.(err, attempt, delayMs);
+      await sleep(delayMs, undefined, signal ? { signal } : undefined).catch(() => undefined);
+      if (signal?.aborted) throw err;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast pure unit specs, and integration/e2e specs against the real
+// stack (bitcoind, PostgreSQL, Kafka), which the global setup brings up once per run.
+export default defineConfig({
+  test: {
+    // The regtest node's chain is shared by every spec, so files that mine or reorg
+    // would disturb each other: spec files run one at a time (unit files take ms).
+    fileParallelism: false,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/*.unit.spec.ts'],
+          exclude: ['node_modules/**', '.run/**'],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['**/*.int.spec.ts', '**/*.e2e.spec.ts'],
+          exclude: ['node_modules/**', '.run/**'],
+          globalSetup: ['shared/src/testing/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
