@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { addressToScript } from '../../../../shared/src/bitcoin/addressToScript.js';
+import { createRegtestNode, type RegtestNode } from '../../regtestNode.js';
+import { CliError, stackEnv } from '../stack.js';
+import { parseBtc, parseCount } from '../parse.js';
+
+export function regtestNode(): RegtestNode {
+  const env = stackEnv();
+  return createRegtestNode(env.BITCOIND_RPC_URL, env.BITCOIND_WALLET);
+}
+
+function checkAddress(address: string): string {
+  const parsed = addressToScript(address, 'regtest');
+  if (!parsed.ok) throw new CliError(parsed.message);
+  return parsed.address;
+}
+
+/** The regtest verbs developers use to move the chain: mine, send, reorg. */
+export function registerChainCommands(program: Command): void {
+  program
+    .command('mine')
+    .description('mine blocks on the regtest node (they include whatever the mempool holds)')
+    .argument('[n]', 'number of blocks', '1')
+    .option('--to <address>', 'pay the block rewards to this address (default: the node wallet)')
+    .action(async (n: string, options: { to?: string }) => {
+      const node = regtestNode();
+      const hashes = await node.mine(
+        parseCount(n, 'n', 10_000),
+        options.to ? checkAddress(options.to) : undefined,
+      );
+      console.log(`mined ${hashes.length} block(s); tip ${await node.height()} ${hashes.at(-1)}`);
+    });
+
+  program
+    .command('send')
+    .description('send coins from the node wallet to an address (unconfirmed until you mine)')
+    .argument('<address>', 'a regtest address')
+    .argument('<btc>', 'amount in BTC, e.g. 0.5')
+    .action(async (address: string, btc: string) => {
+      const node = regtestNode();
+      await node.ensureFunds(parseBtc(btc) + 1);
+      const txid = await node.send(checkAddress(address), parseBtc(btc));
+      console.log(`sent ${btc} BTC to ${address}: ${txid}\n(mine a block to confirm it: forkline mine)`);
+    });
+
+  program
+    .command('reorg')
+    .description('replace the last <depth> blocks with a longer branch (invalidateblock, then mine depth+1)')
+    .argument('<depth>', 'how many blocks leave the main chain')
+    .option('--drop-txs', 'mine the new branch empty: the disconnected transactions leave the chain')
+    .option(
+      '--double-spend <txid>',
+      'confirm a conflicting transaction in place of <txid> (a node-wallet spend)',
+    )
+    .action(async (depth: string, options: { dropTxs?: boolean; doubleSpend?: string }) => {
+      if (options.dropTxs && options.doubleSpend)
+        throw new CliError('choose one of --drop-txs and --double-spend');
+      if (options.doubleSpend && !/^[0-9a-f]{64}$/.test(options.doubleSpend)) {
+        throw new CliError('--double-spend takes a txid (64 hex characters)');
+      }
+      const node = regtestNode();
+      const before = await node.height();
+      const result = await node.reorg(parseCount(depth, 'depth', before), {
+        dropTxs: options.dropTxs ?? false,
+        ...(options.doubleSpend ? { doubleSpend: options.doubleSpend } : {}),
+      });
+      console.log(
+        `reorg: ${result.disconnected.length} block(s) replaced by ${result.connected.length}; tip ${before} -> ${await node.height()}`,
+      );
+    });
+}

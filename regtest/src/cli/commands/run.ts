@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { repoRoot } from '../../../../shared/src/testing/stackEnv.js';
+import { stackEnv } from '../stack.js';
+import { createSupervisor, type ProcessSpec } from '../supervisor.js';
+
+export const FORKLINE_PROCESSES: ProcessSpec[] = [
+  { name: 'crawler', main: 'crawler/src/main.ts' },
+  { name: 'relay', main: 'relay/src/main.ts' },
+  { name: 'projector', main: 'projector/src/main.ts' },
+  { name: 'bff', main: 'bff/src/main.ts' },
+];
+
+/** `forkline run`: the four processes as children, restarted when they crash, stopped on Ctrl-C. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run crawler, relay, projector and bff with prefixed logs; restarts a crashed one; Ctrl-C stops all',
+    )
+    .option('--only <names>', 'comma-separated subset, e.g. crawler,relay')
+    .action(async (options: { only?: string }) => {
+      const wanted = options.only?.split(',').map((s) => s.trim());
+      const specs = wanted ? FORKLINE_PROCESSES.filter((p) => wanted.includes(p.name)) : FORKLINE_PROCESSES;
+      if (specs.length === 0)
+        throw new Error(`--only names none of: ${FORKLINE_PROCESSES.map((p) => p.name).join(', ')}`);
+      const supervisor = createSupervisor({
+        specs,
+        cwd: repoRoot,
+        env: { ...process.env, ...stackEnv() },
+        color: process.stdout.isTTY,
+      });
+      supervisor.start();
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          console.log('stopping…');
+          void supervisor.stop().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { registerChainCommands } from './commands/chain.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerStackCommands } from './commands/stackCommands.js';
+import { CliError } from './stack.js';
+
+const program = new Command('forkline')
+  .description('forkline: follow bitcoind, keep balances right through reorgs — and drive a regtest chain')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerStackCommands(program);
+registerChainCommands(program);
+registerRunCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof CliError || err instanceof ForklineError) {
+    console.error(`forkline: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+}

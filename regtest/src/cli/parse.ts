@@ -1,0 +1,17 @@
+import { CliError } from './stack.js';
+
+/** A whole number from 1 to max, or a CliError naming the argument. */
+export function parseCount(value: string, name: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new CliError(`${name} must be a whole number from 1 to ${max} (got "${value}")`);
+  return n;
+}
+
+/** An amount in BTC with at most 8 decimals, above zero. */
+export function parseBtc(value: string): number {
+  if (!/^\d+(\.\d{1,8})?$/.test(value) || Number(value) <= 0) {
+    throw new CliError(`amount must be in BTC with at most 8 decimals, above 0 (got "${value}")`);
+  }
+  return Number(value);
+}
