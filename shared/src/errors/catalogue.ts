@@ -16,6 +16,8 @@ export const errorCodes = {
   DEPENDENCY_UNAVAILABLE: { status: 503, retriable: true },
   REORG_TOO_DEEP: { status: 500, retriable: false },
   NODE_RPC: { status: 502, retriable: true },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false },
+  INTERNAL: { status: 500, retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
