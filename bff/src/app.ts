@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Pool } from '../../shared/src/db/pool.js';
+import { ForklineError } from '../../shared/src/errors/catalogue.js';
+import type { Logger } from '../../shared/src/logging/logger.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { createAccessHook } from './auth/accessHook.js';
+import { createAdminTokenCheck } from './auth/adminToken.js';
+import { createUserTokens } from './auth/userTokens.js';
+import { createTipWatcher } from './balance/tipWatcher.js';
+import type { AppSettings } from './config.js';
+import { readProjectionTip } from './db/readProjectionTip.js';
+import { sendProblem, toForklineError } from './http/problem.js';
+import { validationMessage } from './http/validationMessage.js';
+import { registerActivityRoutes } from './routes/activityRoutes.js';
+import { registerBalanceRoutes } from './routes/balanceRoutes.js';
+import { registerHealthRoutes } from './routes/healthRoutes.js';
+import type { RouteDeps } from './routes/routeDeps.js';
+import { registerStatusRoutes } from './routes/statusRoutes.js';
+import { registerUserRoutes } from './routes/userRoutes.js';
+import type { StatusSources } from './status/statusSources.js';
+
+export interface AppDeps {
+  settings: AppSettings;
+  /** Commands write here (users, watched addresses, outbox). */
+  online: Pool;
+  /** Queries read here (the projection) and nowhere else. */
+  views: Pool;
+  statusSources: StatusSources;
+  log: Logger;
+  metrics?: Registry;
+  statusTimeoutMs?: number;
+  tipPollIntervalMs?: number;
+}
+
+/**
+ * Builds the HTTP API without listening, so tests drive it with `inject()` and main.ts
+ * decides where it listens. The pools belong to the caller (main.ts closes them in an
+ * onClose hook); the app closes what it creates itself.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { settings } = deps;
+  // Typed as fastify's logger interface, so the instance is a plain FastifyInstance.
+  const logger: FastifyBaseLogger = deps.log;
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: settings.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        // Unknown fields are refused, not silently dropped; "123" is not a number and
+        // 123 is not a string (query values are checked as strings with patterns);
+        // verbose errors carry the offending value for the 400 message.
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        verbose: true,
+      },
+    },
+    schemaErrorFormatter: (errors, dataVar) =>
+      new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar)),
+  });
+
+  // JSON only: fastify also parses text/plain by default, which no route here takes.
+  app.removeContentTypeParser('text/plain');
+
+  const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
+  const requestDuration = new Histogram({
+    name: 'forkline_bff_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+    registers: [metrics],
+  });
+  const problems = new Counter({
+    name: 'forkline_bff_problems_total',
+    help: 'Error answers by problem code',
+    labelNames: ['code'],
+    registers: [metrics],
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const problem = toForklineError(err, settings.bodyLimitBytes);
+    problems.inc({ code: problem.code });
+    if (problem.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    else if (problem.status >= 500) {
+      request.log.warn(
+        { code: problem.code, cause: (problem.cause as Error | undefined)?.message },
+        problem.message,
+      );
+    }
+    return sendProblem(reply, request, problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    problems.inc({ code: 'NOT_FOUND' });
+    const path = request.url.split('?')[0] ?? '';
+    return sendProblem(
+      reply,
+      request,
+      new ForklineError('NOT_FOUND', `there is no route ${request.method} ${path.slice(0, 200)}`),
+    );
+  });
+
+  await app.register(rateLimit, {
+    max: settings.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per token (hashed: the limiter's memory holds no secrets); anonymous calls per IP.
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new ForklineError(
+        'RATE_LIMITED',
+        `more than ${context.max} requests per minute with this token; retry in ${context.after}`,
+      ),
+  });
+
+  const tipWatcher = createTipWatcher({
+    readTipHeight: async () => (await readProjectionTip(deps.views))?.height ?? null,
+    intervalMs: deps.tipPollIntervalMs ?? 100,
+  });
+  app.addHook('onClose', (_instance, done) => {
+    tipWatcher.close();
+    done();
+  });
+
+  const routeDeps: RouteDeps = {
+    online: deps.online,
+    views: deps.views,
+    network: settings.network,
+    access: createAccessHook(
+      createAdminTokenCheck(settings.adminToken),
+      createUserTokens(settings.jwtSecret),
+    ),
+    tipWatcher,
+    statusSources: deps.statusSources,
+    statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,
+    metrics,
+  };
+  registerHealthRoutes(app, routeDeps);
+  registerUserRoutes(app, routeDeps);
+  registerBalanceRoutes(app, routeDeps);
+  registerActivityRoutes(app, routeDeps);
+  registerStatusRoutes(app, routeDeps);
+  return app;
+}

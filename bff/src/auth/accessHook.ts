@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { authenticate, authorize, type Access } from './principal.js';
+import type { UserTokens } from './userTokens.js';
+
+export type AccessHook = (
+  access: Access,
+) => (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/**
+ * Builds the onRequest hook of a route: authenticates before the body is read or
+ * validated, so an anonymous caller learns nothing from 400s and cannot make the
+ * server parse a large body.
+ */
+export function createAccessHook(
+  isAdminToken: (token: string) => boolean,
+  userTokens: UserTokens,
+): AccessHook {
+  return (access) => (request, _reply, done) => {
+    try {
+      const principal = authenticate(request.headers.authorization, isAdminToken, userTokens);
+      authorize(principal, access, (request.params as { userId?: string } | undefined)?.userId);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  };
+}

@@ -1,0 +1,49 @@
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import type { UserTokens } from './userTokens.js';
+
+/** Who is calling: the operator (admin token) or one user (a JWT whose sub is the userId). */
+export type Principal = { kind: 'admin' } | { kind: 'user'; userId: string };
+
+/** What a route allows: only the admin, or the admin and the user the route is about. */
+export type Access = 'admin' | 'ownUser';
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)[ ]*$/i;
+
+/**
+ * Resolves the Authorization header to a principal, or throws UNAUTHORIZED (401).
+ * The messages never echo the token.
+ */
+export function authenticate(
+  header: string | undefined,
+  isAdminToken: (token: string) => boolean,
+  userTokens: UserTokens,
+): Principal {
+  if (header === undefined || header === '') {
+    throw new ForklineError('UNAUTHORIZED', 'this route needs an Authorization: Bearer <token> header');
+  }
+  const token = BEARER.exec(header)?.[1];
+  if (!token) {
+    throw new ForklineError('UNAUTHORIZED', 'the Authorization header must be "Bearer <token>"');
+  }
+  if (isAdminToken(token)) return { kind: 'admin' };
+  const verified = userTokens.verify(token);
+  if (verified.ok) return { kind: 'user', userId: verified.userId };
+  throw new ForklineError(
+    'UNAUTHORIZED',
+    verified.reason === 'expired'
+      ? 'the token has expired: ask for a new one'
+      : 'the token is not valid (malformed, tampered with, or signed with another secret)',
+  );
+}
+
+/** Throws FORBIDDEN (403) unless `principal` may use a route with this access rule. */
+export function authorize(principal: Principal, access: Access, routeUserId: string | undefined): void {
+  if (principal.kind === 'admin') return;
+  if (access === 'ownUser' && routeUserId !== undefined && principal.userId === routeUserId) return;
+  throw new ForklineError(
+    'FORBIDDEN',
+    access === 'admin'
+      ? 'this route needs the admin token; a user token may only read its own balance and activities'
+      : "a user token may only read its own user's balance and activities",
+  );
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import {
+  httpUrl,
+  logLevel,
+  network,
+  port,
+  positiveInt,
+  postgresUrl,
+} from '../../shared/src/config/fields.js';
+import { loadConfig } from '../../shared/src/config/loadConfig.js';
+
+/** The BFF's environment, parsed once in main.ts. */
+export const bffConfigShape = {
+  BFF_PORT: port(38080),
+  BFF_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
+  ONLINE_DATABASE_URL: postgresUrl(),
+  VIEWS_DATABASE_URL: postgresUrl(),
+  BITCOIND_RPC_URL: httpUrl(),
+  BITCOIN_NETWORK: network(),
+  CRAWLER_STATUS_URL: httpUrl().default('http://127.0.0.1:38081/status'),
+  FORKLINE_ADMIN_TOKEN: z
+    .string({ required_error: 'is required' })
+    .min(16, 'must be at least 16 characters (generate one with: openssl rand -hex 24)'),
+  FORKLINE_JWT_SECRET: z
+    .string({ required_error: 'is required' })
+    .min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)'),
+  BFF_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  BFF_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
+  BFF_DB_POOL_SIZE: positiveInt(20),
+  BFF_STATUS_TIMEOUT_MS: positiveInt(1_500),
+  LOG_LEVEL: logLevel(),
+};
+
+export type BffConfig = ReturnType<typeof loadBffConfig>;
+
+export const loadBffConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(bffConfigShape, env);
+
+/** The settings buildApp needs (tests pass these directly, without an environment). */
+export interface AppSettings {
+  network: BffConfig['BITCOIN_NETWORK'];
+  adminToken: string;
+  jwtSecret: string;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+}
+
+export const appSettingsFrom = (config: BffConfig): AppSettings => ({
+  network: config.BITCOIN_NETWORK,
+  adminToken: config.FORKLINE_ADMIN_TOKEN,
+  jwtSecret: config.FORKLINE_JWT_SECRET,
+  rateLimitPerMinute: config.BFF_RATE_LIMIT_PER_MINUTE,
+  bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,
+});

@@ -1,0 +1,6 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+
+/** Succeeds when the database answers a trivial query. */
+export async function pingDatabase(ex: Executor): Promise<void> {
+  await ex.query('SELECT 1');
+}

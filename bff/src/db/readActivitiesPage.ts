@@ -1,0 +1,90 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import { VIEWS, type Tip } from './tables.js';
+
+interface ActivityJson {
+  seq: number;
+  txid: string;
+  type: 'receive' | 'send' | 'self';
+  amount_sats: number;
+  status: 'confirmed' | 'reverted';
+  block_hash: string | null;
+  block_height: number | null;
+  first_seen_at: string;
+}
+
+interface PageRow {
+  known: boolean;
+  tip_height: number | null;
+  tip_hash: string | null;
+  items: ActivityJson[];
+}
+
+export interface ActivityRow {
+  seq: number;
+  txid: string;
+  type: 'receive' | 'send' | 'self';
+  amountSats: number;
+  status: 'confirmed' | 'reverted';
+  blockHash: string | null;
+  blockHeight: number | null;
+  firstSeenAt: Date;
+}
+
+export interface ActivitiesPage {
+  /** False when the read side knows no such user. */
+  known: boolean;
+  tip: Tip | null;
+  /** Newest first; up to `limit` rows with seq below `beforeSeq`. */
+  rows: ActivityRow[];
+}
+
+const NO_CURSOR = '9223372036854775807';
+
+/**
+ * A page of one user's activities, newest first (seq DESC), strictly older than
+ * `beforeSeq`, together with the projection's tip — one statement, one snapshot, so the
+ * confirmations computed from the tip match the rows. seq never changes for a row and
+ * new rows get higher ones, so keyset pages neither repeat nor skip while rows arrive.
+ */
+export async function readActivitiesPage(
+  ex: Executor,
+  userId: string,
+  { beforeSeq, limit }: { beforeSeq: number | undefined; limit: number },
+): Promise<ActivitiesPage> {
+  const { rows } = await ex.query<PageRow>({
+    name: 'bff_read_activities_page',
+    text: `SELECT
+             (EXISTS (SELECT 1 FROM ${VIEWS.users} WHERE user_id = $1)
+               OR EXISTS (SELECT 1 FROM ${VIEWS.balances} WHERE user_id = $1)
+               OR EXISTS (SELECT 1 FROM ${VIEWS.activities} WHERE user_id = $1)) AS known,
+             t.height AS tip_height, t.hash AS tip_hash,
+             coalesce((SELECT json_agg(a ORDER BY a.seq DESC) FROM (
+                 SELECT seq, txid, type, amount_sats, status, block_hash, block_height, first_seen_at
+                 FROM ${VIEWS.activities}
+                 WHERE user_id = $1 AND seq < $2::int8
+                 ORDER BY seq DESC
+                 LIMIT $3) a), '[]'::json) AS items
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT height, hash FROM ${VIEWS.chainBlocks} ORDER BY height DESC LIMIT 1) t
+             ON true`,
+    values: [userId, beforeSeq === undefined ? NO_CURSOR : String(beforeSeq), limit],
+  });
+  const row = rows[0]!;
+  return {
+    known: row.known,
+    tip:
+      row.tip_height === null || row.tip_hash === null
+        ? null
+        : { height: row.tip_height, hash: row.tip_hash },
+    rows: row.items.map((a) => ({
+      seq: a.seq,
+      txid: a.txid,
+      type: a.type,
+      amountSats: a.amount_sats,
+      status: a.status,
+      blockHash: a.block_hash,
+      blockHeight: a.block_height,
+      firstSeenAt: new Date(a.first_seen_at),
+    })),
+  };
+}

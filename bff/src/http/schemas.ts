@@ -1,0 +1,52 @@
+/**
+ * JSON schemas shared by the routes. Query-string and path values arrive as strings and
+ * are validated as strings (the validator does not coerce types, so a JSON body with
+ * `"userId": 123` is refused instead of silently becoming "123"); numeric ones carry a
+ * pattern that already enforces their range.
+ */
+
+/** User ids: 1-64 letters, digits, `_` or `-` (safe in URLs, logs and stream names). */
+export const USER_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+
+/** 1..200 */
+export const LIMIT_PATTERN = '^(?:[1-9][0-9]?|1[0-9]{2}|200)$';
+/** 0..999,999,999: a block height. */
+export const HEIGHT_PATTERN = '^[0-9]{1,9}$';
+/** 0..30,000 milliseconds. */
+export const WAIT_MS_PATTERN = '^(?:[0-9]{1,4}|[12][0-9]{4}|30000)$';
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+
+/** What each validated field must be, in words, for the 400 messages. */
+export const fieldRules: Record<string, string> = {
+  userId: '1 to 64 characters, each a letter, a digit, "_" or "-"',
+  address: 'a Bitcoin address (a string)',
+  limit: 'a whole number from 1 to 200',
+  minHeight: 'a block height (a whole number, 0 or more)',
+  waitMs: 'a whole number of milliseconds from 0 to 30000',
+  cursor: 'the nextCursor of a previous page, unchanged',
+};
+
+export const userIdParams = {
+  type: 'object',
+  properties: { userId: { type: 'string', pattern: USER_ID_PATTERN } },
+  required: ['userId'],
+  additionalProperties: false,
+} as const;
+
+export const problemSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string' },
+  },
+} as const;
+
+export const tipSchema = {
+  type: ['object', 'null'],
+  properties: { height: { type: 'integer' }, hash: { type: 'string' } },
+  required: ['height', 'hash'],
+} as const;

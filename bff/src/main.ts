@@ -1,0 +1,49 @@
+import { createRpcClient } from '../../shared/src/bitcoind/rpcClient.js';
+import { createPool } from '../../shared/src/db/pool.js';
+import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
+import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { buildApp } from './app.js';
+import { appSettingsFrom, loadBffConfig } from './config.js';
+import { createBffLogger } from './logging.js';
+import { createStatusSources } from './status/statusSources.js';
+
+/** The BFF process: config, pools, app, listen; SIGTERM/SIGINT stop intake, then close pools. */
+runMain(async () => {
+  const config = loadBffConfig();
+  const log = createBffLogger(config.LOG_LEVEL);
+  const online = createPool({
+    connectionString: config.ONLINE_DATABASE_URL,
+    max: config.BFF_DB_POOL_SIZE,
+    applicationName: 'forkline-bff',
+    log,
+  });
+  const views = createPool({
+    connectionString: config.VIEWS_DATABASE_URL,
+    max: config.BFF_DB_POOL_SIZE,
+    applicationName: 'forkline-bff',
+    log,
+  });
+  const rpc = createRpcClient({ url: config.BITCOIND_RPC_URL, timeoutMs: config.BFF_STATUS_TIMEOUT_MS });
+  const app = await buildApp({
+    settings: appSettingsFrom(config),
+    online,
+    views,
+    log,
+    metrics: createMetricsRegistry('bff'),
+    statusTimeoutMs: config.BFF_STATUS_TIMEOUT_MS,
+    statusSources: createStatusSources({
+      rpc,
+      online,
+      views,
+      crawlerStatusUrl: config.CRAWLER_STATUS_URL,
+      timeoutMs: config.BFF_STATUS_TIMEOUT_MS,
+    }),
+  });
+  // Pools close after the server has stopped taking requests and drained the open ones.
+  app.addHook('onClose', async () => {
+    await Promise.all([online.end(), views.end()]);
+  });
+  await app.listen({ port: config.BFF_PORT, host: config.BFF_HOST });
+  await gracefulShutdown(log, [{ close: () => app.close() }]);
+});

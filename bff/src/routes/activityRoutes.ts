@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { readActivitiesPage, type ActivityRow } from '../db/readActivitiesPage.js';
+import type { Tip } from '../db/tables.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { fromDatabase } from '../http/fromDatabase.js';
+import { CURSOR_PATTERN, LIMIT_PATTERN, tipSchema, userIdParams } from '../http/schemas.js';
+import { TIP_HEIGHT_HEADER } from './balanceRoutes.js';
+import type { RouteDeps } from './routeDeps.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get<{ Params: { userId: string }; Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/users/:userId/activities',
+    {
+      onRequest: deps.access('ownUser'),
+      schema: {
+        params: userIdParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'string', pattern: LIMIT_PATTERN },
+            cursor: { type: 'string', pattern: CURSOR_PATTERN },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    txid: { type: 'string' },
+                    type: { type: 'string' },
+                    amountSats: { type: 'integer' },
+                    status: { type: 'string' },
+                    blockHeight: nullable('integer'),
+                    blockHash: nullable('string'),
+                    confirmations: nullable('integer'),
+                    firstSeenAt: { type: 'string' },
+                  },
+                },
+              },
+              nextCursor: nullable('string'),
+              tip: tipSchema,
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const limit = request.query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(request.query.limit);
+      const beforeSeq = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
+      // One row more than asked tells whether there is a next page without a count.
+      const page = await fromDatabase('views', () =>
+        readActivitiesPage(deps.views, userId, { beforeSeq, limit: limit + 1 }),
+      );
+      if (!page.known) {
+        throw new ForklineError('NOT_FOUND', `the read side knows no user ${JSON.stringify(userId)}`);
+      }
+      const rows = page.rows.slice(0, limit);
+      const last = rows[rows.length - 1];
+      if (page.tip) reply.header(TIP_HEIGHT_HEADER, String(page.tip.height));
+      return {
+        items: rows.map((row) => toItem(row, page.tip)),
+        nextCursor: page.rows.length > limit && last ? encodeCursor(last.seq) : null,
+        tip: page.tip,
+      };
+    },
+  );
+}
+
+function toItem(row: ActivityRow, tip: Tip | null) {
+  return {
+    txid: row.txid,
+    type: row.type,
+    amountSats: row.amountSats,
+    status: row.status,
+    blockHeight: row.blockHeight,
+    blockHash: row.blockHash,
+    confirmations: confirmations(row, tip),
+    firstSeenAt: row.firstSeenAt.toISOString(),
+  };
+}
+
+/** tip − height + 1 for a confirmed activity; null for a reverted one (in no main-chain block). */
+export function confirmations(
+  row: Pick<ActivityRow, 'status' | 'blockHeight'>,
+  tip: Tip | null,
+): number | null {
+  if (row.status !== 'confirmed' || row.blockHeight === null || tip === null) return null;
+  return Math.max(0, tip.height - row.blockHeight + 1);
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { readBalance } from '../db/readBalance.js';
+import { fromDatabase } from '../http/fromDatabase.js';
+import { HEIGHT_PATTERN, tipSchema, userIdParams, WAIT_MS_PATTERN } from '../http/schemas.js';
+import type { RouteDeps } from './routeDeps.js';
+
+/** Set when the request asked for minHeight: "true" when the answer is older than that. */
+export const BEHIND_HEADER = 'forkline-behind';
+/** The projection tip height the answer reflects (absent before the first block). */
+export const TIP_HEIGHT_HEADER = 'forkline-tip-height';
+
+export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get<{ Params: { userId: string }; Querystring: { minHeight?: string; waitMs?: string } }>(
+    '/v1/users/:userId/balance',
+    {
+      onRequest: deps.access('ownUser'),
+      schema: {
+        params: userIdParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            minHeight: { type: 'string', pattern: HEIGHT_PATTERN },
+            waitMs: { type: 'string', pattern: WAIT_MS_PATTERN },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              userId: { type: 'string' },
+              confirmedSats: { type: 'integer' },
+              pendingSats: { type: 'integer' },
+              txCount: { type: 'integer' },
+              tip: tipSchema,
+              version: { type: 'integer' },
+            },
+            required: ['userId', 'confirmedSats', 'pendingSats', 'txCount', 'tip', 'version'],
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const minHeight = request.query.minHeight === undefined ? undefined : Number(request.query.minHeight);
+      const waitMs = request.query.waitMs === undefined ? 0 : Number(request.query.waitMs);
+      if (minHeight === undefined && request.query.waitMs !== undefined) {
+        throw new ForklineError(
+          'INVALID_REQUEST',
+          'waitMs only makes sense with minHeight (the height to wait for)',
+        );
+      }
+      const read = () => fromDatabase('views', () => readBalance(deps.views, userId));
+      let balance = await read();
+      let behind = false;
+      if (minHeight !== undefined) {
+        const reached = (b: typeof balance) => (b?.tip?.height ?? -1) >= minHeight;
+        if (!reached(balance)) {
+          // Long-poll: one shared watcher polls the tip; answer once it reaches minHeight,
+          // or with the current state after waitMs.
+          if (waitMs > 0 && (await deps.tipWatcher.waitForHeight(minHeight, waitMs))) balance = await read();
+          behind = !reached(balance);
+        }
+        reply.header(BEHIND_HEADER, String(behind));
+      }
+      if (!balance) {
+        throw new ForklineError('NOT_FOUND', `the read side knows no user ${JSON.stringify(userId)}`);
+      }
+      if (balance.tip) reply.header(TIP_HEIGHT_HEADER, String(balance.tip.height));
+      return balance;
+    },
+  );
+}

@@ -1,0 +1,18 @@
+import type { Registry } from 'prom-client';
+import type { NetworkName } from '../../../shared/src/bitcoin/networks.js';
+import type { Pool } from '../../../shared/src/db/pool.js';
+import type { AccessHook } from '../auth/accessHook.js';
+import type { TipWatcher } from '../balance/tipWatcher.js';
+import type { StatusSources } from '../status/statusSources.js';
+
+/** What the route modules need, handed down by buildApp. */
+export interface RouteDeps {
+  online: Pool;
+  views: Pool;
+  network: NetworkName;
+  access: AccessHook;
+  tipWatcher: TipWatcher;
+  statusSources: StatusSources;
+  statusTimeoutMs: number;
+  metrics: Registry;
+}

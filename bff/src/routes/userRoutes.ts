@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { addAddress } from '../commands/addAddress.js';
+import { registerUser } from '../commands/registerUser.js';
+import { fromDatabase } from '../http/fromDatabase.js';
+import { USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
+import type { RouteDeps } from './routeDeps.js';
+
+/** Commands: they write to the online database only, each with its event in one transaction. */
+export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.post<{ Body: { userId?: string } | undefined }>(
+    '/v1/users',
+    {
+      onRequest: deps.access('admin'),
+      // No body at all means "choose an id for me", like {}.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
+      schema: {
+        body: {
+          type: 'object',
+          properties: { userId: { type: 'string', pattern: USER_ID_PATTERN } },
+          additionalProperties: false,
+        },
+        response: {
+          201: { type: 'object', properties: { userId: { type: 'string' } }, required: ['userId'] },
+        },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.body?.userId ?? randomUUID();
+      const result = await fromDatabase('online', () => registerUser(deps.online, userId));
+      if (result.outcome === 'exists') {
+        throw new ForklineError('USER_EXISTS', `the user ${JSON.stringify(userId)} already exists`);
+      }
+      return reply.code(201).header('location', `/v1/users/${userId}/balance`).send({ userId });
+    },
+  );
+
+  app.post<{ Params: { userId: string }; Body: { address: string } }>(
+    '/v1/users/:userId/addresses',
+    {
+      onRequest: deps.access('admin'),
+      schema: {
+        params: userIdParams,
+        body: {
+          type: 'object',
+          properties: { address: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['address'],
+          additionalProperties: false,
+        },
+        response: {
+          '2xx': {
+            type: 'object',
+            properties: { userId: { type: 'string' }, address: { type: 'string' } },
+            required: ['userId', 'address'],
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const result = await fromDatabase('online', () =>
+        addAddress(deps.online, deps.network, userId, request.body.address),
+      );
+      switch (result.outcome) {
+        case 'added':
+          return reply.code(201).send({ userId, address: result.address });
+        case 'alreadyOwned':
+          return reply.code(200).send({ userId, address: result.address });
+        case 'invalid':
+          throw new ForklineError(result.code, result.message);
+        case 'unknownUser':
+          throw new ForklineError('NOT_FOUND', `there is no user ${JSON.stringify(userId)}`);
+        case 'taken':
+          throw new ForklineError('ADDRESS_TAKEN', 'this address is already registered to another user');
+      }
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import type { RpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
+import type { Executor } from '../../../shared/src/db/pool.js';
+import { countProjectionProblems } from '../db/countProjectionProblems.js';
+import { readOutboxBacklog, type OutboxBacklog } from '../db/readOutboxBacklog.js';
+import { readProjectionTip } from '../db/readProjectionTip.js';
+import type { Tip } from '../db/tables.js';
+
+/**
+ * Where /v1/status gets each figure. A port of its own so each source can be swapped
+ * when the module that owns it exports its own reader (the projector's and the relay's
+ * status functions), and so tests can make any one of them fail.
+ */
+export interface StatusSources {
+  nodeTip(): Promise<Tip>;
+  /** null: the crawler has not applied a block yet. */
+  crawlerTip(): Promise<Tip | null>;
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** null: the projection has not seen a block yet. */
+  projectorTip(): Promise<Tip | null>;
+  parkedCount(): Promise<number>;
+  deadLetterCount(): Promise<number>;
+}
+
+export interface StatusSourceDeps {
+  rpc: Pick<RpcClient, 'getBlockchainInfo'>;
+  online: Executor;
+  views: Executor;
+  /** The crawler's own status endpoint: JSON with `tip: {height, hash}` (or null). */
+  crawlerStatusUrl: string;
+  timeoutMs: number;
+}
+
+export function createStatusSources(deps: StatusSourceDeps): StatusSources {
+  return {
+    async nodeTip() {
+      const info = await deps.rpc.getBlockchainInfo();
+      return { height: info.blocks, hash: info.bestblockhash };
+    },
+    async crawlerTip() {
+      const res = await fetch(deps.crawlerStatusUrl, { signal: AbortSignal.timeout(deps.timeoutMs) });
+      if (!res.ok) throw new Error(`the crawler's status endpoint answered HTTP ${res.status}`);
+      return tipOf(await res.json());
+    },
+    outboxBacklog: () => readOutboxBacklog(deps.online),
+    projectorTip: () => readProjectionTip(deps.views),
+    parkedCount: async () => (await countProjectionProblems(deps.views)).parkedEvents,
+    deadLetterCount: async () => (await countProjectionProblems(deps.views)).deadLetters,
+  };
+}
+
+function tipOf(body: unknown): Tip | null {
+  const tip = (body as { tip?: Partial<Record<keyof Tip, unknown>> | null } | null)?.tip;
+  if (tip === null) return null;
+  const t = tip;
+  if (typeof t?.height === 'number' && Number.isInteger(t.height) && typeof t.hash === 'string') {
+    return { height: t.height, hash: t.hash };
+  }
+  throw new Error("the crawler's status endpoint answered without a tip {height, hash}");
+}

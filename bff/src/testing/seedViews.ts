@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Executor } from '../../../shared/src/db/pool.js';
+
+/**
+ * Test helpers that write the projection directly (the projector's job in production),
+ * so BFF specs control exactly what the read side holds.
+ */
+
+export const blockHash = (height: number, branch = 'main'): string =>
+  createHash('sha256').update(`${branch}:${height}`).digest('hex');
+
+export const fakeTxid = (label: string): string => createHash('sha256').update(`tx:${label}`).digest('hex');
+
+export async function seedUser(
+  views: Executor,
+  userId: string,
+  b: { confirmedSats?: number; pendingSats?: number; txCount?: number; version?: number } = {},
+): Promise<void> {
+  await views.query('INSERT INTO projection.users (user_id, registered_at) VALUES ($1, now())', [userId]);
+  await views.query(
+    `INSERT INTO projection.balances (user_id, confirmed_sats, pending_sats, tx_count, version)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [userId, b.confirmedSats ?? 0, b.pendingSats ?? 0, b.txCount ?? 0, b.version ?? 1],
+  );
+}
+
+/** Adds main-chain blocks fromHeight..toHeight (inclusive). */
+export async function seedBlocks(views: Executor, fromHeight: number, toHeight: number): Promise<void> {
+  await views.query(
+    `INSERT INTO projection.chain_blocks (height, hash, prev_hash, time)
+     SELECT h, encode(sha256(convert_to('main:' || h, 'UTF8')), 'hex'),
+            encode(sha256(convert_to('main:' || (h - 1), 'UTF8')), 'hex'), 1700000000 + h
+     FROM generate_series($1::int, $2::int) h`,
+    [fromHeight, toHeight],
+  );
+}
+
+export interface SeedActivity {
+  txid: string;
+  type?: 'receive' | 'send' | 'self';
+  amountSats?: number;
+  status?: 'confirmed' | 'reverted';
+  blockHeight?: number | null;
+}
+
+/** Inserts an activity; returns its seq. */
+export async function seedActivity(views: Executor, userId: string, a: SeedActivity): Promise<number> {
+  const height = a.blockHeight ?? null;
+  const { rows } = await views.query<{ seq: number }>(
+    `INSERT INTO projection.activities
+       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now()) RETURNING seq`,
+    [
+      userId,
+      a.txid,
+      a.type ?? 'receive',
+      a.amountSats ?? 1000,
+      a.status ?? 'confirmed',
+      height === null ? null : blockHash(height),
+      height,
+    ],
+  );
+  return rows[0]!.seq;
+}
+
+/**
+ * A fingerprint of whole tables (row count and an md5 over every row, in a fixed order):
+ * equal before and after means nothing was written.
+ */
+export async function fingerprint(db: Executor, tables: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of tables) {
+    const { rows } = await db.query<{ n: number; sum: string | null }>(
+      `SELECT count(*)::int8 AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS sum FROM ${table} t`,
+    );
+    out[table] = `${rows[0]!.n}:${rows[0]!.sum ?? ''}`;
+  }
+  return out;
+}
+
+export const ONLINE_TABLES = ['users', 'watched_addresses', 'outbox', 'stream_versions'];
+export const VIEWS_TABLES = [
+  'projection.users',
+  'projection.balances',
+  'projection.activities',
+  'projection.chain_blocks',
+  'projection.user_addresses',
+];

@@ -1,0 +1,78 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { createRpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
+import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
+import { buildApp } from '../app.js';
+import { createUserTokens } from '../auth/userTokens.js';
+import type { AppSettings } from '../config.js';
+import { createBffLogger } from '../logging.js';
+import { createStatusSources, type StatusSources } from '../status/statusSources.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: FastifyInstance;
+  dbs: TestDatabases;
+  tokens: ReturnType<typeof createUserTokens>;
+  admin: { authorization: string };
+  userAuth(userId: string, ttlSeconds?: number): { authorization: string };
+  /** Closes the app and drops its databases. */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  settings?: Partial<AppSettings>;
+  statusSources?: Partial<StatusSources>;
+  /** Reuse databases (several apps over one pair); they are then not dropped by close(). */
+  dbs?: TestDatabases;
+  logDestination?: DestinationStream;
+  crawlerStatusUrl?: string;
+}
+
+/** The BFF over a fresh pair of databases, against the running stack's bitcoind. */
+export async function createTestApp(label: string, options: TestAppOptions = {}): Promise<TestApp> {
+  const dbs = options.dbs ?? (await createTestDatabases(label));
+  const stack = readStackEnv();
+  const sources = createStatusSources({
+    rpc: createRpcClient({ url: stack.BITCOIND_RPC_URL, timeoutMs: 2_000 }),
+    online: dbs.online,
+    views: dbs.views,
+    // Nothing listens on port 9 (discard): "the crawler is not running".
+    crawlerStatusUrl: options.crawlerStatusUrl ?? 'http://127.0.0.1:9/status',
+    timeoutMs: 1_000,
+  });
+  const settings: AppSettings = {
+    network: 'regtest',
+    adminToken: TEST_ADMIN_TOKEN,
+    jwtSecret: TEST_JWT_SECRET,
+    rateLimitPerMinute: 100_000,
+    bodyLimitBytes: 16 * 1024,
+    ...options.settings,
+  };
+  const app = await buildApp({
+    settings,
+    online: dbs.online,
+    views: dbs.views,
+    log: createBffLogger(options.logDestination ? 'info' : 'silent', options.logDestination),
+    statusSources: { ...sources, ...options.statusSources },
+    statusTimeoutMs: 1_000,
+    tipPollIntervalMs: 20,
+  });
+  const tokens = createUserTokens(settings.jwtSecret);
+  return {
+    app,
+    dbs,
+    tokens,
+    admin: { authorization: `Bearer ${settings.adminToken}` },
+    userAuth: (userId, ttlSeconds = 600) => ({ authorization: `Bearer ${tokens.sign(userId, ttlSeconds)}` }),
+    async close() {
+      await app.close();
+      if (!options.dbs) await dbs.drop();
+    },
+  };
+}
+
+/** The parsed JSON of an inject() answer. */
+export const json = <T = Record<string, unknown>>(res: LightMyRequestResponse): T => res.json<T>();
