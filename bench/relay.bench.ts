@@ -1,0 +1,171 @@
+/**
+ * `npm run bench -- relay`: the outbox relay against the real stack (PostgreSQL, Kafka).
+ *
+ * 1. Throughput: a backlog of 1 KB events is committed first, then one relay drains it
+ *    (default batch of 500); events/s = backlog / time until the outbox is empty (every
+ *    event acked by Kafka with acks=all and deleted). Baseline, same run: batches of one
+ *    event (one event per transaction and per Kafka request).
+ * 2. Latency under light load: one event per transaction, ~50 per second; commit →
+ *    readable by a consumer of the topic, with NOTIFY wake-ups. Baseline, same run: the
+ *    same relay polling only (NOTIFY off, the default 1 s poll).
+ * Ends with one JSON line.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from '../shared/src/db/pool.js';
+import { withTransaction } from '../shared/src/db/withTransaction.js';
+import { appendToStream } from '../shared/src/outbox/appendToStream.js';
+import { createTestDatabases } from '../shared/src/testing/testDatabases.js';
+import { createTestTopic } from '../shared/src/testing/testTopic.js';
+import { waitFor } from '../shared/src/testing/waitFor.js';
+import { readOutboxBacklog } from '../relay/src/db/outboxBacklog.js';
+import type { RelayConfig } from '../relay/src/relayConfig.js';
+import { collectTopic } from '../relay/src/testing/collectTopic.js';
+import { startTestRelay, testKafka } from '../relay/src/testing/relayHarness.js';
+import { sampleEvent, writeEvents } from '../relay/src/testing/writeEvents.js';
+
+const EVENT_BYTES = 1_024;
+const BACKLOG = Number(process.env.BENCH_RELAY_EVENTS ?? 40_000);
+const BASELINE_BACKLOG = 2_000;
+const LATENCY_EVENTS = 250;
+const LATENCY_GAP_MS = 20;
+
+// Shared machines skew every figure: print what else was running.
+const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
+console.log(`relay benchmark (${load()})`);
+const dbs = await createTestDatabases('bench_relay');
+const kafka = testKafka('bench-relay');
+try {
+  const batched = await drainRate(dbs.onlineUrl, dbs.online, kafka, BACKLOG, {});
+  console.log(
+    `throughput, batches of 500:      ${fmt(batched)} events/s (${BACKLOG} × ${EVENT_BYTES} B events)`,
+  );
+  const single = await drainRate(dbs.onlineUrl, dbs.online, kafka, BASELINE_BACKLOG, { batchSize: 1 });
+  console.log(`baseline, one event per tx:      ${fmt(single)} events/s (${BASELINE_BACKLOG} events)`);
+  console.log(`throughput ratio vs baseline:    ${(batched / single).toFixed(1)}×`);
+
+  const notify = await latency(dbs.onlineUrl, dbs.online, kafka, { listen: true, pollIntervalMs: 1_000 });
+  console.log(
+    `commit → Kafka with NOTIFY:      p50 ${notify.p50.toFixed(1)} ms, p99 ${notify.p99.toFixed(1)} ms`,
+  );
+  const pollOnly = await latency(dbs.onlineUrl, dbs.online, kafka, { listen: false, pollIntervalMs: 1_000 });
+  console.log(
+    `baseline, poll only (1 s):       p50 ${pollOnly.p50.toFixed(1)} ms, p99 ${pollOnly.p99.toFixed(1)} ms`,
+  );
+  console.log(`p99 ratio poll-only / NOTIFY:    ${(pollOnly.p99 / notify.p99).toFixed(1)}×`);
+
+  console.log(
+    JSON.stringify({
+      eventsPerSec: Math.round(batched),
+      commitToKafkaP50Ms: round1(notify.p50),
+      commitToKafkaP99Ms: round1(notify.p99),
+      baselineOneEventPerTxEventsPerSec: Math.round(single),
+      throughputRatioVsBaseline: round1(batched / single),
+      pollOnlyP50Ms: round1(pollOnly.p50),
+      pollOnlyP99Ms: round1(pollOnly.p99),
+      latencyP99RatioPollOnlyVsNotify: round1(pollOnly.p99 / notify.p99),
+      eventBytes: EVENT_BYTES,
+      backlogEvents: BACKLOG,
+      loadAverage1m: round1(loadavg()[0]!),
+      cpus: cpus().length,
+    }),
+  );
+} finally {
+  await dbs.drop();
+}
+
+/** Commits `count` events, then times one relay draining them. */
+async function drainRate(
+  url: string,
+  db: Pool,
+  kafka: Kafka,
+  count: number,
+  config: Partial<RelayConfig>,
+): Promise<number> {
+  const { topic } = await createTestTopic(kafka, 'bench-relay', 6);
+  const label = randomUUID().slice(0, 8);
+  await Promise.all(
+    [0, 1, 2, 3].map((w) =>
+      writeEvents(db, {
+        prefix: `bench-${label}-${w}`,
+        count: count / 4,
+        streams: 25,
+        perTransaction: 100,
+        payloadBytes: EVENT_BYTES,
+      }),
+    ),
+  );
+  await db.query('VACUUM ANALYZE outbox');
+  const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
+  try {
+    const started = performance.now();
+    await r.relay.start();
+    await waitFor(
+      () => readOutboxBacklog(db),
+      (b) => b.backlog === 0,
+      {
+        what: 'the backlog to drain',
+        timeoutMs: 600_000,
+        intervalMs: 10,
+      },
+    );
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await r.stop();
+  }
+}
+
+/** Light load: one event per transaction every LATENCY_GAP_MS; commit → consumer latency. */
+async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<RelayConfig>) {
+  const { topic, groupId } = await createTestTopic(kafka, 'bench-relay-latency', 6);
+  const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
+  const seen = await collectTopic(kafka, topic, groupId);
+  try {
+    await r.relay.start();
+    // One warm-up event: the consumer has joined its group once it sees it.
+    await withTransaction(db, (tx) => appendToStream(tx, 'latency:warmup', [sampleEvent(0, EVENT_BYTES)]));
+    await waitFor(
+      () => seen.messages.length,
+      (n) => n >= 1,
+      { what: 'the warm-up event' },
+    );
+    const committedAt = new Map<string, number>();
+    for (let i = 0; i < LATENCY_EVENTS; i++) {
+      const [event] = await withTransaction(db, (tx) =>
+        appendToStream(tx, `latency:${i % 20}`, [sampleEvent(i, EVENT_BYTES)]),
+      );
+      committedAt.set(event!.id, performance.now());
+      await sleep(LATENCY_GAP_MS); // pacing the light load, not waiting for a result
+    }
+    await waitFor(
+      () => seen.messages.length,
+      (n) => n >= LATENCY_EVENTS + 1,
+      {
+        what: 'every latency event',
+        timeoutMs: 60_000,
+      },
+    );
+    const latencies = seen.messages
+      .filter((m) => committedAt.has(m.eventId))
+      .map((m) => m.receivedAt - committedAt.get(m.eventId)!)
+      .sort((a, b) => a - b);
+    return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  } finally {
+    await seen.close();
+    await r.stop();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,222 @@
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { Pool } from '../../shared/src/db/pool.js';
+import { ensureTopic } from '../../shared/src/kafka/createKafka.js';
+import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
+import type { Logger } from '../../shared/src/logging/logger.js';
+import { retry } from '../../shared/src/retry/retry.js';
+import { deleteOutboxRows } from './db/deleteOutboxRows.js';
+import { readOutboxBacklog } from './db/outboxBacklog.js';
+import { KafkaPublishError, publishBatch, type BatchOutcome } from './publishBatch.js';
+import { createPublisher } from './publish/createPublisher.js';
+import { createRateMeter } from './metrics/createRateMeter.js';
+import { createRelayMetrics } from './metrics/createRelayMetrics.js';
+import type { RelayConfig } from './relayConfig.js';
+import { createOutboxListener } from './wake/createOutboxListener.js';
+import { createWakeSignal } from './wake/createWakeSignal.js';
+
+export type RelayState = 'new' | 'starting' | 'running' | 'kafka-unavailable' | 'db-unavailable' | 'closed';
+
+export interface RelayStatus {
+  state: RelayState;
+  topic: string;
+  /** Unpublished events in the outbox; null when the database cannot be read. */
+  backlog: number | null;
+  oldestUnpublishedAgeMs: number | null;
+  eventsPerSec: number;
+  publishedTotal: number;
+  publishErrors: number;
+  lastError: { message: string; at: string } | null;
+}
+
+export interface Relay {
+  /** Creates the topic when missing, connects (retrying while Kafka is down), starts relaying. */
+  start(): Promise<void>;
+  /** Stops taking batches, lets the current one finish (bounded by the publish timeout). */
+  close(): Promise<void>;
+  status(): Promise<RelayStatus>;
+  /** Events acked by Kafka and deleted from the outbox by this relay. */
+  publishedTotal(): number;
+}
+
+export interface RelayDeps {
+  db: Pool;
+  kafka: Kafka;
+  log: Logger;
+  config: RelayConfig;
+  metrics: Registry;
+}
+
+/**
+ * The outbox relay: moves committed outbox rows to Kafka, at least once, none skipped.
+ * One loop: lock the oldest unpublished rows, publish, delete, commit; wake on NOTIFY
+ * or the poll; on any failure roll back (the backlog waits in PostgreSQL) and back off.
+ */
+export function createRelay({ db, kafka, log: parentLog, config, metrics: registry }: RelayDeps): Relay {
+  const log = parentLog.child({ component: 'relay' });
+  const abort = new AbortController();
+  const wake = createWakeSignal();
+  const rate = createRateMeter();
+  const metrics = createRelayMetrics(registry, () => readOutboxBacklog(db));
+  const publisher = createPublisher(kafka, config.topic, log);
+  const listener = createOutboxListener(db, log, () => wake.wake());
+  let state: RelayState = 'new';
+  let published = 0;
+  let publishErrors = 0;
+  let lastError: RelayStatus['lastError'] = null;
+  let loop: Promise<void> | undefined;
+
+  const aborted = new Promise<'aborted'>((resolve) =>
+    abort.signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
+  );
+
+  function recordPublished(count: number): void {
+    published += count;
+    metrics.published.inc(count);
+    rate.add(count);
+  }
+
+  function recordError(err: unknown, kind: 'kafka' | 'db'): void {
+    lastError = { message: err instanceof Error ? err.message : String(err), at: new Date().toISOString() };
+    if (kind === 'kafka') {
+      publishErrors++;
+      metrics.publishErrors.inc();
+      state = 'kafka-unavailable';
+    } else {
+      metrics.dbErrors.inc();
+      state = 'db-unavailable';
+    }
+  }
+
+  /** One batch; returns whether a full batch went out (more may be waiting). */
+  async function cycle(): Promise<boolean> {
+    wake.clear();
+    const outcome: BatchOutcome = await publishBatch(db, publisher, config, metrics);
+    switch (outcome.kind) {
+      case 'empty':
+        state = 'running';
+        return false;
+      case 'published':
+        state = 'running';
+        recordPublished(outcome.count);
+        return outcome.count >= config.batchSize;
+      case 'stalled':
+        return await waitOutStall(outcome.ids, outcome.settled);
+    }
+  }
+
+  /**
+   * Kafka did not ack in time: the transaction is rolled back already, so no row lock
+   * and no connection is held while we wait. The send itself is never abandoned (see
+   * createPublisher); once it settles, its rows are deleted if it was acked, and only
+   * then does the next batch go, so per-stream order survives the outage.
+   */
+  async function waitOutStall(ids: number[], settled: Promise<boolean>): Promise<boolean> {
+    recordError(new Error(`Kafka did not ack within ${config.publishTimeoutMs} ms`), 'kafka');
+    log.warn(
+      { events: ids.length, publishTimeoutMs: config.publishTimeoutMs },
+      'Kafka unavailable: batch returned to the outbox, waiting for the pending send',
+    );
+    const acked = await Promise.race([settled, aborted]);
+    if (acked === 'aborted') return false;
+    if (!acked) throw new KafkaPublishError('the pending send failed; its batch stays in the outbox');
+    try {
+      await deleteOutboxRows(db, ids);
+    } catch (err) {
+      metrics.duplicatesRisked.inc(ids.length);
+      throw err;
+    }
+    log.info({ events: ids.length }, 'Kafka is back: the pending send was acked');
+    state = 'running';
+    recordPublished(ids.length);
+    return true;
+  }
+
+  async function run(): Promise<void> {
+    while (!abort.signal.aborted) {
+      try {
+        const more = await retry(cycle, {
+          initialRetryMs: 100,
+          maxRetryMs: 5_000,
+          signal: abort.signal,
+          onRetry: (err, attempt, delayMs) => {
+            recordError(err, err instanceof KafkaPublishError ? 'kafka' : 'db');
+            log.warn({ err: (err as Error).message, attempt, delayMs }, 'relay cycle failed, retrying');
+          },
+        });
+        if (more) continue;
+        await Promise.race([wake.wait(config.pollIntervalMs), aborted]);
+      } catch (err) {
+        // retry() only throws once close() aborted it.
+        if (!abort.signal.aborted) log.error({ err }, 'relay loop stopped unexpectedly');
+        return;
+      }
+    }
+  }
+
+  const start = sharedPromise(async () => {
+    if (abort.signal.aborted) return;
+    state = 'starting';
+    try {
+      await retry(
+        async () => {
+          if (await ensureTopic(kafka, config.topic, config.topicPartitions))
+            log.info({ topic: config.topic, partitions: config.topicPartitions }, 'topic created');
+          await publisher.connect();
+        },
+        {
+          initialRetryMs: 200,
+          maxRetryMs: 5_000,
+          signal: abort.signal,
+          onRetry: (err, attempt, delayMs) => {
+            recordError(err, 'kafka');
+            log.warn({ err: (err as Error).message, attempt, delayMs }, 'Kafka not ready, retrying');
+          },
+        },
+      );
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      throw err;
+    }
+    if (config.listen) listener.start();
+    state = 'running';
+    loop = run();
+    log.info(
+      { topic: config.topic, batchSize: config.batchSize, pollIntervalMs: config.pollIntervalMs },
+      'relay started',
+    );
+  });
+
+  const close = sharedPromise(async () => {
+    abort.abort();
+    await start().catch(() => undefined);
+    await loop;
+    await listener.close();
+    await publisher.disconnect().catch((err: unknown) => log.warn({ err }, 'producer disconnect failed'));
+    state = 'closed';
+  });
+
+  return {
+    start,
+    close,
+    publishedTotal: () => published,
+    async status() {
+      let backlog: Awaited<ReturnType<typeof readOutboxBacklog>> | undefined;
+      try {
+        backlog = await readOutboxBacklog(db);
+      } catch {
+        backlog = undefined;
+      }
+      return {
+        state,
+        topic: config.topic,
+        backlog: backlog?.backlog ?? null,
+        oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null,
+        eventsPerSec: Math.round(rate.perSecond() * 10) / 10,
+        publishedTotal: published,
+        publishErrors,
+        lastError,
+      };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import { OUTBOX_TABLE } from '../../../shared/src/outbox/appendToStream.js';
+
+/** Deletes published rows so the outbox stays small; returns how many were still there. */
+export async function deleteOutboxRows(db: Executor, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rowCount } = await db.query(`DELETE FROM ${OUTBOX_TABLE} WHERE id = ANY($1::bigint[])`, [ids]);
+  return rowCount ?? 0;
+}

@@ -1,0 +1,51 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import { OUTBOX_TABLE } from '../../../shared/src/outbox/appendToStream.js';
+
+interface OutboxRow {
+  id: number;
+  event_id: string;
+  stream: string;
+  version: number;
+  type: string;
+  payload_json: string;
+  occurred_at: Date;
+  created_at: Date;
+}
+
+/** An unpublished outbox row; the payload stays JSON text, spliced into the message as is. */
+export interface OutboxEvent {
+  id: number;
+  eventId: string;
+  stream: string;
+  version: number;
+  type: string;
+  payloadJson: string;
+  occurredAt: Date;
+  createdAt: Date;
+}
+
+/**
+ * Locks the oldest unpublished rows, in id order, skipping those another relay holds.
+ * No "id > last seen" cursor: ids are taken at insert but rows appear at commit, so a
+ * cursor would skip a transaction that commits after a later-numbered one.
+ */
+export async function lockUnpublishedBatch(tx: Executor, limit: number): Promise<OutboxEvent[]> {
+  const { rows } = await tx.query<OutboxRow>(
+    `SELECT id, event_id, stream, version, type, payload::text AS payload_json, occurred_at, created_at
+       FROM ${OUTBOX_TABLE}
+      ORDER BY id
+      LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    stream: r.stream,
+    version: r.version,
+    type: r.type,
+    payloadJson: r.payload_json,
+    occurredAt: r.occurred_at,
+    createdAt: r.created_at,
+  }));
+}

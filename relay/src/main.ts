@@ -1,0 +1,41 @@
+/**
+ * The relay process: online DB outbox → Kafka. Reads its configuration, wires the pool,
+ * Kafka client, relay and status server, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { createPool } from '../../shared/src/db/pool.js';
+import { createKafka } from '../../shared/src/kafka/createKafka.js';
+import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
+import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { createLogger } from '../../shared/src/logging/logger.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { createRelay } from './createRelay.js';
+import { createStatusServer } from './http/createStatusServer.js';
+import { loadRelayConfig } from './loadRelayConfig.js';
+
+runMain(async () => {
+  const config = loadRelayConfig();
+  const log = createLogger('relay', config.logLevel);
+  const db = createPool({
+    connectionString: config.onlineDatabaseUrl,
+    max: 4,
+    applicationName: 'forkline-relay',
+    log,
+  });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'forkline-relay', log });
+  const metrics = createMetricsRegistry('relay');
+  const relay = createRelay({ db, kafka, log, config: config.relay, metrics });
+  const server = createStatusServer({
+    port: config.metricsPort,
+    host: config.metricsHost,
+    registry: metrics,
+    status: () => relay.status(),
+    log,
+  });
+
+  // Intake first (the relay finishes its batch), then the status server, the pool last.
+  const stopped = gracefulShutdown(log, [relay, server, { close: () => db.end() }]);
+  const port = await server.start();
+  log.info({ port, host: config.metricsHost }, 'status and metrics listening');
+  await relay.start();
+  await stopped;
+});
