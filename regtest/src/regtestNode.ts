@@ -9,7 +9,7 @@ export const satsToBtc = (sats: number): string => (sats / 1e8).toFixed(8);
 interface DecodedTx {
   txid: string;
   vin: { txid: string; vout: number }[];
-  vout: { value: number }[];
+  vout: { value: number; scriptPubKey: { hex: string } }[];
 }
 
 /**
@@ -95,11 +95,15 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       if (options.doubleSpend) conflict = await node.conflictingTx(options.doubleSpend);
       await rpc.call('invalidateblock', [disconnected[disconnected.length - 1]]);
       const length = depth + 1 + (options.extraBlocks ?? 0);
+      // A fresh coinbase address: mined within the same second with the same transactions,
+      // a block paying the usual miner address can hash exactly like the one just
+      // invalidated, and the node refuses it as duplicate-invalid.
+      const to = await node.newAddress('bech32', 'reorg');
       const connected: string[] = [];
       for (let i = 0; i < length; i++) {
-        if (i === 0 && conflict) connected.push(await node.mineBlockWith([conflict]));
-        else if (options.dropTxs || conflict) connected.push(await node.mineBlockWith([]));
-        else connected.push(...(await node.mine(1)));
+        if (i === 0 && conflict) connected.push(await node.mineBlockWith([conflict], to));
+        else if (options.dropTxs || conflict) connected.push(await node.mineBlockWith([], to));
+        else connected.push(...(await node.mine(1, to)));
       }
       return { disconnected, connected };
     },
@@ -109,9 +113,19 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       const raw = await rpc.call<string>('getrawtransaction', [txid]);
       const tx = await rpc.call<DecodedTx>('decoderawtransaction', [raw]);
       let inputSats = 0;
+      // The inputs are spent already (by `txid`): the wallet cannot look them up in the
+      // UTXO set, so the signer is told their scripts and amounts.
+      const prevtxs: { txid: string; vout: number; scriptPubKey: string; amount: number }[] = [];
       for (const input of tx.vin) {
         const prev = await rpc.call<DecodedTx>('getrawtransaction', [input.txid, true]);
-        inputSats += btcToSats(prev.vout[input.vout]!.value);
+        const out = prev.vout[input.vout]!;
+        inputSats += btcToSats(out.value);
+        prevtxs.push({
+          txid: input.txid,
+          vout: input.vout,
+          scriptPubKey: out.scriptPubKey.hex,
+          amount: out.value,
+        });
       }
       const to = await node.newAddress('bech32', 'double-spend');
       const outputSats = inputSats - 10_000;
@@ -121,6 +135,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       ]);
       const signed = await walletCall<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [
         unsigned,
+        prevtxs,
       ]);
       if (!signed.complete) throw new Error(`cannot double-spend ${txid}: its inputs are not the wallet's`);
       return signed.hex;

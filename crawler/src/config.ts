@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import {
+  httpUrl,
+  logLevel,
+  network,
+  nonNegativeInt,
+  positiveInt,
+  postgresUrl,
+  zmqEndpoint,
+} from '../../shared/src/config/fields.js';
+import { ConfigError, loadConfig } from '../../shared/src/config/loadConfig.js';
+
+const shape = {
+  BITCOIN_NETWORK: network(),
+  BITCOIND_RPC_URL: httpUrl(),
+  /** Optional: without it the crawler only polls. */
+  BITCOIND_ZMQ_SEQUENCE: zmqEndpoint().optional(),
+  ONLINE_DATABASE_URL: postgresUrl(),
+  CRAWLER_POLL_INTERVAL_MS: positiveInt(2_000),
+  /** Default 0 (genesis) on regtest; required elsewhere, where a scan from genesis is rarely meant. */
+  CRAWLER_START_HEIGHT: nonNegativeInt(0).optional(),
+  CRAWLER_FETCH_CONCURRENCY: positiveInt(4).refine((n) => n <= 64, 'must be 64 or less'),
+  /** 0 picks a free port (tests). */
+  CRAWLER_METRICS_PORT: nonNegativeInt(38_081).refine((n) => n <= 65_535, 'must be a port number 0-65535'),
+  CRAWLER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: logLevel(),
+};
+
+export type CrawlerConfig = Readonly<
+  Omit<ReturnType<typeof loadConfig<typeof shape>>, 'CRAWLER_START_HEIGHT'> & { CRAWLER_START_HEIGHT: number }
+>;
+
+export function loadCrawlerConfig(env: NodeJS.ProcessEnv = process.env): CrawlerConfig {
+  // nonNegativeInt's default would hide a missing start height on mainnet: default only on regtest.
+  const raw = env.CRAWLER_START_HEIGHT;
+  const config = loadConfig(
+    shape,
+    raw === undefined || raw === '' ? { ...env, CRAWLER_START_HEIGHT: undefined } : env,
+  );
+  const { CRAWLER_START_HEIGHT: explicit } = config;
+  if (raw === undefined || raw === '') {
+    if (config.BITCOIN_NETWORK !== 'regtest') {
+      throw new ConfigError(
+        `invalid configuration: CRAWLER_START_HEIGHT: is required on ${config.BITCOIN_NETWORK} (the height of the first block that can pay a watched address) (missing)`,
+      );
+    }
+    return Object.freeze({ ...config, CRAWLER_START_HEIGHT: 0 });
+  }
+  return Object.freeze({ ...config, CRAWLER_START_HEIGHT: explicit ?? 0 });
+}

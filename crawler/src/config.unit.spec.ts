@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadCrawlerConfig } from './config.js';
+
+const base = {
+  BITCOIND_RPC_URL: 'http://u:p@127.0.0.1:18443',
+  ONLINE_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/online',
+};
+
+describe('loadCrawlerConfig', () => {
+  it('defaults: regtest from genesis, poll 2 s, metrics on 38081, ZMQ optional', () => {
+    expect(loadCrawlerConfig(base)).toMatchObject({
+      BITCOIN_NETWORK: 'regtest',
+      CRAWLER_START_HEIGHT: 0,
+      CRAWLER_POLL_INTERVAL_MS: 2000,
+      CRAWLER_FETCH_CONCURRENCY: 4,
+      CRAWLER_METRICS_PORT: 38081,
+    });
+  });
+
+  it('requires a start height off regtest', () => {
+    expect(() => loadCrawlerConfig({ ...base, BITCOIN_NETWORK: 'mainnet' })).toThrow(
+      /^invalid configuration: CRAWLER_START_HEIGHT: is required on mainnet/,
+    );
+    expect(
+      loadCrawlerConfig({ ...base, BITCOIN_NETWORK: 'mainnet', CRAWLER_START_HEIGHT: '840000' }),
+    ).toMatchObject({
+      CRAWLER_START_HEIGHT: 840000,
+    });
+  });
+
+  it('names the variable that is wrong, in one line', () => {
+    expect(() => loadCrawlerConfig({ ...base, CRAWLER_POLL_INTERVAL_MS: 'soon' })).toThrow(
+      'invalid configuration: CRAWLER_POLL_INTERVAL_MS: must be a whole number (got "soon")',
+    );
+    expect(() => loadCrawlerConfig({ ...base, BITCOIND_ZMQ_SEQUENCE: 'localhost:28332' })).toThrow(
+      /BITCOIND_ZMQ_SEQUENCE: must be a ZMQ endpoint/,
+    );
+  });
+});

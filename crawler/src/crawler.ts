@@ -1,0 +1,214 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from '../../shared/src/db/pool.js';
+import { isTransientDbError } from '../../shared/src/db/isTransientDbError.js';
+import { isForklineError } from '../../shared/src/errors/catalogue.js';
+import type { NetworkName } from '../../shared/src/bitcoin/networks.js';
+import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
+import type { Logger } from '../../shared/src/logging/logger.js';
+import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
+import type { ChainSource, ChainTip } from './node/chainSource.js';
+import { createZmqWakeups } from './node/zmqWakeups.js';
+import type { CrawlerMetrics } from './status/crawlerMetrics.js';
+import { syncToNode } from './sync/syncToNode.js';
+import { createAddressWatcher } from './watch/addressWatcher.js';
+
+export interface CrawlerSettings {
+  network: NetworkName;
+  startHeight: number;
+  pollIntervalMs: number;
+  fetchConcurrency: number;
+  /** Undefined: no ZMQ, polling only. */
+  zmqEndpoint: string | undefined;
+  /** For the LISTEN connection (a pool connection cannot hold a LISTEN). */
+  databaseUrl: string;
+}
+
+export type CrawlerState = 'starting' | 'syncing' | 'in-sync' | 'retrying' | 'failed' | 'stopped';
+
+export interface CrawlerStatus {
+  state: CrawlerState;
+  ourTip: ChainTip | null;
+  nodeTip: ChainTip | null;
+  behindBlocks: number | null;
+  watchedScripts: number;
+  lastError: string | null;
+}
+
+// getblockchaininfo's names for the networks forkline knows.
+const NODE_CHAIN: Record<NetworkName, string[]> = {
+  mainnet: ['main'],
+  testnet: ['test', 'testnet4'],
+  signet: ['signet'],
+  regtest: ['regtest'],
+};
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The crawler: keeps the online database's chain equal to the node's best chain. A sync
+ * runs on every wake-up — ZMQ, the poll timer, or kick() — and after a failure it is
+ * retried with backoff, so an unreachable node or database only delays it. A reorg
+ * deeper than our history is the one failure that stops it (`done` rejects).
+ */
+export function createCrawler({
+  pool,
+  source,
+  log,
+  metrics,
+  settings,
+  index = createWatchIndex(),
+}: {
+  pool: Pool;
+  source: ChainSource;
+  log: Logger;
+  metrics: CrawlerMetrics;
+  settings: CrawlerSettings;
+  index?: WatchIndex;
+}) {
+  const abort = new AbortController();
+  const status: CrawlerStatus = {
+    state: 'starting',
+    ourTip: null,
+    nodeTip: null,
+    behindBlocks: null,
+    watchedScripts: 0,
+    lastError: null,
+  };
+  let woken = false;
+  let wake: (() => void) | undefined;
+
+  const kick = () => {
+    woken = true;
+    wake?.();
+  };
+  const waitForWake = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || abort.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        abort.signal.removeEventListener('abort', done);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+      abort.signal.addEventListener('abort', done, { once: true });
+    });
+
+  const watcher = createAddressWatcher({
+    connectionString: settings.databaseUrl,
+    pool,
+    index,
+    log: log.child({ component: 'watch' }),
+    onChange: (size) => {
+      status.watchedScripts = size;
+      metrics.watchedScripts.set(size);
+    },
+  });
+  const zmq = settings.zmqEndpoint
+    ? createZmqWakeups({ endpoint: settings.zmqEndpoint, onWake: kick, log: log.child({ component: 'zmq' }) })
+    : undefined;
+
+  const onTip = (ours: ChainTip | undefined, node: ChainTip) => {
+    status.ourTip = ours ?? null;
+    status.nodeTip = node;
+    status.behindBlocks = node.height - (ours?.height ?? settings.startHeight - 1);
+  };
+
+  async function checkNetwork(): Promise<void> {
+    const chain = await source.chain();
+    if (!NODE_CHAIN[settings.network].includes(chain)) {
+      throw new Error(
+        `bitcoind follows the "${chain}" chain but BITCOIN_NETWORK is ${settings.network}; refusing to crawl`,
+      );
+    }
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    let networkChecked = false;
+    while (!abort.signal.aborted) {
+      woken = false;
+      try {
+        if (!networkChecked) {
+          await checkNetwork();
+          networkChecked = true;
+        }
+        status.state = 'syncing';
+        const result = await syncToNode({
+          pool,
+          source,
+          watch: index,
+          log,
+          metrics,
+          startHeight: settings.startHeight,
+          fetchConcurrency: settings.fetchConcurrency,
+          signal: abort.signal,
+          onTip,
+        });
+        if (result.applied + result.reverted > 0) {
+          log.info(
+            { applied: result.applied, reverted: result.reverted, tip: result.tip },
+            'in sync with the node',
+          );
+        }
+        failures = 0;
+        status.state = 'in-sync';
+        status.lastError = null;
+        await waitForWake(settings.pollIntervalMs);
+      } catch (err) {
+        const message = (err as Error).message;
+        status.lastError = message;
+        if (isForklineError(err, 'REORG_TOO_DEEP') || (!networkChecked && !isRetriable(err))) {
+          status.state = 'failed';
+          throw err;
+        }
+        failures++;
+        metrics.errors.inc();
+        status.state = 'retrying';
+        const ceiling = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures - 1, 10));
+        const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        // Expected outages (node or database away) are warnings; anything else is a bug to look at.
+        log[isRetriable(err) ? 'warn' : 'error'](
+          { err: message, failures, delayMs },
+          'sync failed, retrying',
+        );
+        await sleep(delayMs, undefined, { signal: abort.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  let running: Promise<void> | undefined;
+
+  /** Loads the watched addresses (waiting for the database if needed), then follows the node. */
+  const start = sharedPromise(async () => {
+    await watcher.start();
+    await zmq?.start();
+    running = loop();
+    running.catch(() => undefined);
+  });
+
+  /** Stops intake, lets the block in flight commit, then releases the listeners. */
+  const close = sharedPromise(async () => {
+    abort.abort();
+    await running?.catch(() => undefined);
+    await Promise.all([zmq?.close(), watcher.close()]);
+    if (status.state !== 'failed') status.state = 'stopped';
+  });
+
+  return {
+    start,
+    close,
+    kick,
+    /** Settles when the follow loop ends: resolves after close(), rejects on a fatal error. */
+    done: (): Promise<void> => running ?? Promise.resolve(),
+    status: (): CrawlerStatus => ({ ...status }),
+    isWatching: (address: string) => index.has(address),
+  };
+}
+
+export type Crawler = ReturnType<typeof createCrawler>;
+
+function isRetriable(err: unknown): boolean {
+  return isTransientDbError(err) || (isForklineError(err) && err.retriable);
+}

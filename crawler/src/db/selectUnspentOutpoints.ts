@@ -1,0 +1,30 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Outpoint, OwnedOutput } from '../matching/types.js';
+import { UTXOS_TABLE } from './tables.js';
+
+interface UtxoRow {
+  txid: string;
+  vout: number;
+  user_id: string;
+  address: string;
+  value_sats: number;
+}
+
+/** Of the outpoints a block spends, the unspent ones that are ours: one query per block. */
+export async function selectUnspentOutpoints(tx: Executor, outpoints: Outpoint[]): Promise<OwnedOutput[]> {
+  if (outpoints.length === 0) return [];
+  const { rows } = await tx.query<UtxoRow>(
+    `SELECT u.txid, u.vout, u.user_id, u.address, u.value_sats
+       FROM unnest($1::text[], $2::int[]) AS o (txid, vout)
+       JOIN ${UTXOS_TABLE} u ON u.txid = o.txid AND u.vout = o.vout
+      WHERE u.spent_txid IS NULL`,
+    [outpoints.map((o) => o.txid), outpoints.map((o) => o.vout)],
+  );
+  return rows.map((r) => ({
+    txid: r.txid,
+    vout: r.vout,
+    userId: r.user_id,
+    address: r.address,
+    valueSats: r.value_sats,
+  }));
+}

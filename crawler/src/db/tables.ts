@@ -1,0 +1,7 @@
+/** Tables the crawler owns (crawler/migrations/online) and the ones it reads. */
+export const BLOCKS_TABLE = 'crawler_blocks';
+export const UTXOS_TABLE = 'wallet_utxos';
+export const WALLET_TXS_TABLE = 'wallet_transactions';
+export const WATCHED_ADDRESSES_TABLE = 'watched_addresses';
+/** The trigger on watched_addresses NOTIFYs this channel with the new address. */
+export const WATCHED_ADDRESS_CHANNEL = 'forkline_watched_address';

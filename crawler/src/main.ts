@@ -1,0 +1,86 @@
+import { createRpcClient } from '../../shared/src/bitcoind/rpcClient.js';
+import { migrate } from '../../shared/src/db/migrate.js';
+import { createPool } from '../../shared/src/db/pool.js';
+import { isTransientDbError } from '../../shared/src/db/isTransientDbError.js';
+import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
+import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { createLogger } from '../../shared/src/logging/logger.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { retry } from '../../shared/src/retry/retry.js';
+import { loadCrawlerConfig } from './config.js';
+import { createCrawler } from './crawler.js';
+import { createBitcoindSource } from './node/chainSource.js';
+import { createCrawlerMetrics } from './status/crawlerMetrics.js';
+import { createStatusServer } from './status/statusServer.js';
+
+/** The crawler process: config, wiring, start, graceful shutdown on SIGTERM/SIGINT. */
+runMain(async () => {
+  const config = loadCrawlerConfig();
+  const log = createLogger('crawler', config.LOG_LEVEL);
+  const pool = createPool({
+    connectionString: config.ONLINE_DATABASE_URL,
+    applicationName: 'forkline-crawler',
+    log,
+  });
+  const registry = createMetricsRegistry('crawler');
+  const crawler = createCrawler({
+    pool,
+    source: createBitcoindSource(createRpcClient({ url: config.BITCOIND_RPC_URL })),
+    log,
+    metrics: createCrawlerMetrics(registry),
+    settings: {
+      network: config.BITCOIN_NETWORK,
+      startHeight: config.CRAWLER_START_HEIGHT,
+      pollIntervalMs: config.CRAWLER_POLL_INTERVAL_MS,
+      fetchConcurrency: config.CRAWLER_FETCH_CONCURRENCY,
+      zmqEndpoint: config.BITCOIND_ZMQ_SEQUENCE,
+      databaseUrl: config.ONLINE_DATABASE_URL,
+    },
+  });
+  const server = createStatusServer({
+    host: config.CRAWLER_METRICS_HOST,
+    port: config.CRAWLER_METRICS_PORT,
+    registry,
+    status: crawler.status,
+    log,
+  });
+  const closePool = { close: () => pool.end() };
+  const shutdown = gracefulShutdown(log, [crawler, server, closePool]);
+
+  await server.start();
+  // The schema may be newer than a fresh database: apply pending migrations (idempotent,
+  // under an advisory lock), waiting for PostgreSQL if it is not up yet.
+  await retry(() => migrate(pool, 'online', log), {
+    isRetriable: isTransientDbError,
+    maxRetryMs: 10_000,
+    onRetry: (err, attempt, delayMs) =>
+      log.warn({ err: (err as Error).message, attempt, delayMs }, 'database unavailable, retrying'),
+  });
+  await crawler.start();
+  log.info(
+    {
+      startHeight: config.CRAWLER_START_HEIGHT,
+      zmq: config.BITCOIND_ZMQ_SEQUENCE ?? null,
+      status: crawler.status(),
+    },
+    'crawler started',
+  );
+
+  const fatal = await Promise.race([
+    shutdown.then(() => undefined),
+    crawler.done().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    ),
+  ]);
+  if (fatal) {
+    log.fatal({ code: (fatal as { code?: string }).code, err: fatal.message }, 'crawler stopped');
+    await crawler.close();
+    await server.close();
+    await pool.end();
+    process.exitCode = 1;
+    // The signal handlers stay registered; nothing else holds the event loop open.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+  }
+});

@@ -1,0 +1,28 @@
+import type { WatchEntry } from './types.js';
+
+/**
+ * The in-memory index of watched scripts: script hex → owner. Addresses are converted
+ * to scripts once, at registration, so matching an output is one Map lookup.
+ */
+export function createWatchIndex() {
+  const byScript = new Map<string, WatchEntry>();
+  const addresses = new Set<string>();
+  return {
+    get: (scriptHex: string): WatchEntry | undefined => byScript.get(scriptHex),
+    add(scriptPubKey: Uint8Array, entry: WatchEntry): boolean {
+      const key = Buffer.from(scriptPubKey.buffer, scriptPubKey.byteOffset, scriptPubKey.byteLength).toString(
+        'hex',
+      );
+      if (byScript.has(key)) return false;
+      byScript.set(key, entry);
+      addresses.add(entry.address);
+      return true;
+    },
+    has: (address: string): boolean => addresses.has(address),
+    get size(): number {
+      return byScript.size;
+    },
+  };
+}
+
+export type WatchIndex = ReturnType<typeof createWatchIndex>;

@@ -1,0 +1,160 @@
+import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import type { Logger } from '../../../shared/src/logging/logger.js';
+import type { Pool } from '../../../shared/src/db/pool.js';
+import { applyBlock } from '../chain/applyBlock.js';
+import { revertBlock } from '../chain/revertBlock.js';
+import { selectBlockHashAt } from '../db/selectBlockHashAt.js';
+import { selectLowestBlock } from '../db/selectLowestBlock.js';
+import { selectTip } from '../db/selectTip.js';
+import type { WatchLookup } from '../matching/types.js';
+import type { ChainSource, ChainTip } from '../node/chainSource.js';
+import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
+import type { CrawlerMetrics } from '../status/crawlerMetrics.js';
+import { createBlockPrefetcher } from './blockPrefetcher.js';
+import { findForkPoint } from './findForkPoint.js';
+
+export interface SyncDeps {
+  pool: Pool;
+  source: ChainSource;
+  watch: WatchLookup;
+  log: Logger;
+  metrics: CrawlerMetrics;
+  startHeight: number;
+  fetchConcurrency: number;
+  signal: AbortSignal;
+  /** Told of every tip change, for /status. */
+  onTip?: (ours: ChainTip | undefined, node: ChainTip) => void;
+}
+
+export interface SyncResult {
+  applied: number;
+  reverted: number;
+  tip: ChainTip | undefined;
+}
+
+/** Raised inside a pass when the node changed under us; the pass starts over. */
+class NodeMoved extends Error {}
+
+/**
+ * Brings our chain to the node's best block: finds the fork point, reverts our blocks
+ * above it from the top down, then applies the node's blocks upwards, each extending
+ * the one before. When the node reorganises again meanwhile, starts over from its new
+ * best block. Returns when our tip is the node's best hash (or the signal aborts).
+ */
+export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
+  const { pool, source, log, metrics, signal } = deps;
+  const result: SyncResult = { applied: 0, reverted: 0, tip: undefined };
+  for (;;) {
+    const node = await source.bestTip();
+    metrics.nodeTipHeight.set(node.height);
+    let tip: ChainTip | undefined = await selectTip(pool);
+    result.tip = tip;
+    deps.onTip?.(tip, node);
+    if (tip?.hash === node.hash || signal.aborted) return result;
+    if (!tip && node.height < deps.startHeight) {
+      log.debug({ nodeHeight: node.height, startHeight: deps.startHeight }, 'node is below the start height');
+      return result;
+    }
+    try {
+      if (tip) tip = await revertToForkPoint(deps, tip, node, result);
+      if (signal.aborted) return result;
+      result.tip = tip;
+      await applyUpTo(deps, tip, node, result);
+    } catch (err) {
+      if (!(err instanceof NodeMoved)) throw err;
+      metrics.syncRestarts.inc();
+      log.info({ reason: err.message }, 'node reorganised during sync, starting over');
+    }
+  }
+}
+
+async function revertToForkPoint(
+  deps: SyncDeps,
+  tip: ChainTip,
+  node: ChainTip,
+  result: SyncResult,
+): Promise<ChainTip | undefined> {
+  const { pool, source, log, metrics } = deps;
+  const lowest = (await selectLowestBlock(pool))!;
+  const fork = await findForkPoint({ tipHeight: tip.height, lowestHeight: lowest.height }, node.height, {
+    nodeHashAt: (h) => source.hashAt(h),
+    ourHashAt: (h) => selectBlockHashAt(pool, h),
+  });
+  if (fork.kind === 'too-deep') {
+    // Checked before anything is reverted: the database stays at our last good tip.
+    throw new ForklineError(
+      'REORG_TOO_DEEP',
+      `the node's chain (best ${node.hash} at height ${node.height}) shares no block with ours at or above ` +
+        `height ${fork.lowestHeight}, the oldest block we hold (our tip: height ${tip.height}); ` +
+        `the reorg is deeper than our history, so the crawler stops instead of guessing. ` +
+        `Check that the node follows the intended network, or restart with an empty database and a lower CRAWLER_START_HEIGHT.`,
+    );
+  }
+  const depth = tip.height - fork.height;
+  if (depth === 0) return tip;
+  log.warn(
+    { depth, forkHeight: fork.height, ourTip: tip.height, nodeTip: node.height },
+    'reorg: reverting blocks',
+  );
+  let current: ChainTip | undefined = tip;
+  while (current && current.height > fork.height) {
+    const started = performance.now();
+    const outcome = await revertBlock(pool, current.hash);
+    if (outcome.kind === 'tip-moved') throw new NodeMoved('our tip changed while reverting');
+    metrics.blocksReverted.inc();
+    metrics.blockSeconds.observe((performance.now() - started) / 1000);
+    log.info({ height: current.height, hash: current.hash, walletTxs: outcome.walletTxs }, 'block reverted');
+    result.reverted++;
+    current = outcome.previous;
+    metrics.tipHeight.set(current?.height ?? 0);
+    deps.onTip?.(current, node);
+  }
+  metrics.reorgs.inc();
+  metrics.reorgDepth.observe(depth);
+  return current;
+}
+
+async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainTip, result: SyncResult) {
+  const { pool, source, log, metrics, signal } = deps;
+  const from = tip ? tip.height + 1 : deps.startHeight;
+  if (from > node.height) return;
+  if (node.height - from > 10) log.info({ from, to: node.height }, 'catching up');
+  const prefetcher = createBlockPrefetcher<ParsedBlock>({
+    from,
+    to: node.height,
+    concurrency: deps.fetchConcurrency,
+    fetch: async (height) => {
+      const hash = await source.hashAt(height);
+      if (hash === undefined) throw new NodeMoved(`the node has no block at height ${height} any more`);
+      return parseBlock(await source.rawBlock(hash), hash);
+    },
+  });
+  try {
+    let current = tip;
+    for (let height = from; height <= node.height && !signal.aborted; height++) {
+      const block = await prefetcher.next();
+      if (current && block.prevHash !== current.hash) {
+        throw new NodeMoved(`block ${block.hash} at height ${height} does not extend ${current.hash}`);
+      }
+      const started = performance.now();
+      const outcome = await applyBlock(pool, block, height, current, deps.watch);
+      if (outcome.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
+      const seconds = (performance.now() - started) / 1000;
+      metrics.blocksApplied.inc();
+      metrics.walletTxs.inc(outcome.walletTxs);
+      metrics.blockSeconds.observe(seconds);
+      metrics.tipHeight.set(height);
+      const level = outcome.walletTxs > 0 ? 'info' : 'debug';
+      log[level](
+        { height, hash: block.hash, walletTxs: outcome.walletTxs, ms: Math.round(seconds * 1000) },
+        'block applied',
+      );
+      result.applied++;
+      current = { hash: block.hash, height };
+      result.tip = current;
+      deps.onTip?.(current, node);
+    }
+  } finally {
+    prefetcher.close();
+  }
+}
