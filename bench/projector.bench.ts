@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- projector`: TxConfirmed events spread over 100,000 users through
+ * the real projector (Kafka consumer group, one SQL transaction per Kafka batch), and
+ * in the same run the baseline: the same path with one SQL transaction per event.
+ * Rates are measured from the first committed transaction to the last (the consumer
+ * group join, ~3 s, is not projector throughput). Ends with one JSON line.
+ *
+ * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000).
+ */
+import { Registry } from 'prom-client';
+import type { Pool } from '../shared/src/db/pool.js';
+import { createKafka } from '../shared/src/kafka/createKafka.js';
+import { createLogger } from '../shared/src/logging/logger.js';
+import { readStackEnv } from '../shared/src/testing/stackEnv.js';
+import { createTestDatabases } from '../shared/src/testing/testDatabases.js';
+import { createTestTopic } from '../shared/src/testing/testTopic.js';
+import type { RecordedEvent } from '../shared/src/events/types.js';
+import { createProjector } from '../projector/src/createProjector.js';
+import { createProjectionSchema } from '../projector/src/db/projectionSchemas.js';
+import { projectionTables } from '../projector/src/db/tables.js';
+import { createProjectorMetrics } from '../projector/src/metrics.js';
+import { confirmed, streamOf, toMessage } from '../projector/src/testing/events.js';
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 20_000);
+const PARTITIONS = 3;
+
+const stack = readStackEnv();
+const log = createLogger('bench', process.env.BENCH_LOG_LEVEL ?? 'silent');
+const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(','), clientId: 'bench-projector', log });
+const dbs = await createTestDatabases('bench_projector');
+
+/** Round-robin over the users, so every batch touches many streams (the realistic shape). */
+function makeEvents(count: number): RecordedEvent[] {
+  const streams = Array.from({ length: Math.min(USERS, count) }, (_, u) => streamOf(`user:u${u}`));
+  return Array.from({ length: count }, (_, i) => {
+    const u = i % streams.length;
+    const round = Math.floor(i / streams.length);
+    return streams[u]!.next(
+      confirmed(`u${u}-${round}`, `b${round}`, round + 1, {
+        deltaSats: 1_000 + (i % 977),
+        receivedSats: 1_000 + (i % 977),
+        sentSats: 0,
+      }),
+    );
+  });
+}
+
+async function produce(events: RecordedEvent[], label: string): Promise<{ topic: string; groupId: string }> {
+  const created = await createTestTopic(kafka, label, PARTITIONS);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const started = Date.now();
+  for (let i = 0; i < events.length; i += 5_000) {
+    await producer.send({
+      topic: created.topic,
+      acks: -1,
+      messages: events.slice(i, i + 5_000).map(toMessage),
+    });
+  }
+  await producer.disconnect();
+  console.log(`${label}: produced ${events.length} events in ${Date.now() - started} ms`);
+  return created;
+}
+
+async function run(
+  db: Pool,
+  label: string,
+  events: RecordedEvent[],
+  maxEventsPerTransaction: number,
+): Promise<number> {
+  const { topic, groupId } = await produce(events, label);
+  const schema = `bench_${label}`;
+  await createProjectionSchema(db, schema);
+  const t = projectionTables(schema);
+  const applied = async () =>
+    (await db.query<{ n: number }>(`SELECT coalesce(sum(version), 0)::bigint AS n FROM ${t.streamVersions}`))
+      .rows[0]!.n;
+  let firstCommit: { at: number; applied: Promise<number> } | undefined;
+  const projector = createProjector({
+    db,
+    kafka,
+    log,
+    metrics: createProjectorMetrics(new Registry()),
+    config: {
+      topic,
+      groupId,
+      schema,
+      maxWaitTimeInMs: 100,
+      maxEventsPerTransaction,
+      partitionsConsumedConcurrently: PARTITIONS,
+    },
+    hooks: {
+      afterSqlCommit: () => {
+        firstCommit ??= { at: performance.now(), applied: applied() };
+      },
+    },
+  });
+  await projector.start();
+  let done = 0;
+  while (done < events.length) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    done = await applied();
+  }
+  const end = performance.now();
+  await projector.close();
+  const first = firstCommit!;
+  const measured = events.length - (await first.applied);
+  const seconds = (end - first.at) / 1_000;
+  const rate = Math.round(measured / seconds);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.balances}`);
+  console.log(
+    `${label}: ${measured} events in ${seconds.toFixed(2)} s → ${rate} events/s ` +
+      `(${rows[0]!.n} balance rows, ${maxEventsPerTransaction === Infinity ? 'one transaction per Kafka batch' : 'one transaction per event'})`,
+  );
+  return rate;
+}
+
+try {
+  const events = makeEvents(EVENTS);
+  console.log(
+    `projector bench: ${EVENTS} TxConfirmed events over ${Math.min(USERS, EVENTS)} users, ${PARTITIONS} partitions`,
+  );
+  const eventsPerSec = await run(dbs.views, 'batched', events, Infinity);
+  const baselineEventsPerSec = await run(
+    dbs.views,
+    'baseline',
+    makeEvents(Math.min(BASELINE_EVENTS, EVENTS)),
+    1,
+  );
+  console.log(
+    JSON.stringify({
+      eventsPerSec,
+      baselineEventsPerSec,
+      ratio: Number((eventsPerSec / baselineEventsPerSec).toFixed(1)),
+    }),
+  );
+} finally {
+  await dbs.drop();
+}

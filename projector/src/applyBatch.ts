@@ -1,0 +1,123 @@
+import type { PoolClient } from '../../shared/src/db/pool.js';
+import { userIdOfStream } from '../../shared/src/events/streams.js';
+import type { RecordedEvent } from '../../shared/src/events/types.js';
+import type { Logger } from '../../shared/src/logging/logger.js';
+import { insertActivityChanges, selectActivities, upsertActivities } from './db/activities.js';
+import { deleteChainBlocks, upsertChainBlocks } from './db/chainBlocks.js';
+import { insertDeadLetters } from './db/insertDeadLetters.js';
+import { deleteParkedEvents, insertParkedEvents, selectParkedEvents } from './db/parkedEvents.js';
+import { lockProjectionShared } from './db/projectionLock.js';
+import { saveStreamVersions } from './db/saveStreamVersions.js';
+import { selectStreamVersions } from './db/selectStreamVersions.js';
+import type { ProjectionTables } from './db/tables.js';
+import { upsertBalances } from './db/upsertBalances.js';
+import { insertUserAddresses, insertUsers } from './db/users.js';
+import type { DecodedMessage } from './kafka/decodeMessage.js';
+import { activityKey, isTxEvent, projectActivities, type Activity } from './projections/activities.js';
+import { projectBalances } from './projections/balances.js';
+import { projectChainTip } from './projections/chainTip.js';
+import { projectUsers } from './projections/users.js';
+import { planStream, type VersionOutcome } from './versioning/planStream.js';
+
+export interface BatchResult {
+  outcomes: VersionOutcome[];
+  /** Poison messages recorded now (re-deliveries of known ones are not counted). */
+  deadLettered: number;
+  applied: number;
+}
+
+export interface ApplyOptions {
+  tables: ProjectionTables;
+  /** The live projector takes the swap lock shared; a rebuild (writing unseen tables) does not. */
+  takeSwapLock: boolean;
+  log: Logger;
+}
+
+/**
+ * Applies one batch of one partition inside the caller's transaction: version checks,
+ * every projection, parked events, dead letters and the new applied versions, all or
+ * nothing. Each table gets at most a statement or two, whatever the batch size.
+ */
+export async function applyBatch(
+  tx: PoolClient,
+  messages: readonly DecodedMessage[],
+  { tables, takeSwapLock, log }: ApplyOptions,
+): Promise<BatchResult> {
+  if (takeSwapLock) await lockProjectionShared(tx);
+
+  const byStream = new Map<string, RecordedEvent[]>();
+  const deadLetters = [];
+  for (const message of messages) {
+    if (!message.ok) {
+      deadLetters.push(message.deadLetter);
+      continue;
+    }
+    const list = byStream.get(message.event.stream);
+    if (list) list.push(message.event);
+    else byStream.set(message.event.stream, [message.event]);
+  }
+  const deadLettered = await insertDeadLetters(tx, tables, deadLetters);
+  for (const letter of deadLetters) {
+    log.error(
+      { stream: letter.stream, version: letter.version, offset: letter.offset, reason: letter.reason },
+      'poison event dead-lettered',
+    );
+  }
+
+  const streams = [...byStream.keys()];
+  const [versions, parked] = await Promise.all([
+    selectStreamVersions(tx, tables, streams),
+    selectParkedEvents(tx, tables, streams),
+  ]);
+  const plans = streams.map((stream) =>
+    planStream(
+      stream,
+      versions.get(stream) ?? 0,
+      parked.get(stream) ?? new Map<number, RecordedEvent>(),
+      byStream.get(stream)!,
+    ),
+  );
+  const toApply = plans.flatMap((p) => p.toApply);
+
+  const keys = new Map<string, { userId: string; txid: string }>();
+  for (const event of toApply) {
+    const userId = userIdOfStream(event.stream);
+    if (!isTxEvent(event) || userId === undefined) continue;
+    keys.set(activityKey(userId, event.payload.txid), { userId, txid: event.payload.txid });
+  }
+  const current = new Map<string, Activity>(
+    (await selectActivities(tx, tables, [...keys.values()])).map((a) => [activityKey(a.userId, a.txid), a]),
+  );
+
+  const activities = projectActivities(toApply, current, log);
+  const balances = projectBalances(toApply, activities.effects);
+  const chain = projectChainTip(toApply);
+  const users = projectUsers(toApply);
+
+  await insertUsers(tx, tables, users.users);
+  await insertUserAddresses(tx, tables, users.addresses);
+  await upsertActivities(tx, tables, activities.activities);
+  await insertActivityChanges(tx, tables, activities.changes);
+  await upsertBalances(tx, tables, balances);
+  await deleteChainBlocks(tx, tables, chain.disconnected);
+  await upsertChainBlocks(tx, tables, chain.connected);
+  await insertParkedEvents(
+    tx,
+    tables,
+    plans.flatMap((p) => p.toPark),
+  );
+  await deleteParkedEvents(
+    tx,
+    tables,
+    plans.flatMap((p) => p.toUnpark.map((version) => ({ stream: p.stream, version }))),
+  );
+  await saveStreamVersions(
+    tx,
+    tables,
+    plans
+      .filter((p) => p.toVersion !== p.fromVersion)
+      .map((p) => ({ stream: p.stream, expected: p.fromVersion, version: p.toVersion })),
+  );
+
+  return { outcomes: plans.flatMap((p) => p.outcomes), deadLettered, applied: toApply.length };
+}

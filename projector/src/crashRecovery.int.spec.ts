@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../shared/src/events/types.js';
+import { readStackEnv, repoRoot } from '../../shared/src/testing/stackEnv.js';
+import { createTestTopic } from '../../shared/src/testing/testTopic.js';
+import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { createProjector } from './createProjector.js';
+import { projectionStatus } from './db/projectionStatus.js';
+import { projectionTables } from './db/tables.js';
+import { createProjectorMetrics } from './metrics.js';
+import { confirmed, publish, userEvents } from './testing/events.js';
+import { createProjectorTestbed, type ProjectorTestbed } from './testing/projectorHarness.js';
+
+describe('projector killed after its SQL commit, before its offset commit', () => {
+  let bed: ProjectorTestbed;
+  beforeAll(async () => {
+    bed = await createProjectorTestbed('crash');
+  });
+  afterAll(() => bed.close());
+
+  it('applies nothing twice after the restart', async () => {
+    const { topic, groupId } = await createTestTopic(bed.kafka, 'crash', 3);
+    const expected = new Map<string, number>();
+    const events: RecordedEvent[] = [];
+    for (let u = 0; u < 30; u++) {
+      const stream = userEvents(`u${u}`);
+      events.push(stream.next({ type: 'UserRegistered', payload: { userId: `u${u}` } }));
+      for (let i = 1; i <= 10; i++) {
+        const delta = (u + 1) * 100 - i;
+        events.push(stream.next(confirmed(`u${u}-${i}`, `b${i}`, i, { deltaSats: delta })));
+        expected.set(`u${u}`, (expected.get(`u${u}`) ?? 0) + delta);
+      }
+    }
+    await publish(bed.producer, topic, events);
+
+    // The real process (tsx), SIGKILLed by its own hook after the first SQL commit.
+    const stack = readStackEnv();
+    const child = spawn('npx', ['tsx', 'projector/src/testing/crashAfterCommitMain.ts'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        VIEWS_DATABASE_URL: bed.dbs.viewsUrl,
+        KAFKA_BROKERS: stack.KAFKA_BROKERS,
+        PROJECTOR_TOPIC: topic,
+        PROJECTOR_GROUP_ID: groupId,
+        LOG_LEVEL: 'error',
+        // The killed member holds its partitions until its session expires: keep it short.
+        PROJECTOR_SESSION_TIMEOUT_MS: '6000',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    // npx forwards the child's fate: killed by the signal, or 128 + 9.
+    expect(exit.signal === 'SIGKILL' || exit.code === 137, `exit ${JSON.stringify(exit)} ${stderr}`).toBe(
+      true,
+    );
+
+    const t = projectionTables();
+    const applied = async () =>
+      (
+        await bed.views.query<{ n: number }>(
+          `SELECT coalesce(sum(version), 0)::int AS n FROM ${t.streamVersions}`,
+        )
+      ).rows[0]!.n;
+    const appliedBeforeCrash = await applied();
+    expect(appliedBeforeCrash).toBeGreaterThan(0);
+    const admin = bed.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    expect(offsets[0]!.partitions.map((p) => p.offset)).toEqual(['-1', '-1', '-1']);
+
+    // Restart in the same group: the committed batch comes again and is absorbed.
+    const metrics = createProjectorMetrics(new Registry(), () => projectionStatus(bed.views));
+    const projector = createProjector({
+      db: bed.views,
+      kafka: bed.kafka,
+      log: bed.log,
+      metrics,
+      config: { topic, groupId, maxWaitTimeInMs: 100, heartbeatIntervalMs: 500 },
+    });
+    await projector.start();
+    try {
+      await waitFor(applied, (n) => n === events.length, { what: 'every event applied' });
+      const { rows } = await bed.views.query<{ user_id: string; confirmed_sats: number; tx_count: number }>(
+        `SELECT user_id, confirmed_sats, tx_count FROM ${t.balances}`,
+      );
+      expect(rows).toHaveLength(30);
+      for (const row of rows)
+        expect(row).toEqual({
+          user_id: row.user_id,
+          confirmed_sats: expected.get(row.user_id),
+          tx_count: 10,
+        });
+      const duplicates = (await metrics.events.get()).values
+        .filter((v) => v.labels.outcome === 'duplicate')
+        .reduce((sum, v) => sum + v.value, 0);
+      expect(duplicates).toBe(appliedBeforeCrash);
+      const changes = await bed.views.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${t.activityChanges}`,
+      );
+      expect(changes.rows[0]!.n).toBe(300);
+    } finally {
+      await projector.close();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Activity, ActivityChange, ActivityStatus, ActivityType } from '../projections/activities.js';
+import type { ProjectionTables } from './tables.js';
+
+interface ActivityRow {
+  user_id: string;
+  txid: string;
+  type: ActivityType;
+  amount_sats: number;
+  status: ActivityStatus;
+  block_hash: string | null;
+  block_height: number | null;
+  first_seen_at: Date;
+  updated_at: Date;
+}
+
+/** The current rows of the given (user, txid) keys. */
+export async function selectActivities(
+  tx: Executor,
+  tables: ProjectionTables,
+  keys: { userId: string; txid: string }[],
+): Promise<Activity[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await tx.query<ActivityRow>(
+    `SELECT a.user_id, a.txid, a.type, a.amount_sats, a.status, a.block_hash, a.block_height,
+            a.first_seen_at, a.updated_at
+     FROM ${tables.activities} AS a
+     JOIN unnest($1::text[], $2::text[]) AS k(user_id, txid) ON a.user_id = k.user_id AND a.txid = k.txid`,
+    [keys.map((k) => k.userId), keys.map((k) => k.txid)],
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    txid: r.txid,
+    type: r.type,
+    amountSats: r.amount_sats,
+    status: r.status,
+    blockHash: r.block_hash,
+    blockHeight: r.block_height,
+    firstSeenAt: r.first_seen_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+/**
+ * Writes the final state of each activity. New rows are inserted in array order, so
+ * `seq` (newest first in the BFF) follows the stream's order; an existing row keeps
+ * its seq and first_seen_at and takes everything else.
+ */
+export async function upsertActivities(
+  tx: Executor,
+  tables: ProjectionTables,
+  activities: Activity[],
+): Promise<void> {
+  if (activities.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.activities} AS a
+       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
+     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
+                 $8::timestamptz[], $9::timestamptz[])
+          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
+                               first_seen_at, updated_at, ord)
+     ORDER BY ord
+     ON CONFLICT (user_id, txid) DO UPDATE SET
+       type = EXCLUDED.type, amount_sats = EXCLUDED.amount_sats, status = EXCLUDED.status,
+       block_hash = EXCLUDED.block_hash, block_height = EXCLUDED.block_height,
+       updated_at = EXCLUDED.updated_at`,
+    [
+      activities.map((a) => a.userId),
+      activities.map((a) => a.txid),
+      activities.map((a) => a.type),
+      activities.map((a) => a.amountSats),
+      activities.map((a) => a.status),
+      activities.map((a) => a.blockHash),
+      activities.map((a) => a.blockHeight),
+      activities.map((a) => a.firstSeenAt),
+      activities.map((a) => a.updatedAt),
+    ],
+  );
+}
+
+/** Appends the history rows; the (user, version) key makes a replay write nothing twice. */
+export async function insertActivityChanges(
+  tx: Executor,
+  tables: ProjectionTables,
+  changes: ActivityChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.activityChanges}
+       (user_id, txid, version, status, amount_sats, block_hash, block_height, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[],
+                          $7::int[], $8::timestamptz[])
+     ON CONFLICT (user_id, version) DO NOTHING`,
+    [
+      changes.map((c) => c.userId),
+      changes.map((c) => c.txid),
+      changes.map((c) => c.version),
+      changes.map((c) => c.status),
+      changes.map((c) => c.amountSats),
+      changes.map((c) => c.blockHash),
+      changes.map((c) => c.blockHeight),
+      changes.map((c) => c.occurredAt),
+    ],
+  );
+}

@@ -1,0 +1,39 @@
+/** The live read model's schema: what the BFF reads as `projection.*`. */
+export const PROJECTION_SCHEMA = 'projection';
+
+/** Fully qualified names of the read-model tables inside one schema. */
+export interface ProjectionTables {
+  schema: string;
+  balances: string;
+  activities: string;
+  activityChanges: string;
+  chainBlocks: string;
+  users: string;
+  userAddresses: string;
+  streamVersions: string;
+  parkedEvents: string;
+  deadLetters: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The tables of `schema` (the live one, or a rebuild's). The name is checked because
+ * it is spliced into SQL text: identifiers cannot be bind parameters.
+ */
+export function projectionTables(schema: string = PROJECTION_SCHEMA): ProjectionTables {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid projection schema name ${JSON.stringify(schema)}`);
+  const q = (table: string) => `"${schema}".${table}`;
+  return {
+    schema,
+    balances: q('balances'),
+    activities: q('activities'),
+    activityChanges: q('activity_changes'),
+    chainBlocks: q('chain_blocks'),
+    users: q('users'),
+    userAddresses: q('user_addresses'),
+    streamVersions: q('stream_versions'),
+    parkedEvents: q('parked_events'),
+    deadLetters: q('dead_letters'),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The projector process: Kafka `forkline.events` → views DB. Reads its configuration
+ * once, serves /metrics and /status, and stops gracefully on SIGTERM/SIGINT.
+ */
+import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
+import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { createLogger } from '../../shared/src/logging/logger.js';
+import { loadProjectorEnv } from './config.js';
+import { wireProjector } from './wireProjector.js';
+
+runMain(async () => {
+  const env = loadProjectorEnv();
+  const log = createLogger('projector', env.LOG_LEVEL);
+  const wired = await wireProjector(env, log);
+  const stopped = gracefulShutdown(log, wired.components);
+  try {
+    await wired.server.start();
+    await wired.projector.start();
+  } catch (err) {
+    for (const component of wired.components) await component.close().catch(() => undefined);
+    throw err;
+  }
+  await stopped;
+});

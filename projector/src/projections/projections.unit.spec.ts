@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../shared/src/logging/logger.js';
+import {
+  blockConnected,
+  blockDisconnected,
+  chainEvents,
+  confirmed,
+  hex,
+  reverted,
+  userEvents,
+} from '../testing/events.js';
+import { activityType, projectActivities } from './activities.js';
+import { projectBalances } from './balances.js';
+import { projectChainTip } from './chainTip.js';
+
+const log = createLogger('unit', 'silent');
+
+describe('activityType', () => {
+  it.each([
+    [{ deltaSats: 500, receivedSats: 500, sentSats: 0 }, 'receive'],
+    [{ deltaSats: 200, receivedSats: 1_200, sentSats: 1_000 }, 'receive'],
+    [{ deltaSats: -1_000, receivedSats: 0, sentSats: 1_000 }, 'send'],
+    [{ deltaSats: -300, receivedSats: 700, sentSats: 1_000 }, 'self'],
+  ])('%o → %s', (amounts, type) => {
+    expect(activityType({ txid: '', blockHash: '', height: 1, addresses: [], ...amounts })).toBe(type);
+  });
+});
+
+describe('projectActivities + projectBalances', () => {
+  it('a revert undoes the stored amount, whatever sign the revert carries', () => {
+    const alice = userEvents('alice');
+    const events = [
+      alice.next(confirmed('t1', 'b1', 1, { deltaSats: 700 })),
+      alice.next(reverted('t1', 'b1', 1, -700)),
+      alice.next(confirmed('t1', 'b2', 2, { deltaSats: 700 })),
+      alice.next(reverted('t1', 'b2', 2, 700)),
+    ];
+    const result = projectActivities(events, new Map(), log);
+    expect(result.activities).toMatchObject([{ status: 'reverted', amountSats: 700, blockHash: null }]);
+    expect(result.changes.map((c) => [c.version, c.status, c.blockHash])).toEqual([
+      [1, 'confirmed', hex('b1')],
+      [2, 'reverted', hex('b1')],
+      [3, 'confirmed', hex('b2')],
+      [4, 'reverted', hex('b2')],
+    ]);
+    expect(projectBalances(events, result.effects)).toEqual([
+      { userId: 'alice', confirmedSats: 0, txCount: 0, version: 4, updatedAt: events[3]!.occurredAt },
+    ]);
+  });
+
+  it('ignores a revert of a block the transaction is not counted in', () => {
+    const bob = userEvents('bob');
+    const events = [
+      bob.next(confirmed('t1', 'b1', 1, { deltaSats: 50 })),
+      bob.next(reverted('t1', 'other', 1, -50)),
+    ];
+    const result = projectActivities(events, new Map(), log);
+    expect(result.effects).toEqual([{ userId: 'bob', confirmedSats: 50, txCount: 1 }]);
+    expect(result.activities).toMatchObject([{ status: 'confirmed', blockHash: hex('b1') }]);
+  });
+
+  it('never counts a transaction twice when it is confirmed again without a revert', () => {
+    const carol = userEvents('carol');
+    const events = [
+      carol.next(confirmed('t1', 'b1', 1, { deltaSats: 50 })),
+      carol.next(confirmed('t1', 'b2', 2, { deltaSats: 50 })),
+    ];
+    const result = projectActivities(events, new Map(), log);
+    expect(result.effects).toEqual([{ userId: 'carol', confirmedSats: 50, txCount: 1 }]);
+    expect(result.activities).toMatchObject([{ blockHash: hex('b2'), firstSeenAt: events[0]!.occurredAt }]);
+  });
+});
+
+describe('projectChainTip', () => {
+  it('folds a reorg inside one batch into the last word per height', () => {
+    const chain = chainEvents();
+    const writes = projectChainTip([
+      chain.next(blockConnected('a1', 1, 'g')),
+      chain.next(blockConnected('a2', 2, 'a1')),
+      chain.next(blockDisconnected('a2', 2)),
+      chain.next(blockDisconnected('a1', 1)),
+      chain.next(blockConnected('b1', 1, 'g')),
+    ]);
+    expect(writes.connected).toEqual([
+      { height: 1, hash: hex('b1'), prevHash: hex('g'), time: 1_700_000_001 },
+    ]);
+    expect(writes.disconnected).toEqual([{ height: 2, hash: hex('a2') }]);
+  });
+});

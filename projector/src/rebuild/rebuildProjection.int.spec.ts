@@ -1,0 +1,169 @@
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../../shared/src/db/pool.js';
+import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { createProjector } from '../createProjector.js';
+import { createProjectionSchema } from '../db/projectionSchemas.js';
+import { tableChecksums } from '../db/tableChecksums.js';
+import { projectionTables } from '../db/tables.js';
+import { createProjectorMetrics } from '../metrics.js';
+import {
+  blockConnected,
+  blockDisconnected,
+  chainEvents,
+  confirmed,
+  reverted,
+  userEvents,
+} from '../testing/events.js';
+import { createProjectorTestbed, type ProjectorTestbed } from '../testing/projectorHarness.js';
+import { rebuildProjection } from './rebuildProjection.js';
+
+/** A history with receives, sends, reverts and re-mines, a poison event and an open gap. */
+function history(round: number, users: number) {
+  const streams = Array.from({ length: users }, (_, u) => userEvents(`u${u}`));
+  return {
+    streams,
+    next(): (RecordedEvent | { key: string; value: string })[] {
+      const out: (RecordedEvent | { key: string; value: string })[] = [];
+      streams.forEach((s, u) => {
+        const userId = `u${u}`;
+        if (round === 0) out.push(s.next({ type: 'UserRegistered', payload: { userId } }));
+        out.push(s.next(confirmed(`${userId}-r${round}`, `b${round}`, round + 1, { deltaSats: 1_000 + u })));
+        if (u % 3 === 0) {
+          out.push(s.next(reverted(`${userId}-r${round}`, `b${round}`, round + 1, -(1_000 + u))));
+          out.push(
+            s.next(confirmed(`${userId}-r${round}`, `b${round}x`, round + 2, { deltaSats: 1_000 + u })),
+          );
+        }
+        if (u % 4 === 1)
+          out.push(
+            s.next(
+              confirmed(`${userId}-s${round}`, `b${round}`, round + 1, {
+                deltaSats: -300,
+                receivedSats: 0,
+                sentSats: 300,
+              }),
+            ),
+          );
+      });
+      round++;
+      return out;
+    },
+  };
+}
+
+describe('rebuild', () => {
+  let bed: ProjectorTestbed;
+  beforeAll(async () => {
+    bed = await createProjectorTestbed('rebuild');
+  });
+  afterAll(() => bed.close());
+
+  it('replays into fresh tables, swaps them in while the live projector runs, and equals a replay row for row', async () => {
+    const s = await bed.scenario('rebuild');
+    const h = history(0, 40);
+    const chain = chainEvents();
+    const gapStream = userEvents('gappy');
+    gapStream.next({ type: 'UserRegistered', payload: { userId: 'gappy' } }); // version 1 never published
+    await s.send([
+      ...h.next(),
+      chain.next(blockConnected('b0', 1, 'g')),
+      chain.next(blockConnected('b1', 2, 'b0')),
+      chain.next(blockDisconnected('b1', 2)),
+      chain.next(blockConnected('b1x', 2, 'b0')),
+      gapStream.next(confirmed('g1', 'b0', 1, { deltaSats: 5 })),
+      { key: 'user:poison', value: '{"type":"Nope"}' },
+    ]);
+    await s.start();
+    await s.waitForVersion('user:u0', 4);
+
+    // Writes keep arriving during the rebuild; its own pool, as in its own process.
+    const rebuildDb = createPool({ connectionString: bed.dbs.viewsUrl, max: 5 });
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await s.send(h.next());
+    })();
+    let result;
+    try {
+      result = await rebuildProjection({
+        db: rebuildDb,
+        kafka: bed.kafka,
+        log: bed.log,
+        config: {
+          topic: s.topic,
+          groupId: s.groupId,
+          liveSchema: s.schema,
+          keepOld: true,
+          maxWaitTimeInMs: 100,
+        },
+      });
+    } finally {
+      writing = false;
+      await writer;
+      await rebuildDb.end();
+    }
+    expect(result.retiredSchema).toMatch(new RegExp(`^${s.schema}_old_`));
+    expect(result.eventsApplied).toBeGreaterThan(0);
+
+    // After the swap the live projector keeps writing, now into the rebuilt tables.
+    await s.send([...h.next(), chain.next(blockConnected('b2', 3, 'b1x'))]);
+    const expectedVersions = new Map(h.streams.map((st) => [st.stream, st.current()]));
+    for (const [stream, version] of expectedVersions) await s.waitForVersion(stream, version);
+    await s.waitForVersion('chain', 5);
+
+    // The reference: an independent replay of the whole topic into another schema.
+    const reference = `${s.schema}_ref`;
+    await createProjectionSchema(bed.views, reference);
+    const replay = createProjector({
+      db: bed.views,
+      kafka: bed.kafka,
+      log: bed.log,
+      metrics: createProjectorMetrics(new Registry()),
+      config: {
+        topic: s.topic,
+        groupId: `${s.groupId}-ref`,
+        schema: reference,
+        takeSwapLock: false,
+        maxWaitTimeInMs: 100,
+      },
+    });
+    await replay.start();
+    const t = projectionTables(reference);
+    try {
+      for (const [stream, version] of expectedVersions) {
+        await waitFor(
+          async () =>
+            (
+              await bed.views.query<{ v: number }>(
+                `SELECT version AS v FROM ${t.streamVersions} WHERE stream = $1`,
+                [stream],
+              )
+            ).rows[0]?.v ?? 0,
+          (v) => v >= version,
+          { what: `${stream} in the reference` },
+        );
+      }
+      await waitFor(
+        async () =>
+          (await bed.views.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.deadLetters}`)).rows[0]!
+            .n,
+        (n) => n === 1,
+        { what: 'the dead letter in the reference' },
+      );
+    } finally {
+      await replay.close();
+    }
+
+    const live = await tableChecksums(bed.views, s.schema);
+    const replayed = await tableChecksums(bed.views, reference);
+    expect(live).toEqual(replayed);
+    expect(live.balances!.rows).toBe(40); // `gappy` has nothing applied: its version 1 never came
+    expect(live.parked_events!.rows).toBe(1);
+    expect(live.dead_letters!.rows).toBe(1);
+    const { rows } = await bed.views.query<{ height: number }>(
+      `SELECT max(height) AS height FROM "${s.schema}".chain_blocks`,
+    );
+    expect(rows[0]!.height).toBe(3);
+  });
+});

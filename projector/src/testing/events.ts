@@ -1,0 +1,89 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
+import type { ForklineEvent, RecordedEvent } from '../../../shared/src/events/types.js';
+
+/** A deterministic 64-hex "hash" for a label: txids and block hashes in tests. */
+export const hex = (label: string): string => createHash('sha256').update(label).digest('hex');
+
+const BASE_TIME = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** Builds the envelopes of one stream with dense versions, as the outbox would. */
+export function streamOf(stream: string, firstVersion = 1) {
+  let version = firstVersion;
+  return {
+    stream,
+    /** The last version handed out (0 before the first). */
+    current: () => version - 1,
+    /** The next event of the stream (version + 1 each call). */
+    next<E extends ForklineEvent>(event: E): RecordedEvent<E> {
+      const v = version++;
+      return {
+        ...event,
+        id: randomUUID(),
+        stream,
+        version: v,
+        occurredAt: new Date(BASE_TIME + v * 1_000).toISOString(),
+      };
+    },
+  };
+}
+
+export const userEvents = (userId: string) => streamOf(userStream(userId));
+export const chainEvents = () => streamOf(CHAIN_STREAM);
+
+export const confirmed = (
+  txid: string,
+  block: string,
+  height: number,
+  amounts: { deltaSats: number; receivedSats?: number; sentSats?: number },
+): ForklineEvent => ({
+  type: 'TxConfirmed',
+  payload: {
+    txid: hex(txid),
+    blockHash: hex(block),
+    height,
+    deltaSats: amounts.deltaSats,
+    receivedSats: amounts.receivedSats ?? Math.max(amounts.deltaSats, 0),
+    sentSats: amounts.sentSats ?? Math.max(-amounts.deltaSats, 0),
+    addresses: [],
+  },
+});
+
+export const reverted = (txid: string, block: string, height: number, deltaSats: number): ForklineEvent => ({
+  type: 'TxReverted',
+  payload: { txid: hex(txid), blockHash: hex(block), height, deltaSats },
+});
+
+export const blockConnected = (block: string, height: number, prev: string): ForklineEvent => ({
+  type: 'BlockConnected',
+  payload: { hash: hex(block), height, prevHash: hex(prev), time: 1_700_000_000 + height },
+});
+
+export const blockDisconnected = (block: string, height: number): ForklineEvent => ({
+  type: 'BlockDisconnected',
+  payload: { hash: hex(block), height },
+});
+
+/** A Kafka message as the relay publishes it: key = stream, value = the envelope's JSON. */
+export function toMessage(event: RecordedEvent) {
+  return {
+    key: event.stream,
+    value: JSON.stringify(event),
+    headers: { type: event.type, stream: event.stream, version: String(event.version), id: event.id },
+  };
+}
+
+/** Publishes envelopes (or raw messages, e.g. poison) in the given order. */
+export async function publish(
+  producer: Producer,
+  topic: string,
+  items: (RecordedEvent | { key: string; value: string })[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: items.map((item) => ('payload' in item ? toMessage(item) : item)),
+  });
+}

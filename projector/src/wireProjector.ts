@@ -1,0 +1,62 @@
+import { createPool, type Pool } from '../../shared/src/db/pool.js';
+import { migrate } from '../../shared/src/db/migrate.js';
+import { createKafka, ensureTopic } from '../../shared/src/kafka/createKafka.js';
+import type { Logger } from '../../shared/src/logging/logger.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import type { ProjectorEnv } from './config.js';
+import { createProjector, type Projector, type ProjectorHooks } from './createProjector.js';
+import { projectionStatus } from './db/projectionStatus.js';
+import { createStatusServer, type StatusServer } from './http/statusServer.js';
+import { createProjectorMetrics } from './metrics.js';
+
+export interface WiredProjector {
+  db: Pool;
+  projector: Projector;
+  server: StatusServer;
+  /** In shutdown order: intake first, the pool last. */
+  components: { close(): Promise<void> }[];
+}
+
+/** Builds the live projector process from its parsed environment (shared by main and tests). */
+export async function wireProjector(
+  env: ProjectorEnv,
+  log: Logger,
+  hooks?: ProjectorHooks,
+): Promise<WiredProjector> {
+  const db = createPool({
+    connectionString: env.VIEWS_DATABASE_URL,
+    max: env.PROJECTOR_CONCURRENCY + 2,
+    applicationName: 'forkline-projector',
+    log,
+  });
+  await migrate(db, 'views', log);
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'forkline-projector', log });
+  // The relay normally creates the topic; creating it here lets the projector start first.
+  await ensureTopic(kafka, env.PROJECTOR_TOPIC, 3);
+  const registry = createMetricsRegistry('projector');
+  const readStatus = () => projectionStatus(db);
+  const metrics = createProjectorMetrics(registry, readStatus);
+  const projector = createProjector({
+    db,
+    kafka,
+    log,
+    metrics,
+    hooks,
+    config: {
+      topic: env.PROJECTOR_TOPIC,
+      groupId: env.PROJECTOR_GROUP_ID,
+      partitionsConsumedConcurrently: env.PROJECTOR_CONCURRENCY,
+      sessionTimeoutMs: env.PROJECTOR_SESSION_TIMEOUT_MS,
+    },
+  });
+  const server = createStatusServer({
+    port: env.PROJECTOR_METRICS_PORT,
+    registry,
+    log,
+    readStatus: async () => ({
+      ...(await readStatus()),
+      partitions: Object.fromEntries([...projector.progress()].map(([p, next]) => [p, { nextOffset: next }])),
+    }),
+  });
+  return { db, projector, server, components: [projector, server, { close: () => db.end() }] };
+}
