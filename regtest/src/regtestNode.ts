@@ -1,3 +1,4 @@
+import { Transaction } from 'bitcoinjs-lib';
 import { createRpcClient, type RpcClient } from '../../shared/src/bitcoind/rpcClient.js';
 import type { RpcScanTxOutSet } from '../../shared/src/bitcoind/rpcTypes.js';
 
@@ -77,8 +78,9 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
     /**
      * Reorganises the chain: invalidates the block `depth` below the tip (so `depth`
      * blocks leave the main chain), then mines a longer branch of depth + 1 blocks.
-     * - default: the disconnected transactions return to the mempool and are re-mined;
-     * - dropTxs: the new branch is mined empty, so they leave the chain;
+     * - default: the disconnected transactions are re-broadcast and re-mined;
+     * - dropTxs: the new branch is mined empty and they are not re-broadcast: they leave
+     *   the chain (the node keeps them out of its mempool);
      * - doubleSpend: a conflicting transaction spending the same inputs confirms instead.
      * `extraBlocks` changes the new branch's length (-1 gives a branch of the same height
      * as the old one, which the node does not switch to on its own).
@@ -91,8 +93,15 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       if (depth < 1 || depth > tip) throw new Error(`reorg depth must be between 1 and ${tip}`);
       const disconnected: string[] = [];
       for (let h = tip; h > tip - depth; h--) disconnected.push(await rpc.getBlockHash(h));
-      let conflict: string | undefined;
-      if (options.doubleSpend) conflict = await node.conflictingTx(options.doubleSpend);
+      const target = options.doubleSpend;
+      const conflict = target ? await node.conflictingTx(target) : undefined;
+      // The node drops from its mempool the disconnected transactions that spend a
+      // coinbase which is immature on the shorter chain (the wallet spends fresh
+      // coinbases all the time), so unless they are to be dropped they are collected
+      // first and re-broadcast before each block of the new branch, until all are back.
+      // A double-spent transaction and its descendants stay out.
+      let pending = options.dropTxs ? [] : await node.transactionsOf([...disconnected].reverse());
+      if (target) pending = withoutDescendants(pending, target);
       await rpc.call('invalidateblock', [disconnected[disconnected.length - 1]]);
       const length = depth + 1 + (options.extraBlocks ?? 0);
       // A fresh coinbase address: mined within the same second with the same transactions,
@@ -100,12 +109,53 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       // invalidated, and the node refuses it as duplicate-invalid.
       const to = await node.newAddress('bech32', 'reorg');
       const connected: string[] = [];
+      let conflictPlaced = conflict === undefined;
       for (let i = 0; i < length; i++) {
-        if (i === 0 && conflict) connected.push(await node.mineBlockWith([conflict], to));
-        else if (options.dropTxs || conflict) connected.push(await node.mineBlockWith([], to));
-        else connected.push(...(await node.mine(1, to)));
+        const accepted = await node.broadcast(pending);
+        pending = pending.filter((hex) => !accepted.includes(txidOf(hex)));
+        if (options.dropTxs) {
+          connected.push(await node.mineBlockWith([], to));
+        } else if (conflict === undefined) {
+          connected.push(...(await node.mine(1, to)));
+        } else {
+          // Blocks listed explicitly: the mempool may hold the double-spent original again.
+          // The conflict goes in as soon as its inputs exist and are mature on this branch.
+          let hash: string | undefined;
+          if (!conflictPlaced) {
+            hash = await node.mineBlockWith([...accepted, conflict], to).catch(() => undefined);
+            conflictPlaced = hash !== undefined;
+          }
+          connected.push(hash ?? (await node.mineBlockWith(accepted, to)));
+        }
       }
+      if (!conflictPlaced) throw new Error(`could not confirm a double-spend of ${target} on the new branch`);
       return { disconnected, connected };
+    },
+
+    /** The raw non-coinbase transactions of these blocks, in block order. */
+    async transactionsOf(blockHashes: string[]): Promise<string[]> {
+      const raw: string[] = [];
+      for (const hash of blockHashes) {
+        const block = await rpc.call<{ tx: { hex: string }[] }>('getblock', [hash, 2]);
+        raw.push(...block.tx.slice(1).map((t) => t.hex));
+      }
+      return raw;
+    },
+
+    /**
+     * Submits raw transactions to the mempool, as a wallet re-broadcasting would; ones the
+     * node refuses (already known, or conflicting with the chain now) are skipped.
+     */
+    async broadcast(rawTxs: string[]): Promise<string[]> {
+      const accepted: string[] = [];
+      for (const hex of rawTxs) {
+        try {
+          accepted.push(await rpc.call<string>('sendrawtransaction', [hex]));
+        } catch {
+          // refused: no longer valid on this chain, or already in the mempool
+        }
+      }
+      return accepted;
     },
 
     /** Signs (but does not broadcast) a transaction spending the same inputs as `txid`, paying the wallet. */
@@ -150,3 +200,19 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
 }
 
 export type RegtestNode = ReturnType<typeof createRegtestNode>;
+
+const txidOf = (hex: string): string => Transaction.fromHex(hex).getId();
+
+/** The raw transactions minus `txid` and every transaction spending its outputs, transitively. */
+function withoutDescendants(rawTxs: string[], txid: string): string[] {
+  const excluded = new Set([txid]);
+  return rawTxs.filter((hex) => {
+    const tx = Transaction.fromHex(hex);
+    const id = tx.getId();
+    if (excluded.has(id) || tx.ins.some((i) => excluded.has(Buffer.from(i.hash).reverse().toString('hex')))) {
+      excluded.add(id);
+      return false;
+    }
+    return true;
+  });
+}

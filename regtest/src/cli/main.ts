@@ -3,6 +3,8 @@ import { ForklineError } from '../../../shared/src/errors/catalogue.js';
 import { registerChainCommands } from './commands/chain.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStackCommands } from './commands/stackCommands.js';
+import { registerTokenCommand } from './commands/token.js';
+import { registerUserCommands } from './commands/users.js';
 import { CliError } from './stack.js';
 
 const program = new Command('forkline')
@@ -13,6 +15,8 @@ const program = new Command('forkline')
 registerStackCommands(program);
 registerChainCommands(program);
 registerRunCommand(program);
+registerTokenCommand(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);

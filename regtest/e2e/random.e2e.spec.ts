@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
+import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
+import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
+import { seededRandom } from '../src/scenario/seededRandom.js';
+
+// E2E_RANDOM_STEPS=200 E2E_SEED=7 npx vitest run regtest/e2e/random for a larger run.
+const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? 14);
+const SEED = Number(process.env.E2E_SEED ?? 20261128);
+const KILLABLE = ['crawler', 'relay', 'projector'] as const;
+
+/**
+ * A seeded random walk: sends among users and to outsiders, mining, reorgs up to
+ * depth 10 (re-mined, dropped, double-spent), and SIGKILLs of crawler, relay and
+ * projector. After each step the BFF must agree with bitcoind.
+ */
+describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} steps)`, () => {
+  const node = regtestFromStack();
+  const random = seededRandom(SEED);
+  let forkline: ForklineInstance;
+  let users: WalletUsers;
+  const userIds = ['u1', 'u2', 'u3', 'u4'];
+
+  beforeAll(async () => {
+    await node.ensureFunds(50);
+    forkline = await startForkline('random', (await node.height()) - 25);
+    users = createWalletUsers(node, forkline.bff);
+    const types = ['bech32', 'legacy', 'p2sh-segwit', 'bech32m'] as const;
+    for (const [i, id] of userIds.entries()) await users.register(id, [types[i % 4]!, types[(i + 1) % 4]!]);
+    for (const id of userIds) await node.send(random.pick(users.addressesOf(id)), 1 + random.int(0, 3));
+    await node.mine(11);
+  }, 180_000);
+
+  afterAll(async () => {
+    await forkline?.stop();
+  });
+
+  it('agrees with the node after every step', async () => {
+    const log: string[] = [];
+    for (let step = 1; step <= STEPS; step++) {
+      const action = await randomStep();
+      log.push(`${step}: ${action}`);
+      try {
+        await expectMatchesNode(node, forkline.bff, users, 90_000);
+      } catch (err) {
+        throw new Error(
+          `after step ${step} (seed ${SEED}): ${(err as Error).message}\nsteps:\n${log.join('\n')}\n--- recent output ---\n${forkline.recentLogs()}`,
+        );
+      }
+    }
+  });
+
+  async function randomStep(): Promise<string> {
+    const roll = random.next();
+    if (roll < 0.35) {
+      const from = random.pick(userIds);
+      const to =
+        random.next() < 0.7 ? random.pick(users.addressesOf(random.pick(userIds))) : await node.newAddress();
+      const txid = await users.pay(from, { [to]: random.int(1, 50) / 100 });
+      await node.mine(random.int(0, 2));
+      return `pay ${from} -> ${to.slice(0, 12)} ${txid ?? '(cannot afford)'}`;
+    }
+    if (roll < 0.5) {
+      const to = random.pick(userIds);
+      await node.send(random.pick(users.addressesOf(to)), random.int(1, 100) / 100);
+      await node.mine(random.int(1, 3));
+      return `fund ${to}`;
+    }
+    if (roll < 0.8) {
+      const depth = random.int(1, 10);
+      const variant = random.pick(['remine', 'drop', 'double-spend'] as const);
+      let doubleSpend: string | undefined;
+      if (variant === 'double-spend') {
+        const txid = await node.send(random.pick(users.addressesOf(random.pick(userIds))), 0.05);
+        await node.mine(1);
+        doubleSpend = txid;
+      }
+      await node.reorg(depth, { dropTxs: variant === 'drop', ...(doubleSpend ? { doubleSpend } : {}) });
+      return `reorg depth ${depth} (${variant})`;
+    }
+    const victim = random.pick(KILLABLE);
+    const pid = forkline.supervisor.pid(victim);
+    if (pid) process.kill(pid, 'SIGKILL');
+    await node.mine(random.int(1, 2));
+    return `SIGKILL ${victim}`;
+  }
+});

@@ -1,0 +1,90 @@
+/** A small client of the BFF's HTTP API, as an app backend would use it. */
+export interface Balance {
+  userId: string;
+  confirmedSats: number;
+  pendingSats: number;
+  txCount: number;
+  tip: { height: number; hash: string } | null;
+  version: number;
+}
+
+export interface Activity {
+  txid: string;
+  type: 'receive' | 'send' | 'self';
+  amountSats: number;
+  status: 'confirmed' | 'reverted';
+  blockHeight: number | null;
+  blockHash: string | null;
+  confirmations: number | null;
+  firstSeenAt: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+export function createBffClient(baseUrl: string, token: string) {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(40_000),
+    });
+    const text = await res.text();
+    const parsed = (text ? JSON.parse(text) : undefined) as T;
+    if (res.status >= 400) throw new HttpError(res.status, parsed);
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  return {
+    request,
+    createUser: async (userId: string) =>
+      (await request<{ userId: string }>('POST', '/v1/users', { userId })).body,
+    addAddress: async (userId: string, address: string) =>
+      (
+        await request<{ userId: string; address: string }>(
+          'POST',
+          `/v1/users/${encodeURIComponent(userId)}/addresses`,
+          { address },
+        )
+      ).body,
+    /** The balance once the projection reflects a chain tip ≥ minHeight (or the current one after waitMs). */
+    balance: async (userId: string, minHeight?: number, waitMs = 20_000) => {
+      const query = minHeight === undefined ? '' : `?minHeight=${minHeight}&waitMs=${waitMs}`;
+      return (await request<Balance>('GET', `/v1/users/${encodeURIComponent(userId)}/balance${query}`)).body;
+    },
+    activities: async (userId: string, limit = 200, cursor?: string) =>
+      (
+        await request<{ items: Activity[]; nextCursor: string | null }>(
+          'GET',
+          `/v1/users/${encodeURIComponent(userId)}/activities?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        )
+      ).body,
+    /** Every activity of a user, following the cursor to the end. */
+    async allActivities(userId: string): Promise<Activity[]> {
+      const all: Activity[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.activities(userId, 200, cursor);
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return all;
+    },
+  };
+}
+
+export type BffClient = ReturnType<typeof createBffClient>;

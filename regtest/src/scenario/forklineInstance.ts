@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { createRegtestNode } from '../regtestNode.js';
+import { readStackEnv, repoRoot } from '../../../shared/src/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
+import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { FORKLINE_PROCESSES } from '../cli/commands/run.js';
+import { createSupervisor, type Supervisor } from '../cli/supervisor.js';
+import { createBffClient, type BffClient } from './bffClient.js';
+import { freePort } from './freePort.js';
+
+export interface ForklineInstance {
+  bff: BffClient;
+  bffUrl: string;
+  supervisor: Supervisor;
+  dbs: TestDatabases;
+  env: NodeJS.ProcessEnv;
+  /** The last lines the processes printed, for a failing test's message. */
+  recentLogs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the four processes exactly as `forkline run` does, against a fresh database
+ * pair and a fresh topic, on free ports, crawling from `startHeight`.
+ */
+export async function startForkline(label: string, startHeight: number): Promise<ForklineInstance> {
+  const stack = readStackEnv();
+  const dbs = await createTestDatabases(label);
+  const id = `${label}-${randomBytes(3).toString('hex')}`;
+  const [bffPort, crawlerPort, relayPort, projectorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...stack,
+    ONLINE_DATABASE_URL: dbs.onlineUrl,
+    VIEWS_DATABASE_URL: dbs.viewsUrl,
+    RELAY_TOPIC: `e2e.${id}`,
+    PROJECTOR_TOPIC: `e2e.${id}`,
+    PROJECTOR_GROUP_ID: `e2e-${id}`,
+    BFF_PORT: String(bffPort),
+    BFF_URL: `http://127.0.0.1:${bffPort}`,
+    CRAWLER_METRICS_PORT: String(crawlerPort),
+    CRAWLER_STATUS_URL: `http://127.0.0.1:${crawlerPort}/status`,
+    RELAY_METRICS_PORT: String(relayPort),
+    PROJECTOR_METRICS_PORT: String(projectorPort),
+    CRAWLER_START_HEIGHT: String(startHeight),
+    CRAWLER_POLL_INTERVAL_MS: '1000',
+    BFF_RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  };
+  const logs: string[] = [];
+  const supervisor = createSupervisor({
+    specs: FORKLINE_PROCESSES,
+    cwd: repoRoot,
+    env,
+    out: (line) => {
+      logs.push(line);
+      if (logs.length > 400) logs.shift();
+      if (process.env.E2E_VERBOSE) console.log(line);
+    },
+  });
+  supervisor.start();
+  const bffUrl = `http://127.0.0.1:${bffPort}`;
+  await waitFor(() => fetch(`${bffUrl}/healthz`).then((r) => r.ok), Boolean, {
+    timeoutMs: 60_000,
+    what: 'the BFF to listen',
+  });
+  return {
+    bff: createBffClient(bffUrl, stack.FORKLINE_ADMIN_TOKEN),
+    bffUrl,
+    supervisor,
+    dbs,
+    env,
+    recentLogs: () => logs.slice(-60).join('\n'),
+    async stop() {
+      await supervisor.stop();
+      await dbs.drop();
+    },
+  };
+}
+
+export function regtestFromStack() {
+  const stack = readStackEnv();
+  return createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
+}

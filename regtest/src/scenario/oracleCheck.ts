@@ -1,0 +1,61 @@
+import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import type { RegtestNode } from '../regtestNode.js';
+import type { Balance, BffClient } from './bffClient.js';
+import type { WalletUsers } from './walletUsers.js';
+
+export interface UserCheck {
+  userId: string;
+  oracleSats: number;
+  balance: Balance;
+}
+
+/**
+ * The end-to-end invariant, with bitcoind as the oracle: once the projection has
+ * reached the node's tip, every user's confirmed balance equals what the node says
+ * their addresses hold, equals the sum of their confirmed activities, and every
+ * confirmed activity is a transaction in the node's main chain, in that block.
+ */
+export async function expectMatchesNode(
+  node: RegtestNode,
+  bff: BffClient,
+  users: WalletUsers,
+  timeoutMs = 60_000,
+): Promise<UserCheck[]> {
+  const height = await node.height();
+  const bestHash = await node.bestHash();
+  const checks: UserCheck[] = [];
+  for (const userId of users.users.keys()) {
+    const oracleSats = await users.oracle(userId);
+    const balance = await waitFor(
+      () => bff.balance(userId, height, 5_000),
+      (b) => b.tip?.hash === bestHash && b.confirmedSats === oracleSats,
+      {
+        timeoutMs,
+        intervalMs: 100,
+        what: `${userId}'s balance to equal the node's ${oracleSats} sats at ${height} ${bestHash}`,
+      },
+    );
+    const activities = await bff.allActivities(userId);
+    const confirmed = activities.filter((a) => a.status === 'confirmed');
+    const sum = confirmed.reduce((s, a) => s + a.amountSats, 0);
+    if (sum !== balance.confirmedSats) {
+      throw new Error(`${userId}: confirmed activities sum to ${sum}, balance says ${balance.confirmedSats}`);
+    }
+    for (const activity of confirmed) {
+      const tx = await node.rpc.call<{ blockhash?: string }>('getrawtransaction', [activity.txid, true]);
+      const header = tx.blockhash ? await node.rpc.getBlockHeader(tx.blockhash) : undefined;
+      if (!header || header.confirmations < 1 || tx.blockhash !== activity.blockHash) {
+        throw new Error(
+          `${userId}: activity ${activity.txid} says confirmed in ${activity.blockHash}, the node has it in ${tx.blockhash ?? 'no block'}`,
+        );
+      }
+      if (activity.confirmations !== height - header.height + 1) {
+        throw new Error(
+          `${userId}: activity ${activity.txid} has ${activity.confirmations} confirmations, expected ${height - header.height + 1}`,
+        );
+      }
+    }
+    checks.push({ userId, oracleSats, balance });
+  }
+  return checks;
+}
