@@ -30,8 +30,8 @@ status:
 	@regtest/status.sh
 
 demo: up
-	@npx tsx regtest/src/demoMain.ts
-	@regtest/status.sh
+	@regtest/services.sh start
+	@npx tsx regtest/src/demo/demoMain.ts
 
 typecheck: deps
 	npx tsc --noEmit

@@ -3,6 +3,7 @@
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 here=$(dirname "$0")
+"$here/services.sh" stop
 "$here/bitcoind.sh" stop
 "$here/kafka.sh" stop
 "$here/postgres.sh" stop

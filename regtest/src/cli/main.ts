@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ForklineError } from '../../../shared/src/errors/catalogue.js';
 import { registerChainCommands } from './commands/chain.js';
+import { registerRebuildCommand } from './commands/rebuild.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStackCommands } from './commands/stackCommands.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -16,6 +17,7 @@ registerStackCommands(program);
 registerChainCommands(program);
 registerRunCommand(program);
 registerTokenCommand(program);
+registerRebuildCommand(program);
 registerUserCommands(program);
 
 try {

@@ -1,0 +1,90 @@
+import { runMain } from '../../../shared/src/lifecycle/runMain.js';
+import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
+import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
+import { createRegtestNode } from '../regtestNode.js';
+import { createBffClient, HttpError } from '../scenario/bffClient.js';
+import { createWalletUsers } from '../scenario/walletUsers.js';
+import { report } from './report.js';
+
+/**
+ * `make demo`: with the stack and forkline's processes running, creates users with
+ * addresses of several types, pays them, mines, and forces reorgs — one that drops a
+ * payment and one where a double-spend confirms instead — showing after each step
+ * what forkline says beside what bitcoind says.
+ */
+runMain(async () => {
+  const stack = readStackEnv();
+  const node = createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
+  const bff = createBffClient(stack.BFF_URL, stack.FORKLINE_ADMIN_TOKEN);
+  const users = createWalletUsers(node, bff);
+  await node.ensureFunds(10);
+
+  // Fresh names on every run: alice, alice2, alice3, …
+  const suffix = await freeSuffix(bff);
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => `${n}${suffix}`) as [
+    string,
+    string,
+    string,
+  ];
+  await users.register(alice, ['bech32', 'legacy']);
+  await users.register(bob, ['p2sh-segwit', 'bech32m']);
+  await users.register(carol, ['bech32']);
+  console.log(`registered ${alice} (P2WPKH, P2PKH), ${bob} (P2SH-P2WPKH, P2TR) and ${carol} (P2WPKH)`);
+
+  await node.send(users.addressesOf(alice)[0]!, 1.5);
+  await node.send(users.addressesOf(bob)[1]!, 0.8);
+  await node.mine(1);
+  await report(`1. the node pays ${alice} 1.5 BTC and ${bob} 0.8 BTC; one block mined`, node, bff, users);
+
+  await users.pay(alice, { [users.addressesOf(bob)[0]!]: 0.3, [users.addressesOf(carol)[0]!]: 0.2 });
+  await node.mine(1);
+  await report(
+    `2. ${alice} pays ${bob} 0.3 and ${carol} 0.2 in one transaction (change back to ${alice})`,
+    node,
+    bff,
+    users,
+  );
+
+  const dropped = await users.pay(bob, { [users.addressesOf(carol)[0]!]: 0.1 });
+  await node.mine(1);
+  await report(`3. ${bob} pays ${carol} 0.1 BTC; mined`, node, bff, users);
+  await node.reorg(1, { dropTxs: true });
+  await report(
+    `4. reorg of depth 1: a longer branch without ${bob}'s payment ${dropped?.slice(0, 12)}…`,
+    node,
+    bff,
+    users,
+  );
+
+  const doubleSpent = await node.send(users.addressesOf(carol)[0]!, 0.25);
+  await node.mine(1);
+  await report(`5. the node pays ${carol} 0.25 BTC; mined`, node, bff, users);
+  await node.reorg(2, { doubleSpend: doubleSpent });
+  await report(`6. reorg of depth 2: a double-spend of that payment confirms instead`, node, bff, users);
+
+  const token = createUserTokens(stack.FORKLINE_JWT_SECRET).sign(alice, 24 * 3600);
+  console.log(`
+forkline keeps running (crawler, relay, projector, bff; log in .run/forkline.log).
+  BFF:            ${stack.BFF_URL}
+  ${alice}'s token: ${token}
+  try:            curl -s -H "Authorization: Bearer ${token.slice(0, 12)}…" ${stack.BFF_URL}/v1/users/${alice}/balance
+  admin token:    FORKLINE_ADMIN_TOKEN in .run/stack.env
+Go on:
+  npx forkline mine 3                 mine blocks
+  npx forkline fund ${alice} 0.5        pay a user and mine
+  npx forkline reorg 2 --drop-txs     replace the last 2 blocks with an empty, longer branch
+  npx forkline users                  every user's balance beside bitcoind's
+  make down                           stop everything`);
+});
+
+async function freeSuffix(bff: ReturnType<typeof createBffClient>): Promise<string> {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : String(n);
+    try {
+      await bff.balance(`alice${suffix}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 404) return suffix;
+      throw err;
+    }
+  }
+}
