@@ -2,7 +2,7 @@
  * `npm run bench -- relay`: the outbox relay against the real stack (PostgreSQL, Kafka).
  *
  * 1. Throughput: a backlog of 1 KB events is committed first, then one relay drains it
- *    (default batch of 500); events/s = backlog / time until the outbox is empty (every
+ *    (the default batch size); events/s = backlog / time until the outbox is empty (every
  *    event acked by Kafka with acks=all and deleted). Baseline, same run: batches of one
  *    event (one event per transaction and per Kafka request).
  * 2. Latency under light load: one event per transaction, ~50 per second; commit →
@@ -21,7 +21,7 @@ import { createTestDatabases } from '../shared/src/testing/testDatabases.js';
 import { createTestTopic } from '../shared/src/testing/testTopic.js';
 import { waitFor } from '../shared/src/testing/waitFor.js';
 import { readOutboxBacklog } from '../relay/src/db/outboxBacklog.js';
-import type { RelayConfig } from '../relay/src/relayConfig.js';
+import { defaultRelayConfig, type RelayConfig } from '../relay/src/relayConfig.js';
 import { collectTopic } from '../relay/src/testing/collectTopic.js';
 import { startTestRelay, testKafka } from '../relay/src/testing/relayHarness.js';
 import { sampleEvent, writeEvents } from '../relay/src/testing/writeEvents.js';
@@ -40,7 +40,7 @@ const kafka = testKafka('bench-relay');
 try {
   const batched = await drainRate(dbs.onlineUrl, dbs.online, kafka, BACKLOG, {});
   console.log(
-    `throughput, batches of 500:      ${fmt(batched)} events/s (${BACKLOG} × ${EVENT_BYTES} B events)`,
+    `throughput, batches of ${defaultRelayConfig.batchSize}:     ${fmt(batched)} events/s (${BACKLOG} × ${EVENT_BYTES} B events)`,
   );
   const single = await drainRate(dbs.onlineUrl, dbs.online, kafka, BASELINE_BACKLOG, { batchSize: 1 });
   console.log(`baseline, one event per tx:      ${fmt(single)} events/s (${BASELINE_BACKLOG} events)`);

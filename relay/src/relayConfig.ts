@@ -22,7 +22,7 @@ export interface RelayConfig {
 export const defaultRelayConfig: RelayConfig = Object.freeze({
   topic: EVENTS_TOPIC,
   topicPartitions: 6,
-  batchSize: 500,
+  batchSize: 2000,
   pollIntervalMs: 1_000,
   publishTimeoutMs: 10_000,
   listen: true,
