@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const tipWatcher = createTipWatcher({
     readTipHeight: async () => (await readProjectionTip(deps.views))?.height ?? null,
-    intervalMs: deps.tipPollIntervalMs ?? 100,
+    intervalMs: deps.tipPollIntervalMs ?? 25,
   });
   app.addHook('onClose', (_instance, done) => {
     tipWatcher.close();
