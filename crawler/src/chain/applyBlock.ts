@@ -2,7 +2,7 @@ import { withTransaction } from '../../../shared/src/db/withTransaction.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
 import type { ForklineEvent } from '../../../shared/src/events/types.js';
-import { appendToStreams } from '../../../shared/src/outbox/appendToStream.js';
+import { appendToManyStreams } from '../../../shared/src/outbox/appendToManyStreams.js';
 import { insertBlock } from '../db/insertBlock.js';
 import { insertUtxos } from '../db/insertUtxos.js';
 import { insertWalletTxs } from '../db/insertWalletTxs.js';
@@ -40,7 +40,7 @@ export async function applyBlock(
     const prevouts = await selectUnspentOutpoints(tx, spentOutpoints(block.txs));
     const match = matchBlock(block.txs, watch, prevouts);
     const ref = { hash: block.hash, height };
-    await insertBlock(tx, { ...ref, prevHash: block.prevHash, time: block.time, txCount: block.txs.length });
+    await insertBlock(tx, { ...ref, prevHash: block.prevHash, time: block.time, txCount: block.txs.count });
     await insertUtxos(tx, ref, match.created);
     const marked = await markUtxosSpent(tx, ref, match.spent);
     if (marked !== match.spent.length) {
@@ -76,7 +76,7 @@ export async function applyBlock(
       });
       events.set(stream, list);
     }
-    await appendToStreams(tx, events);
+    await appendToManyStreams(tx, events);
     return { kind: 'applied', walletTxs: match.walletTxs.length, users: events.size - 1 };
   });
 }

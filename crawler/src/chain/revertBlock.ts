@@ -2,7 +2,7 @@ import { withTransaction } from '../../../shared/src/db/withTransaction.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
 import type { ForklineEvent } from '../../../shared/src/events/types.js';
-import { appendToStreams } from '../../../shared/src/outbox/appendToStream.js';
+import { appendToManyStreams } from '../../../shared/src/outbox/appendToManyStreams.js';
 import { deleteBlock } from '../db/deleteBlock.js';
 import { deleteUtxosCreatedIn } from '../db/deleteUtxosCreatedIn.js';
 import { deleteWalletTxsOfBlock } from '../db/deleteWalletTxsOfBlock.js';
@@ -46,7 +46,7 @@ export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutco
       });
       events.set(stream, list);
     }
-    await appendToStreams(tx, events);
+    await appendToManyStreams(tx, events);
     const previous = await selectTip(tx);
     return { kind: 'reverted', walletTxs: walletTxs.length, previous };
   });

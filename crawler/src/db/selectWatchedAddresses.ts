@@ -19,11 +19,23 @@ const toWatched = (r: WatchedRow): WatchedAddress => ({
   scriptPubKey: r.script_pubkey,
 });
 
-/** Every watched address, loaded into the in-memory index at start. */
-export async function selectWatchedAddresses(ex: Executor): Promise<WatchedAddress[]> {
-  const { rows } = await ex.query<WatchedRow>(
-    `SELECT address, user_id, script_pubkey FROM ${WATCHED_ADDRESSES_TABLE}`,
+const CURSOR = 'forkline_watched_addresses';
+
+/**
+ * Opens a cursor over every watched address, inside the caller's transaction: the index
+ * is loaded in batches (fetchWatchedAddresses), so a million rows never sit in memory at
+ * once next to the index they are copied into. A cursor, not keyset pages: it reads
+ * the table in one sequential scan, where pages by address hop around the heap.
+ */
+export async function openWatchedAddressesCursor(tx: Executor): Promise<void> {
+  await tx.query(
+    `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT address, user_id, script_pubkey FROM ${WATCHED_ADDRESSES_TABLE}`,
   );
+}
+
+/** The next `count` rows of the cursor; fewer at the end. */
+export async function fetchWatchedAddresses(tx: Executor, count: number): Promise<WatchedAddress[]> {
+  const { rows } = await tx.query<WatchedRow>(`FETCH ${Math.trunc(count)} FROM ${CURSOR}`);
   return rows.map(toWatched);
 }
 

@@ -1,7 +1,7 @@
-import type { Transaction } from 'bitcoinjs-lib';
 import {
   outpointKey,
   type BlockMatch,
+  type BlockTxs,
   type Outpoint,
   type OwnedOutput,
   type SpentOutput,
@@ -10,18 +10,14 @@ import {
 } from './types.js';
 import { createTxTally } from './walletTxs.js';
 
-const hex = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-
-/** A prevout's txid in display order (bitcoinjs keeps the internal, reversed byte order). */
-export const prevoutTxid = (hash: Uint8Array): string => Buffer.from(hash).reverse().toString('hex');
-
 /** The outpoints a block's transactions spend (coinbase inputs excluded): what to look up. */
-export function spentOutpoints(txs: Transaction[]): Outpoint[] {
+export function spentOutpoints(txs: BlockTxs): Outpoint[] {
   const out: Outpoint[] = [];
-  for (const tx of txs) {
-    if (tx.isCoinbase()) continue;
-    for (const input of tx.ins) out.push({ txid: prevoutTxid(input.hash), vout: input.index });
+  for (let t = 0; t < txs.count; t++) {
+    if (txs.isCoinbase(t)) continue;
+    for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
+      out.push({ txid: txs.prevoutTxid(i), vout: txs.prevoutVout(i) });
+    }
   }
   return out;
 }
@@ -32,48 +28,51 @@ export function spentOutpoints(txs: Transaction[]): Outpoint[] {
  * this block (`prevouts`) plus those created earlier in the same block, so a chain of
  * transactions inside one block is seen whole.
  */
-export function matchBlock(
-  txs: Transaction[],
-  watch: WatchLookup,
-  prevouts: Iterable<OwnedOutput>,
-): BlockMatch {
+export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable<OwnedOutput>): BlockMatch {
   const unspent = new Map<string, OwnedOutput>();
-  for (const p of prevouts) unspent.set(outpointKey(p.txid, p.vout), p);
+  // Most inputs spend nobody's output: a txid miss here skips building the outpoint key.
+  const unspentTxids = new Set<string>();
+  const own = (o: OwnedOutput) => {
+    unspent.set(outpointKey(o.txid, o.vout), o);
+    unspentTxids.add(o.txid);
+  };
+  for (const p of prevouts) own(p);
   const created: OwnedOutput[] = [];
   const spent: SpentOutput[] = [];
   const walletTxs: WalletTx[] = [];
 
-  for (const tx of txs) {
+  for (let t = 0; t < txs.count; t++) {
     // The txid costs a double SHA-256: computed only for transactions that touch us.
-    let txid: string | undefined;
-    const id = () => (txid ??= tx.getId());
     let tally: ReturnType<typeof createTxTally> | undefined;
 
-    if (!tx.isCoinbase() && unspent.size > 0) {
-      for (const input of tx.ins) {
-        const key = outpointKey(prevoutTxid(input.hash), input.index);
+    if (unspent.size > 0 && !txs.isCoinbase(t)) {
+      for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
+        const prevTxid = txs.prevoutTxid(i);
+        if (!unspentTxids.has(prevTxid)) continue;
+        const key = outpointKey(prevTxid, txs.prevoutVout(i));
         const owned = unspent.get(key);
         if (!owned) continue;
         unspent.delete(key);
-        spent.push({ txid: owned.txid, vout: owned.vout, spentTxid: id() });
-        (tally ??= createTxTally(id())).sent(owned.userId, owned.address, owned.valueSats);
+        spent.push({ txid: owned.txid, vout: owned.vout, spentTxid: txs.txid(t) });
+        (tally ??= createTxTally(txs.txid(t))).sent(owned.userId, owned.address, owned.valueSats);
       }
     }
-    tx.outs.forEach((output, vout) => {
-      const owner = watch.get(hex(output.script));
-      if (!owner) return;
-      const valueSats = Number(output.value);
+    const firstOutput = txs.outputStart[t]!;
+    for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) {
+      const owner = watch.get(txs.outputScriptHex(o));
+      if (!owner) continue;
+      const valueSats = txs.outputValue(o);
       const owned: OwnedOutput = {
-        txid: id(),
-        vout,
+        txid: txs.txid(t),
+        vout: o - firstOutput,
         userId: owner.userId,
         address: owner.address,
         valueSats,
       };
       created.push(owned);
-      unspent.set(outpointKey(owned.txid, vout), owned);
-      (tally ??= createTxTally(id())).received(owner.userId, owner.address, valueSats);
-    });
+      own(owned);
+      (tally ??= createTxTally(txs.txid(t))).received(owner.userId, owner.address, valueSats);
+    }
     if (tally) walletTxs.push(...tally.walletTxs());
   }
   return { created, spent, walletTxs };

@@ -9,6 +9,26 @@ export interface WatchLookup {
   get(scriptHex: string): WatchEntry | undefined;
 }
 
+/**
+ * A block's transactions as matching reads them, by index into the block, decoding only
+ * what is asked for (node/parseBlock.ts walks the raw bytes; nothing is decoded up front).
+ */
+export interface BlockTxs {
+  readonly count: number;
+  /** Transaction t's inputs are [inputStart[t], inputStart[t + 1]); `count + 1` entries. */
+  readonly inputStart: ArrayLike<number>;
+  /** Transaction t's outputs are [outputStart[t], outputStart[t + 1]); `count + 1` entries. */
+  readonly outputStart: ArrayLike<number>;
+  isCoinbase(tx: number): boolean;
+  /** The txid an input spends, in display order. */
+  prevoutTxid(input: number): string;
+  prevoutVout(input: number): number;
+  outputScriptHex(output: number): string;
+  outputValue(output: number): number;
+  /** Display-order txid: a double SHA-256, so computed on demand (and remembered). */
+  txid(tx: number): string;
+}
+
 export interface Outpoint {
   txid: string;
   vout: number;

@@ -4,9 +4,17 @@ import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logging/logger.js';
 import { sharedPromise } from '../../../shared/src/lifecycle/sharedPromise.js';
 import { retry } from '../../../shared/src/retry/retry.js';
-import { selectWatchedAddress, selectWatchedAddresses } from '../db/selectWatchedAddresses.js';
+import {
+  fetchWatchedAddresses,
+  openWatchedAddressesCursor,
+  selectWatchedAddress,
+} from '../db/selectWatchedAddresses.js';
 import { WATCHED_ADDRESS_CHANNEL } from '../db/tables.js';
 import type { WatchIndex } from '../matching/watchIndex.js';
+
+// Loading a million watched addresses in one result held every row object at once
+// next to the index being built: ~750 MB peak RSS. Batches of this many rows bound that.
+const LOAD_BATCH_ROWS = 50_000;
 
 /**
  * Keeps the in-memory index equal to the watched_addresses table while running: LISTEN
@@ -53,9 +61,18 @@ export function createAddressWatcher({
         );
       });
       await c.query(`LISTEN ${WATCHED_ADDRESS_CHANNEL}`);
-      const rows = await selectWatchedAddresses(c);
       let added = 0;
-      for (const r of rows) if (index.add(r.scriptPubKey, { userId: r.userId, address: r.address })) added++;
+      // A cursor lives in a transaction; notifications on this connection wait for its
+      // commit. On an error the connection is closed (below), which rolls it back.
+      await c.query('BEGIN');
+      await openWatchedAddressesCursor(c);
+      for (;;) {
+        const rows = await fetchWatchedAddresses(c, LOAD_BATCH_ROWS);
+        for (const r of rows)
+          if (index.add(r.scriptPubKey, { userId: r.userId, address: r.address })) added++;
+        if (rows.length < LOAD_BATCH_ROWS) break;
+      }
+      await c.query('COMMIT');
       log.info({ total: index.size, added }, 'watched addresses loaded');
       onChange?.(index.size);
       return c;

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench -- crawler`: catch-up throughput of the real crawler (createCrawler,
+ * a fresh online database) over a regtest chain of BLOCKS blocks of ~1,000 transactions,
+ * with 100,000 watched scripts of which ~3 % are paid. Baseline, same run: fetching the
+ * same raw blocks from the node with the crawler's own prefetcher and concurrency,
+ * nothing else. ratioVsFetch = catch-up time / fetch-only time. Then a second catch-up
+ * with 1,000,000 watched scripts, whose process RSS is sampled for its peak.
+ *
+ * The chain lives on a bitcoind of the bench's own (bench/crawler/benchNode.ts), its
+ * datadir cached under $FORKLINE_RUN_DIR/bench-crawler/ and reused when it holds the
+ * chain. Each catch-up runs in a forked process, so its RSS is the crawler's alone.
+ *
+ * Knobs: BENCH_BLOCKS (200), BENCH_WATCHED (100000), BENCH_WATCHED_1M (1000000; 0 skips),
+ * BENCH_FETCH_CONCURRENCY (4, the crawler's default), BENCH_BITCOIND_RPC_PORT (19243),
+ * BENCH_BITCOIND_P2P_PORT (19244). Ends with one JSON line.
+ */
+import { fork } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabases, type TestDatabases } from '../shared/src/testing/testDatabases.js';
+import { createBitcoindSource, type ChainSource } from '../crawler/src/node/chainSource.js';
+import { createBlockPrefetcher } from '../crawler/src/sync/blockPrefetcher.js';
+import {
+  buildChain,
+  nodeHasChain,
+  PAY_EVERY,
+  readManifest,
+  type ChainManifest,
+} from './crawler/benchChain.js';
+import { benchDir, startBenchNode, type BenchNode } from './crawler/benchNode.js';
+import type { CatchUpJob, CatchUpResult } from './crawler/catchUpProcess.js';
+import { insertWatchedScripts } from './crawler/watchedScripts.js';
+
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
+const WATCHED = Number(process.env.BENCH_WATCHED ?? 100_000);
+const WATCHED_1M = Number(process.env.BENCH_WATCHED_1M ?? 1_000_000);
+const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? 4);
+const MANIFEST = `${benchDir}/chain.json`;
+
+// Shared machines skew every figure: print what else was running.
+const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
+console.log(`crawler benchmark (${load()})`);
+
+let node: BenchNode = await startBenchNode();
+try {
+  let manifest = readManifest(MANIFEST);
+  if (await nodeHasChain(node.rpc, manifest, BLOCKS)) {
+    console.log(`reusing the cached chain (${manifest!.blocks} blocks) in ${benchDir}`);
+  } else {
+    console.log(`building a chain of ${BLOCKS} blocks × 1,000 transactions in ${benchDir}…`);
+    await node.stop();
+    rmSync(`${node.dataDir}/regtest`, { recursive: true, force: true });
+    rmSync(MANIFEST, { force: true });
+    node = await startBenchNode();
+    manifest = await buildChain(node.rpc, BLOCKS, MANIFEST);
+  }
+  const m: ChainManifest = manifest!;
+  // The first BLOCKS lane blocks, even when the cache holds more.
+  const range = { from: m.firstHeight, to: m.firstHeight + BLOCKS - 1 };
+  const source = createBitcoindSource(node.rpc);
+
+  await fetchOnly(source, range); // warm-up: the node's block files into the page cache
+  const fetched = await fetchOnly(source, range);
+  console.log(
+    `fetch only (baseline):        ${fmt(fetched.ms)} ms for ${BLOCKS} blocks, ` +
+      `${(fetched.bytes / 1e6).toFixed(1)} MB, concurrency ${FETCH_CONCURRENCY}`,
+  );
+
+  const main = await catchUp(node, range, WATCHED);
+  const txs = main.txs;
+  const blocksPerSec = BLOCKS / (main.result.catchUpMs / 1000);
+  const txPerSec = txs / (main.result.catchUpMs / 1000);
+  const ratioVsFetch = main.result.catchUpMs / fetched.ms;
+  console.log(
+    `catch-up, ${fmt(WATCHED)} scripts:   ${fmt(main.result.catchUpMs)} ms — ${blocksPerSec.toFixed(1)} blocks/s, ` +
+      `${fmt(txPerSec)} tx/s scanned, ${fmt(main.walletTxs)} wallet txs ` +
+      `(index loaded in ${fmt(main.result.indexLoadMs)} ms, peak RSS ${fmt(main.peakRssMb)} MB)`,
+  );
+  console.log(`ratio catch-up / fetch only:  ${ratioVsFetch.toFixed(2)} (target ≤ 1.5; ${load()})`);
+
+  let big: Awaited<ReturnType<typeof catchUp>> | undefined;
+  if (WATCHED_1M > 0) {
+    big = await catchUp(node, range, WATCHED_1M);
+    console.log(
+      `catch-up, ${fmt(WATCHED_1M)} scripts: ${fmt(big.result.catchUpMs)} ms — ` +
+        `${fmt(big.txs / (big.result.catchUpMs / 1000))} tx/s (index loaded in ${fmt(big.result.indexLoadMs)} ms); ` +
+        `peak RSS ${fmt(big.peakRssMb)} MB sampled, ${fmt(big.result.vmHwmMb)} MB VmHWM`,
+    );
+  }
+
+  console.log(
+    JSON.stringify({
+      blocksPerSec: round1(blocksPerSec),
+      txPerSec: Math.round(txPerSec),
+      ratioVsFetch: Math.round(ratioVsFetch * 100) / 100,
+      peakRssMbAt1MScripts: big ? Math.round(big.peakRssMb) : null,
+      blocks: BLOCKS,
+      txs,
+      watchedScripts: WATCHED,
+      walletTxs: main.walletTxs,
+      catchUpMs: Math.round(main.result.catchUpMs),
+      fetchOnlyMs: Math.round(fetched.ms),
+      peakRssMb: Math.round(main.peakRssMb),
+      indexLoadMsAt1MScripts: big ? Math.round(big.result.indexLoadMs) : null,
+      txPerSecAt1MScripts: big ? Math.round(big.txs / (big.result.catchUpMs / 1000)) : null,
+      fetchConcurrency: FETCH_CONCURRENCY,
+      loadAverage1m: round1(loadavg()[0]!),
+      cpus: cpus().length,
+    }),
+  );
+} finally {
+  await node.stop();
+}
+
+/** The baseline: the crawler's fetch pipeline (hash, then raw block) and nothing after it. */
+async function fetchOnly(source: ChainSource, range: { from: number; to: number }) {
+  const started = performance.now();
+  const prefetcher = createBlockPrefetcher({
+    ...range,
+    concurrency: FETCH_CONCURRENCY,
+    fetch: async (height) => source.rawBlock((await source.hashAt(height))!),
+  });
+  let bytes = 0;
+  for (let h = range.from; h <= range.to; h++) bytes += (await prefetcher.next()).byteLength;
+  return { ms: performance.now() - started, bytes };
+}
+
+/**
+ * A fresh online database with `watched` scripts, then one crawler catch-up over the
+ * range in a forked process whose RSS is sampled from /proc every 20 ms.
+ */
+async function catchUp(node: BenchNode, range: { from: number; to: number }, watched: number) {
+  const dbs: TestDatabases = await createTestDatabases('bench_crawler');
+  try {
+    const inserting = performance.now();
+    await insertWatchedScripts(dbs.online, watched);
+    console.log(`inserted ${fmt(watched)} watched scripts in ${fmt(performance.now() - inserting)} ms`);
+    const job: CatchUpJob = {
+      databaseUrl: dbs.onlineUrl,
+      rpcUrl: node.rpcUrl,
+      startHeight: range.from,
+      tipHeight: range.to,
+      fetchConcurrency: FETCH_CONCURRENCY,
+    };
+    const child = fork(fileURLToPath(new URL('./crawler/catchUpProcess.ts', import.meta.url)), {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
+      env: { ...process.env, BENCH_CATCHUP: JSON.stringify(job) },
+    });
+    let peakRssMb = 0;
+    const sampler = setInterval(() => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+        if (kb / 1024 > peakRssMb) peakRssMb = kb / 1024;
+      } catch {
+        // the child has exited between two samples
+      }
+    }, 20);
+    const result = await new Promise<CatchUpResult>((resolve, reject) => {
+      let got: CatchUpResult | undefined;
+      child.on('message', (msg) => (got = msg as CatchUpResult));
+      child.on('error', reject);
+      child.on('exit', (code) =>
+        got ? resolve(got) : reject(new Error(`the catch-up process exited with ${code} and no result`)),
+      );
+    }).finally(() => clearInterval(sampler));
+    const { rows } = await dbs.online.query<{ txs: number; blocks: number; wallet: number }>(
+      `SELECT sum(tx_count)::bigint AS txs, count(*)::bigint AS blocks,
+              (SELECT count(*) FROM wallet_transactions)::bigint AS wallet
+         FROM crawler_blocks`,
+    );
+    const r = rows[0]!;
+    const blocks = range.to - range.from + 1;
+    const expected = Math.ceil((blocks * 1_000) / PAY_EVERY);
+    if (r.blocks !== blocks || Math.abs(r.wallet - expected) > 1) {
+      throw new Error(
+        `the crawler stored ${r.blocks} blocks and ${r.wallet} wallet txs, expected ${blocks} and ~${expected}`,
+      );
+    }
+    return { result, peakRssMb, txs: r.txs, walletTxs: r.wallet };
+  } finally {
+    await dbs.drop();
+  }
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

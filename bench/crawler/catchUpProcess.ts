@@ -1,0 +1,72 @@
+/**
+ * One crawler catch-up in a process of its own (forked by bench/crawler.bench.ts), so
+ * its RSS is the crawler's alone and not the bench's chain builder or fixtures. Reads
+ * its job from BENCH_CATCHUP (JSON), runs createCrawler until our tip reaches the
+ * target height, and sends the timings back over IPC.
+ */
+import { readFileSync } from 'node:fs';
+import { createRpcClient } from '../../shared/src/bitcoind/rpcClient.js';
+import { createPool } from '../../shared/src/db/pool.js';
+import { createLogger } from '../../shared/src/logging/logger.js';
+import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { createCrawler } from '../../crawler/src/crawler.js';
+import { createBitcoindSource } from '../../crawler/src/node/chainSource.js';
+import { createCrawlerMetrics } from '../../crawler/src/status/crawlerMetrics.js';
+
+export interface CatchUpJob {
+  databaseUrl: string;
+  rpcUrl: string;
+  startHeight: number;
+  tipHeight: number;
+  fetchConcurrency: number;
+}
+
+export interface CatchUpResult {
+  indexLoadMs: number;
+  catchUpMs: number;
+  watchedScripts: number;
+  /** The kernel's high-water mark of this process's RSS (VmHWM). */
+  vmHwmMb: number;
+}
+
+const job = JSON.parse(process.env.BENCH_CATCHUP ?? '') as CatchUpJob;
+const log = createLogger('bench-crawler', process.env.BENCH_LOG_LEVEL ?? 'warn');
+const pool = createPool({ connectionString: job.databaseUrl, applicationName: 'bench-crawler', log });
+const crawler = createCrawler({
+  pool,
+  source: createBitcoindSource(createRpcClient({ url: job.rpcUrl })),
+  log,
+  metrics: createCrawlerMetrics(createMetricsRegistry('crawler', false)),
+  settings: {
+    network: 'regtest',
+    startHeight: job.startHeight,
+    pollIntervalMs: 60_000,
+    fetchConcurrency: job.fetchConcurrency,
+    zmqEndpoint: undefined,
+    databaseUrl: job.databaseUrl,
+  },
+});
+
+const started = performance.now();
+await crawler.start(); // resolves once the watched scripts are in memory and the loop runs
+const loaded = performance.now();
+const status = await waitFor(
+  () => crawler.status(),
+  (s) => (s.ourTip?.height ?? -1) >= job.tipHeight || s.state === 'failed',
+  { what: 'the crawler to reach the tip', timeoutMs: 3_600_000, intervalMs: 2 },
+);
+const done = performance.now();
+await crawler.close();
+await pool.end();
+if (status.state === 'failed') throw new Error(`the crawler failed: ${status.lastError}`);
+
+const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
+const result: CatchUpResult = {
+  indexLoadMs: loaded - started,
+  catchUpMs: done - loaded,
+  watchedScripts: status.watchedScripts,
+  vmHwmMb: hwmKb / 1024,
+};
+process.send!(result);
+process.disconnect();
