@@ -55,6 +55,14 @@ runMain(async () => {
     bff,
     users,
   );
+  const pending = dropped
+    ? await node.rpc.call('getmempoolentry', [dropped]).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  if (pending)
+    console.log(`   (the node put ${bob}'s payment back into its mempool: the next block confirms it again)`);
 
   const doubleSpent = await node.send(users.addressesOf(carol)[0]!, 0.25);
   await node.mine(1);
@@ -65,10 +73,11 @@ runMain(async () => {
   const token = createUserTokens(stack.FORKLINE_JWT_SECRET).sign(alice, 24 * 3600);
   console.log(`
 forkline keeps running (crawler, relay, projector, bff; log in .run/forkline.log).
-  BFF:            ${stack.BFF_URL}
-  ${alice}'s token: ${token}
-  try:            curl -s -H "Authorization: Bearer ${token.slice(0, 12)}…" ${stack.BFF_URL}/v1/users/${alice}/balance
-  admin token:    FORKLINE_ADMIN_TOKEN in .run/stack.env
+  BFF:          ${stack.BFF_URL}
+  admin token:  FORKLINE_ADMIN_TOKEN in .run/stack.env
+  ${alice}'s token (24 h, may read only ${alice}'s routes):
+    TOKEN=${token}
+    curl -s -H "Authorization: Bearer $TOKEN" ${stack.BFF_URL}/v1/users/${alice}/balance
 Go on:
   npx forkline mine 3                 mine blocks
   npx forkline fund ${alice} 0.5        pay a user and mine
