@@ -2,15 +2,20 @@ import type { PoolClient } from '../../shared/src/db/pool.js';
 import { userIdOfStream } from '../../shared/src/events/streams.js';
 import type { RecordedEvent } from '../../shared/src/events/types.js';
 import type { Logger } from '../../shared/src/logging/logger.js';
-import { insertActivityChanges, selectActivities, upsertActivities } from './db/activities.js';
+import {
+  insertActivities,
+  insertActivityChanges,
+  selectActivities,
+  upsertActivities,
+} from './db/activities.js';
+import { insertBalances, upsertBalances } from './db/balances.js';
 import { deleteChainBlocks, upsertChainBlocks } from './db/chainBlocks.js';
 import { insertDeadLetters } from './db/insertDeadLetters.js';
-import { deleteParkedEvents, insertParkedEvents, selectParkedEvents } from './db/parkedEvents.js';
+import { deleteParkedEvents, insertParkedEvents } from './db/parkedEvents.js';
 import { lockProjectionShared } from './db/projectionLock.js';
 import { saveStreamVersions } from './db/saveStreamVersions.js';
-import { selectStreamVersions } from './db/selectStreamVersions.js';
+import { selectStreamStates } from './db/selectStreamStates.js';
 import type { ProjectionTables } from './db/tables.js';
-import { upsertBalances } from './db/upsertBalances.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import { activityKey, isTxEvent, projectActivities, type Activity } from './projections/activities.js';
@@ -65,10 +70,7 @@ export async function applyBatch(
   }
 
   const streams = [...byStream.keys()];
-  const [versions, parked] = await Promise.all([
-    selectStreamVersions(tx, tables, streams),
-    selectParkedEvents(tx, tables, streams),
-  ]);
+  const { versions, parked } = await selectStreamStates(tx, tables, streams);
   const plans = streams.map((stream) =>
     planStream(
       stream,
@@ -78,11 +80,26 @@ export async function applyBatch(
     ),
   );
   const toApply = plans.flatMap((p) => p.toApply);
+  // The compare-and-set comes before any write: from here on every stream applied in
+  // this batch is held by this transaction (row locks; a new stream's row is our
+  // uncommitted insert, which a concurrent one waits for and then fails on), so the
+  // per-user rows below can be written without ON CONFLICT.
+  await saveStreamVersions(
+    tx,
+    tables,
+    plans
+      .filter((p) => p.toVersion !== p.fromVersion)
+      .map((p) => ({ stream: p.stream, expected: p.fromVersion, version: p.toVersion })),
+  );
 
+  // A user whose stream has no applied version has no activity or balance row yet
+  // (they are written in the transaction that applies the stream's first event): such
+  // users' rows are not looked up, and are inserted rather than upserted.
+  const newUsers = new Set(plans.filter((p) => p.fromVersion === 0).map((p) => userIdOfStream(p.stream)));
   const keys = new Map<string, { userId: string; txid: string }>();
   for (const event of toApply) {
     const userId = userIdOfStream(event.stream);
-    if (!isTxEvent(event) || userId === undefined) continue;
+    if (!isTxEvent(event) || userId === undefined || newUsers.has(userId)) continue;
     keys.set(activityKey(userId, event.payload.txid), { userId, txid: event.payload.txid });
   }
   const current = new Map<string, Activity>(
@@ -93,12 +110,27 @@ export async function applyBatch(
   const balances = projectBalances(toApply, activities.effects);
   const chain = projectChainTip(toApply);
   const users = projectUsers(toApply);
+  const isStored = (a: Activity) => current.has(activityKey(a.userId, a.txid));
 
   await insertUsers(tx, tables, users.users);
   await insertUserAddresses(tx, tables, users.addresses);
-  await upsertActivities(tx, tables, activities.activities);
+  await insertActivities(
+    tx,
+    tables,
+    activities.activities.filter((a) => !isStored(a)),
+  );
+  await upsertActivities(tx, tables, activities.activities.filter(isStored));
   await insertActivityChanges(tx, tables, activities.changes);
-  await upsertBalances(tx, tables, balances);
+  await insertBalances(
+    tx,
+    tables,
+    balances.filter((b) => newUsers.has(b.userId)),
+  );
+  await upsertBalances(
+    tx,
+    tables,
+    balances.filter((b) => !newUsers.has(b.userId)),
+  );
   await deleteChainBlocks(tx, tables, chain.disconnected);
   await upsertChainBlocks(tx, tables, chain.connected);
   await insertParkedEvents(
@@ -110,13 +142,6 @@ export async function applyBatch(
     tx,
     tables,
     plans.flatMap((p) => p.toUnpark.map((version) => ({ stream: p.stream, version }))),
-  );
-  await saveStreamVersions(
-    tx,
-    tables,
-    plans
-      .filter((p) => p.toVersion !== p.fromVersion)
-      .map((p) => ({ stream: p.stream, expected: p.fromVersion, version: p.toVersion })),
   );
 
   return { outcomes: plans.flatMap((p) => p.outcomes), deadLettered, applied: toApply.length };

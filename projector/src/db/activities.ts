@@ -42,9 +42,34 @@ export async function selectActivities(
 }
 
 /**
- * Writes the final state of each activity. New rows are inserted in array order, so
- * `seq` (newest first in the BFF) follows the stream's order; an existing row keeps
- * its seq and first_seen_at and takes everything else.
+ * Inserts activities the batch creates, in array order, so `seq` (newest first in the
+ * BFF) follows the stream's order. A plain INSERT, not an upsert: the caller has already
+ * moved the users' stream versions (the compare-and-set locks them), so no other
+ * transaction can write these keys, and a key that exists anyway fails the batch
+ * instead of being overwritten. (Skipping ON CONFLICT halves this statement's cost.)
+ */
+export async function insertActivities(
+  tx: Executor,
+  tables: ProjectionTables,
+  activities: Activity[],
+): Promise<void> {
+  if (activities.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.activities}
+       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
+     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
+                 $8::timestamptz[], $9::timestamptz[])
+          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
+                               first_seen_at, updated_at, ord)
+     ORDER BY ord`,
+    activityColumns(activities),
+  );
+}
+
+/**
+ * Writes the final state of activities that already had a row: each keeps its seq and
+ * first_seen_at and takes everything else (inserted in array order if missing after all).
  */
 export async function upsertActivities(
   tx: Executor,
@@ -65,21 +90,27 @@ export async function upsertActivities(
        type = EXCLUDED.type, amount_sats = EXCLUDED.amount_sats, status = EXCLUDED.status,
        block_hash = EXCLUDED.block_hash, block_height = EXCLUDED.block_height,
        updated_at = EXCLUDED.updated_at`,
-    [
-      activities.map((a) => a.userId),
-      activities.map((a) => a.txid),
-      activities.map((a) => a.type),
-      activities.map((a) => a.amountSats),
-      activities.map((a) => a.status),
-      activities.map((a) => a.blockHash),
-      activities.map((a) => a.blockHeight),
-      activities.map((a) => a.firstSeenAt),
-      activities.map((a) => a.updatedAt),
-    ],
+    activityColumns(activities),
   );
 }
 
-/** Appends the history rows; the (user, version) key makes a replay write nothing twice. */
+const activityColumns = (activities: Activity[]) => [
+  activities.map((a) => a.userId),
+  activities.map((a) => a.txid),
+  activities.map((a) => a.type),
+  activities.map((a) => a.amountSats),
+  activities.map((a) => a.status),
+  activities.map((a) => a.blockHash),
+  activities.map((a) => a.blockHeight),
+  activities.map((a) => a.firstSeenAt),
+  activities.map((a) => a.updatedAt),
+];
+
+/**
+ * Appends the history rows. Each (user, version) is written once: only by the
+ * transaction that moved the user's stream past that version, which holds the stream
+ * (see insertActivities), so a plain INSERT; a duplicate would be a bug and fails the batch.
+ */
 export async function insertActivityChanges(
   tx: Executor,
   tables: ProjectionTables,
@@ -90,8 +121,7 @@ export async function insertActivityChanges(
     `INSERT INTO ${tables.activityChanges}
        (user_id, txid, version, status, amount_sats, block_hash, block_height, occurred_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[],
-                          $7::int[], $8::timestamptz[])
-     ON CONFLICT (user_id, version) DO NOTHING`,
+                          $7::int[], $8::timestamptz[])`,
     [
       changes.map((c) => c.userId),
       changes.map((c) => c.txid),

@@ -2,33 +2,6 @@ import type { Executor } from '../../../shared/src/db/pool.js';
 import type { RecordedEvent } from '../../../shared/src/events/types.js';
 import type { ProjectionTables } from './tables.js';
 
-interface ParkedEventRow {
-  stream: string;
-  version: number;
-  event: RecordedEvent;
-}
-
-/** Events of `streams` waiting behind a gap, by stream then version. */
-export async function selectParkedEvents(
-  tx: Executor,
-  tables: ProjectionTables,
-  streams: string[],
-): Promise<Map<string, Map<number, RecordedEvent>>> {
-  const byStream = new Map<string, Map<number, RecordedEvent>>();
-  if (streams.length === 0) return byStream;
-  const { rows } = await tx.query<ParkedEventRow>(
-    `SELECT stream, version, event FROM ${tables.parkedEvents} WHERE stream = ANY($1::text[])`,
-    [streams],
-  );
-  for (const row of rows) {
-    let parked = byStream.get(row.stream);
-    if (!parked) byStream.set(row.stream, (parked = new Map<number, RecordedEvent>()));
-    // Parked events were validated before they were parked.
-    parked.set(row.version, row.event);
-  }
-  return byStream;
-}
-
 export async function insertParkedEvents(
   tx: Executor,
   tables: ProjectionTables,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecordedEvent } from './schemas.js';
+import { parseRecordedEvent, parseWithZod } from './schemas.js';
 
 const h = (c: string) => c.repeat(64);
 const base = {
@@ -42,5 +42,130 @@ describe('parseRecordedEvent', () => {
     const parsed = parseRecordedEvent(json);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+});
+
+describe('parseRecordedEvent fast path', () => {
+  // Every type once, then each field replaced by values around every rule: whatever
+  // the hand-written checks decide, the result must be exactly zod's (event or reason).
+  const valid: Record<string, unknown>[] = [
+    { ...base, type: 'UserRegistered', payload: { userId: 'alice' } },
+    {
+      ...base,
+      type: 'AddressAdded',
+      payload: { userId: 'alice', address: 'bcrt1qxyz', scriptPubKey: '0014ab', addressType: 'p2wpkh' },
+    },
+    {
+      ...base,
+      type: 'TxConfirmed',
+      payload: {
+        txid: h('a'),
+        blockHash: h('b'),
+        height: 0,
+        deltaSats: -10,
+        receivedSats: 5,
+        sentSats: 15,
+        addresses: ['x', 'y'],
+      },
+    },
+    { ...base, type: 'TxReverted', payload: { txid: h('a'), blockHash: h('b'), height: 7, deltaSats: 3 } },
+    {
+      ...base,
+      stream: 'chain',
+      type: 'BlockConnected',
+      payload: { hash: h('c'), height: 1, prevHash: h('d'), time: -1 },
+    },
+    { ...base, stream: 'chain', type: 'BlockDisconnected', payload: { hash: h('c'), height: 1 } },
+  ];
+  const DROP = Symbol('drop');
+  const values: unknown[] = [
+    DROP,
+    undefined,
+    null,
+    true,
+    '',
+    'x',
+    'A'.repeat(64),
+    h('f'),
+    h('f') + 'f',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    'x'.repeat(100),
+    'x'.repeat(101),
+    'abc123',
+    'ABC',
+    'p2tr',
+    'p2pk',
+    'toString',
+    'UserRegistered',
+    '0b7c6f0e-3f7e-4c1a-9a52-2b8f5d6f0a11',
+    '0B7C6F0E-3F7E-4C1A-9A52-2B8F5D6F0A11',
+    '0b7c6f0e3f7e4c1a9a522b8f5d6f0a11',
+    '2024-02-29T23:59:59.123456Z',
+    '2026-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-01-01T00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T00:00:00+0100',
+    '2026-01-01T00:00:00-01:30',
+    '2026-01-01T00:00:00',
+    '2026-01-01 00:00:00Z',
+    0,
+    1,
+    -1,
+    1.5,
+    2 ** 53 - 1,
+    2 ** 53,
+    -(2 ** 53),
+    NaN,
+    Infinity,
+    [],
+    ['x'],
+    [1],
+    {},
+    { userId: 'a' },
+    new Date(0),
+  ];
+  const cases: unknown[] = ['{}', 42, null, [], ...valid];
+  for (const event of valid) {
+    cases.push({ ...event, extra: 1 }, { ...event, payload: { ...(event.payload as object), extra: 1 } });
+    for (const key of Object.keys(event)) {
+      for (const value of values) {
+        const copy: Record<string, unknown> = { ...event };
+        if (value === DROP) delete copy[key];
+        else copy[key] = value;
+        cases.push(copy);
+      }
+    }
+    for (const key of Object.keys(event.payload as object)) {
+      for (const value of values) {
+        const payload: Record<string, unknown> = { ...(event.payload as object) };
+        if (value === DROP) delete payload[key];
+        else payload[key] = value;
+        cases.push({ ...event, payload });
+      }
+    }
+  }
+
+  it(`gives exactly zod's result on ${cases.length} valid and mutated events`, () => {
+    let accepted = 0;
+    for (const json of cases) {
+      const parsed = parseRecordedEvent(json);
+      expect(parsed, JSON.stringify(json)).toStrictEqual(parseWithZod(json));
+      if (parsed.ok) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(valid.length); // some mutations are still valid events
+  });
+
+  it('drops envelope keys it does not know, as zod does', () => {
+    const parsed = parseRecordedEvent({ ...valid[0], headers: { a: 1 } });
+    expect(parsed).toStrictEqual({ ok: true, event: valid[0] });
+  });
+
+  it('names an inherited property as an unknown type instead of throwing', () => {
+    expect(parseRecordedEvent({ ...base, type: 'toString', payload: {} })).toEqual({
+      ok: false,
+      reason: 'unknown event type "toString"',
+    });
   });
 });

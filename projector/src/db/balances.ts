@@ -1,0 +1,50 @@
+import type { Executor } from '../../../shared/src/db/pool.js';
+import type { BalanceDelta } from '../projections/balances.js';
+import type { ProjectionTables } from './tables.js';
+
+/** Adds each user's batch delta to their one balance row (created at 0 when missing). */
+export async function upsertBalances(
+  tx: Executor,
+  tables: ProjectionTables,
+  deltas: BalanceDelta[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.balances} AS b (user_id, confirmed_sats, tx_count, version, updated_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])
+     ON CONFLICT (user_id) DO UPDATE SET
+       confirmed_sats = b.confirmed_sats + EXCLUDED.confirmed_sats,
+       tx_count = b.tx_count + EXCLUDED.tx_count,
+       version = EXCLUDED.version,
+       updated_at = EXCLUDED.updated_at`,
+    balanceColumns(deltas),
+  );
+}
+
+/**
+ * Creates the balance rows of users whose stream had no applied event before this
+ * batch (a row exists exactly when the stream's version is above 0: both are written
+ * in the same transactions). A plain INSERT: the stream-version compare-and-set already
+ * holds these users, and a row that exists anyway fails the batch instead of being
+ * silently added to. (Skipping ON CONFLICT saves a third of this statement.)
+ */
+export async function insertBalances(
+  tx: Executor,
+  tables: ProjectionTables,
+  deltas: BalanceDelta[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tables.balances} (user_id, confirmed_sats, tx_count, version, updated_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])`,
+    balanceColumns(deltas),
+  );
+}
+
+const balanceColumns = (deltas: BalanceDelta[]) => [
+  deltas.map((d) => d.userId),
+  deltas.map((d) => d.confirmedSats),
+  deltas.map((d) => d.txCount),
+  deltas.map((d) => d.version),
+  deltas.map((d) => d.updatedAt),
+];
