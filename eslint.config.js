@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.run/', '.run-*/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.run/', '.run-*/', '.scratch-*/', 'dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -12,14 +12,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.unit.spec.ts'],
-          exclude: ['node_modules/**', '.run*/**'],
+          exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
         },
       },
       {
         test: {
           name: 'int',
           include: ['**/*.int.spec.ts', '**/*.e2e.spec.ts'],
-          exclude: ['node_modules/**', '.run*/**'],
+          exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
           globalSetup: ['shared/src/testing/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

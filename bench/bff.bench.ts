@@ -3,14 +3,18 @@
  *
  * 1. A fresh views database with 100,000 users (projected balance rows) and a chain.
  * 2. The BFF process (bff/src/main.ts) on a free port; autocannon on the same machine
- *    GETs /v1/users/<random user>/balance: requests/s, p50, p99.
+ *    GETs /v1/users/<random user>/balance: requests/s, p50, p99, read against the
+ *    /healthz ceiling of the same run (no auth, no database), with the CPU share of the
+ *    BFF and of autocannon and the load average (other work on the machine shows there).
  * 3. The same answer computed two ways, straight against PostgreSQL, for users with 10,
  *    1,000 and 10,000 transactions: the naive way (aggregate the user's per-transaction
  *    rows, joined to the main chain, at read time) and the projected way (one row).
  * Ends with one JSON line.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { readBalance } from '../bff/src/db/readBalance.js';
@@ -105,6 +109,37 @@ async function p50Ms(work: () => Promise<unknown>): Promise<number> {
   return round(times[Math.floor(times.length / 2)]!);
 }
 
+/** The 1-minute load average: other work on the machine changes every figure here. */
+const load1 = () => round(loadavg()[0]!);
+
+/** CPU seconds (user + system) a process has used so far; undefined where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the ")" closing the command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `work` and tells what share of one core the BFF and this process (autocannon) used. */
+async function withCpuShares<T>(bffPid: number | undefined, work: () => Promise<T>) {
+  const started = process.hrtime.bigint();
+  const bff0 = cpuSeconds(bffPid);
+  const self0 = process.cpuUsage();
+  const result = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const bff1 = cpuSeconds(bffPid);
+  const self = process.cpuUsage(self0);
+  const percent = (cpu: number) => `${Math.round((100 * cpu) / seconds)}%`;
+  const shares =
+    `CPU (of one core): bff ${bff0 === undefined || bff1 === undefined ? '?' : percent(bff1 - bff0)}, ` +
+    `autocannon ${percent((self.user + self.system) / 1e6)}`;
+  return { result, shares };
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -184,22 +219,33 @@ try {
   await load(3);
   // The HTTP ceiling of this machine (no auth, no database), to read the figures against:
   // autocannon, the BFF and PostgreSQL share the same CPUs.
-  const ceiling = await autocannon({ url: `${url}/healthz`, connections: CONNECTIONS, duration: 5 });
-  log(`GET /healthz ceiling: ${Math.round(ceiling.requests.average)} req/s, p99 ${ceiling.latency.p99} ms`);
+  const ceiling = await withCpuShares(bff.pid, () =>
+    autocannon({ url: `${url}/healthz`, connections: CONNECTIONS, duration: 5 }),
+  );
+  const healthzRps = Math.round(ceiling.result.requests.average);
+  log(
+    `GET /healthz ceiling: ${healthzRps} req/s, p99 ${ceiling.result.latency.p99} ms; ` +
+      `${ceiling.shares}; load average ${load1()}`,
+  );
   log(`load: ${CONNECTIONS} connections for ${DURATION_S} s, random users of ${USERS}`);
-  const result = await load(DURATION_S);
+  const { result, shares } = await withCpuShares(bff.pid, () => load(DURATION_S));
   const non2xx = result.non2xx + result.errors + result.timeouts;
   if (non2xx > 0) throw new Error(`${non2xx} requests failed (non-2xx, errors or timeouts)`);
+  const rps = Math.round(result.requests.average);
   const figures = {
-    rps: Math.round(result.requests.average),
+    rps,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     naiveP50Ms,
     projectedP50Ms,
+    healthzRps,
+    balanceToHealthz: round(rps / healthzRps),
+    loadAverage: load1(),
   };
   log(
     `balance GET: ${figures.rps} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms ` +
-      `(${result.requests.total} requests; targets ≥ 5000 req/s, p99 ≤ 20 ms)`,
+      `(${result.requests.total} requests; targets ≥ 5000 req/s, p99 ≤ 20 ms); ` +
+      `${figures.balanceToHealthz} of the /healthz ceiling; ${shares}; load average ${figures.loadAverage}`,
   );
   console.log(JSON.stringify(figures));
 } finally {

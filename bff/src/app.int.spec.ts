@@ -337,6 +337,29 @@ describe('BFF routes (inject)', () => {
       expect(expectProblem(res, 404, 'NOT_FOUND').detail).toMatch(/knows no user "stranger"/);
     });
 
+    it('concurrent reads (batched into one statement) each get their own user, or a 404', async () => {
+      await seedUser(t.dbs.views, 'reader2', { confirmedSats: 2, pendingSats: 0, txCount: 1, version: 2 });
+      // Known to the read side, no balance row yet: reads as zero.
+      await t.dbs.views.query(
+        "INSERT INTO projection.users (user_id, registered_at) VALUES ('newcomer', now())",
+      );
+      const ids = ['reader', 'reader2', 'stranger', 'newcomer', 'reader', 'reader2'];
+      const answers = await Promise.all(
+        ids.map((id) => t.app.inject({ url: `/v1/users/${id}/balance`, headers: t.admin })),
+      );
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 404, 200, 200, 200]);
+      expect(answers.map((r) => json<{ userId?: string }>(r).userId)).toEqual([
+        'reader',
+        'reader2',
+        undefined,
+        'newcomer',
+        'reader',
+        'reader2',
+      ]);
+      expect(json(answers[1]!)).toMatchObject({ confirmedSats: 2, version: 2 });
+      expect(json(answers[3]!)).toMatchObject({ confirmedSats: 0, pendingSats: 0, txCount: 0, version: 0 });
+    });
+
     it('minHeight already reached: answers at once, not behind', async () => {
       const res = await t.app.inject({
         url: '/v1/users/reader/balance?minHeight=10&waitMs=30000',

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -8,9 +7,12 @@ import type { Logger } from '../../shared/src/logging/logger.js';
 import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
 import { createAccessHook } from './auth/accessHook.js';
 import { createAdminTokenCheck } from './auth/adminToken.js';
+import { sha256 } from './auth/sha256.js';
 import { createUserTokens } from './auth/userTokens.js';
+import { createBalanceBatcher } from './balance/balanceBatcher.js';
 import { createTipWatcher } from './balance/tipWatcher.js';
 import type { AppSettings } from './config.js';
+import { readBalances } from './db/readBalances.js';
 import { readProjectionTip } from './db/readProjectionTip.js';
 import { sendProblem, toForklineError } from './http/problem.js';
 import { validationMessage } from './http/validationMessage.js';
@@ -81,11 +83,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     labelNames: ['code'],
     registers: [metrics],
   });
+  // One labelled child per (method, route, status), found by a string key: observe() with
+  // a label object would hash the labels on every request. The set is bounded (the
+  // parser accepts known methods only; routes are templates or "unmatched").
+  const durationByLabels = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
   app.addHook('onResponse', (request, reply, done) => {
-    requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
-      reply.elapsedTime / 1000,
-    );
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let duration = durationByLabels.get(key);
+    if (!duration) {
+      duration = requestDuration.labels({ method: request.method, route, status: reply.statusCode });
+      durationByLabels.set(key, duration);
+    }
+    duration.observe(reply.elapsedTime / 1000);
     done();
   });
 
@@ -117,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per token (hashed: the limiter's memory holds no secrets); anonymous calls per IP.
     keyGenerator: (request) => {
       const auth = request.headers.authorization;
-      return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `ip:${request.ip}`;
+      return auth ? `t:${sha256(auth).toString('base64url')}` : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) =>
       new ForklineError(
@@ -143,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createAdminTokenCheck(settings.adminToken),
       createUserTokens(settings.jwtSecret),
     ),
+    balances: createBalanceBatcher({ readBalances: (userIds) => readBalances(deps.views, userIds) }),
     tipWatcher,
     statusSources: deps.statusSources,
     statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,

@@ -5,6 +5,7 @@ import { isForklineError } from '../../shared/src/errors/catalogue.js';
 import type { NetworkName } from '../../shared/src/bitcoin/networks.js';
 import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
 import type { Logger } from '../../shared/src/logging/logger.js';
+import { createUnspentTxids } from './matching/unspentTxids.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip } from './node/chainSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
@@ -74,6 +75,7 @@ export function createCrawler({
     watchedScripts: 0,
     lastError: null,
   };
+  const unspent = createUnspentTxids();
   let woken = false;
   let wake: (() => void) | undefined;
 
@@ -139,6 +141,7 @@ export function createCrawler({
           pool,
           source,
           watch: index,
+          unspent,
           log,
           metrics,
           startHeight: settings.startHeight,

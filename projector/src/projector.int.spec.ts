@@ -56,7 +56,7 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(await s.activities('alice')).toEqual([
       {
         txid: hex('t2'),
-        type: 'self',
+        type: 'send',
         amount_sats: -1_000,
         status: 'confirmed',
         block_hash: hex('b2'),

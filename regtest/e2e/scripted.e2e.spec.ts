@@ -52,13 +52,26 @@ describe('forkline end to end: a scripted scenario', () => {
     await node.mine(1);
     await check();
     const activities = await forkline.bff.allActivities('alice');
-    expect(activities[0]).toMatchObject({ txid, type: 'self', status: 'confirmed' });
+    // change came back to alice, but she paid others: a send
+    expect(activities[0]).toMatchObject({ txid, type: 'send', status: 'confirmed' });
+    expect((await forkline.bff.allActivities('carol'))[0]).toMatchObject({
+      txid,
+      type: 'receive',
+      amountSats: 20_000_000,
+    });
   });
 
   it('a self-transfer between a user’s own addresses costs only the fee', async () => {
-    await users.pay('bob', { [users.addressesOf('bob')[1]!]: 0.3 });
+    const before = await users.oracle('bob');
+    const txid = await users.pay('bob', { [users.addressesOf('bob')[1]!]: 0.3 });
     await node.mine(1);
     await check();
+    const [activity] = await forkline.bff.allActivities('bob');
+    expect(activity).toMatchObject({ txid, type: 'self', status: 'confirmed' });
+    const fee = -activity!.amountSats;
+    expect(fee).toBeGreaterThan(0);
+    expect(fee).toBeLessThan(10_000);
+    expect(await users.oracle('bob')).toBe(before - fee);
   });
 
   it('a reorg of depth 2 that re-mines the same transactions', async () => {

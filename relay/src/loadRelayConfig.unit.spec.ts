@@ -14,7 +14,7 @@ describe('loadRelayConfig', () => {
       relay: {
         topic: 'forkline.events',
         topicPartitions: 6,
-        batchSize: 500,
+        batchSize: 2000,
         pollIntervalMs: 1_000,
         publishTimeoutMs: 10_000,
         listen: true,

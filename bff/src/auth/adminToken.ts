@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /**
  * Compares a presented bearer token with the admin token in constant time. Both are
@@ -8,6 +7,6 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * neither the token's length nor how many leading characters matched.
  */
 export function createAdminTokenCheck(adminToken: string): (candidate: string) => boolean {
-  const expected = digest(adminToken);
-  return (candidate) => timingSafeEqual(digest(candidate), expected);
+  const expected = sha256(adminToken);
+  return (candidate) => timingSafeEqual(sha256(candidate), expected);
 }

@@ -1,55 +1,12 @@
 import type { Executor } from '../../../shared/src/db/pool.js';
-import { VIEWS, type Tip } from './tables.js';
+import { readBalances, type BalanceView } from './readBalances.js';
 
-interface BalanceRow {
-  user_id: string;
-  confirmed_sats: number | null;
-  pending_sats: number | null;
-  tx_count: number | null;
-  version: number | null;
-  tip_height: number | null;
-  tip_hash: string | null;
-}
-
-export interface BalanceView {
-  userId: string;
-  confirmedSats: number;
-  pendingSats: number;
-  txCount: number;
-  version: number;
-  /** The chain tip the projection reflects, read in the same snapshot as the balance. */
-  tip: Tip | null;
-}
+export type { BalanceView };
 
 /**
- * One user's projected balance and the projection's tip, in one statement (one snapshot,
- * so the tip is the one the balance reflects). A user the read side knows but who has no
- * balance row yet reads as zero; undefined when it knows no such user.
+ * One user's projected balance and the projection's tip (one snapshot); undefined when
+ * the read side knows no such user. The same statement as readBalances, for one user.
  */
 export async function readBalance(ex: Executor, userId: string): Promise<BalanceView | undefined> {
-  const { rows } = await ex.query<BalanceRow>({
-    name: 'bff_read_balance',
-    text: `SELECT coalesce(b.user_id, u.user_id) AS user_id, b.confirmed_sats, b.pending_sats,
-                  b.tx_count, b.version, t.height AS tip_height, t.hash AS tip_hash
-           FROM (SELECT $1::text AS user_id) q
-           LEFT JOIN ${VIEWS.balances} b ON b.user_id = q.user_id
-           LEFT JOIN ${VIEWS.users} u ON u.user_id = q.user_id
-           LEFT JOIN LATERAL (SELECT height, hash FROM ${VIEWS.chainBlocks} ORDER BY height DESC LIMIT 1) t
-             ON true
-           WHERE b.user_id IS NOT NULL OR u.user_id IS NOT NULL`,
-    values: [userId],
-  });
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    userId: row.user_id,
-    confirmedSats: row.confirmed_sats ?? 0,
-    pendingSats: row.pending_sats ?? 0,
-    txCount: row.tx_count ?? 0,
-    version: row.version ?? 0,
-    tip:
-      row.tip_height === null || row.tip_hash === null
-        ? null
-        : { height: row.tip_height, hash: row.tip_hash },
-  };
+  return (await readBalances(ex, [userId])).get(userId);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '../../../shared/src/errors/catalogue.js';
-import { readBalance } from '../db/readBalance.js';
+import type { BalanceView } from '../db/readBalances.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { HEIGHT_PATTERN, tipSchema, userIdParams, WAIT_MS_PATTERN } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
@@ -9,6 +9,9 @@ import type { RouteDeps } from './routeDeps.js';
 export const BEHIND_HEADER = 'forkline-behind';
 /** The projection tip height the answer reflects (absent before the first block). */
 export const TIP_HEIGHT_HEADER = 'forkline-tip-height';
+
+const reachedHeight = (balance: BalanceView | undefined, minHeight: number): boolean =>
+  (balance?.tip?.height ?? -1) >= minHeight;
 
 export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get<{ Params: { userId: string }; Querystring: { minHeight?: string; waitMs?: string } }>(
@@ -43,24 +46,25 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
     },
     async (request, reply) => {
       const { userId } = request.params;
-      const minHeight = request.query.minHeight === undefined ? undefined : Number(request.query.minHeight);
-      const waitMs = request.query.waitMs === undefined ? 0 : Number(request.query.waitMs);
-      if (minHeight === undefined && request.query.waitMs !== undefined) {
+      const { minHeight, waitMs } = request.query;
+      if (minHeight === undefined && waitMs !== undefined) {
         throw new ForklineError(
           'INVALID_REQUEST',
           'waitMs only makes sense with minHeight (the height to wait for)',
         );
       }
-      const read = () => fromDatabase('views', () => readBalance(deps.views, userId));
-      let balance = await read();
-      let behind = false;
+      // No closures per request: under tsx every named one costs a defineProperty.
+      let balance = await fromDatabase('views', () => deps.balances.read(userId));
       if (minHeight !== undefined) {
-        const reached = (b: typeof balance) => (b?.tip?.height ?? -1) >= minHeight;
-        if (!reached(balance)) {
-          // Long-poll: one shared watcher polls the tip; answer once it reaches minHeight,
-          // or with the current state after waitMs.
-          if (waitMs > 0 && (await deps.tipWatcher.waitForHeight(minHeight, waitMs))) balance = await read();
-          behind = !reached(balance);
+        const height = Number(minHeight);
+        let behind = !reachedHeight(balance, height);
+        // Long-poll: one shared watcher polls the tip; answer once it reaches minHeight,
+        // or with the current state after waitMs.
+        if (behind && waitMs !== undefined && Number(waitMs) > 0) {
+          if (await deps.tipWatcher.waitForHeight(height, Number(waitMs))) {
+            balance = await fromDatabase('views', () => deps.balances.read(userId));
+            behind = !reachedHeight(balance, height);
+          }
         }
         reply.header(BEHIND_HEADER, String(behind));
       }

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { NetworkName } from '../../../shared/src/bitcoin/networks.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import type { AccessHook } from '../auth/accessHook.js';
+import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';
 import type { StatusSources } from '../status/statusSources.js';
 
@@ -11,6 +12,8 @@ export interface RouteDeps {
   views: Pool;
   network: NetworkName;
   access: AccessHook;
+  /** Balance reads, coalesced across concurrent requests. */
+  balances: BalanceBatcher;
   tipWatcher: TipWatcher;
   statusSources: StatusSources;
   statusTimeoutMs: number;

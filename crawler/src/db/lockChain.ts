@@ -2,7 +2,7 @@ import type { Executor } from '../../../shared/src/db/pool.js';
 
 // "crawl": one key for every transaction that changes the crawler's chain, so a second
 // crawler started by mistake waits instead of interleaving blocks with the first.
-const CHAIN_LOCK_KEY = 0x6372_6177;
+export const CHAIN_LOCK_KEY = 0x6372_6177;
 
 /** Serialises chain writers until the end of the caller's transaction. */
 export async function lockChain(tx: Executor): Promise<void> {

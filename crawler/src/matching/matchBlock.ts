@@ -8,15 +8,26 @@ import {
   type WatchLookup,
   type WalletTx,
 } from './types.js';
+import { txidTag } from './tags.js';
 import { createTxTally } from './walletTxs.js';
 
+/** Narrows spentOutpoints to some outpoints (e.g. our unspent outputs). */
+export interface OutpointFilter {
+  /** False when no kept outpoint's txid has this tag (matching/tags.ts). */
+  mayHoldTag(txidTag: number): boolean;
+  has(txid: string, vout: number): boolean;
+}
+
 /** The outpoints a block's transactions spend (coinbase inputs excluded): what to look up. */
-export function spentOutpoints(txs: BlockTxs): Outpoint[] {
+export function spentOutpoints(txs: BlockTxs, keep?: OutpointFilter): Outpoint[] {
   const out: Outpoint[] = [];
   for (let t = 0; t < txs.count; t++) {
     if (txs.isCoinbase(t)) continue;
     for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
-      out.push({ txid: txs.prevoutTxid(i), vout: txs.prevoutVout(i) });
+      if (keep && !keep.mayHoldTag(txs.prevoutTxidTag(i))) continue;
+      const txid = txs.prevoutTxid(i);
+      const vout = txs.prevoutVout(i);
+      if (!keep || keep.has(txid, vout)) out.push({ txid, vout });
     }
   }
   return out;
@@ -30,13 +41,17 @@ export function spentOutpoints(txs: BlockTxs): Outpoint[] {
  */
 export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable<OwnedOutput>): BlockMatch {
   const unspent = new Map<string, OwnedOutput>();
-  // Most inputs spend nobody's output: a txid miss here skips building the outpoint key.
+  // Most inputs spend nobody's output: a tag miss skips building the txid's hex, a txid
+  // miss skips building the outpoint key.
+  const unspentTags = new Set<number>();
   const unspentTxids = new Set<string>();
   const own = (o: OwnedOutput) => {
     unspent.set(outpointKey(o.txid, o.vout), o);
+    unspentTags.add(txidTag(o.txid));
     unspentTxids.add(o.txid);
   };
   for (const p of prevouts) own(p);
+  const mayHoldTag = watch.mayHoldTag?.bind(watch);
   const created: OwnedOutput[] = [];
   const spent: SpentOutput[] = [];
   const walletTxs: WalletTx[] = [];
@@ -47,6 +62,7 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
 
     if (unspent.size > 0 && !txs.isCoinbase(t)) {
       for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
+        if (!unspentTags.has(txs.prevoutTxidTag(i))) continue;
         const prevTxid = txs.prevoutTxid(i);
         if (!unspentTxids.has(prevTxid)) continue;
         const key = outpointKey(prevTxid, txs.prevoutVout(i));
@@ -59,6 +75,7 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
     }
     const firstOutput = txs.outputStart[t]!;
     for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) {
+      if (mayHoldTag && !mayHoldTag(txs.outputScriptTag(o))) continue;
       const owner = watch.get(txs.outputScriptHex(o));
       if (!owner) continue;
       const valueSats = txs.outputValue(o);
@@ -73,7 +90,11 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
       own(owned);
       (tally ??= createTxTally(txs.txid(t))).received(owner.userId, owner.address, valueSats);
     }
-    if (tally) walletTxs.push(...tally.walletTxs());
+    if (tally) {
+      let outputsSats = 0;
+      for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) outputsSats += txs.outputValue(o);
+      walletTxs.push(...tally.walletTxs(outputsSats));
+    }
   }
   return { created, spent, walletTxs };
 }

@@ -4,12 +4,15 @@ import { parseBlock } from '../node/parseBlock.js';
 import { blockOf } from '../testing/blockOf.js';
 import { matchBlock as matchTxs, spentOutpoints as spentOf } from './matchBlock.js';
 import type { OwnedOutput, WatchEntry, WatchLookup } from './types.js';
+import { createUnspentTxids } from './unspentTxids.js';
+import { createWatchIndex } from './watchIndex.js';
 
 // The functions read the lean view of parsed block bytes: go through a real serialisation.
 const txsOf = (txs: Transaction[]) => parseBlock(blockOf(txs)).txs;
 const matchBlock = (txs: Transaction[], w: WatchLookup, prevouts: OwnedOutput[]) =>
   matchTxs(txsOf(txs), w, prevouts);
-const spentOutpoints = (txs: Transaction[]) => spentOf(txsOf(txs));
+const spentOutpoints = (txs: Transaction[], keep?: Parameters<typeof spentOf>[1]) =>
+  spentOf(txsOf(txs), keep);
 
 const script = (n: number) => Buffer.from(`0014${n.toString(16).padStart(40, '0')}`, 'hex');
 const watch = new Map<string, WatchEntry>([
@@ -58,9 +61,19 @@ describe('matchBlock', () => {
         receivedSats: 150,
         sentSats: 0,
         deltaSats: 150,
+        // the outputs total 177: 7 to a stranger and 20 to bob are others' for alice
+        paidToOthersSats: 27,
         addresses: ['a1', 'a2'],
       },
-      { userId: 'bob', txid: t.getId(), receivedSats: 20, sentSats: 0, deltaSats: 20, addresses: ['b1'] },
+      {
+        userId: 'bob',
+        txid: t.getId(),
+        receivedSats: 20,
+        sentSats: 0,
+        deltaSats: 20,
+        paidToOthersSats: 157,
+        addresses: ['b1'],
+      },
     ]);
     expect(m.spent).toEqual([]);
   });
@@ -89,9 +102,36 @@ describe('matchBlock', () => {
         receivedSats: 390,
         sentSats: 1000,
         deltaSats: -610,
+        // a payment of 600 with change back: alice paid others 600 (and 10 in fees)
+        paidToOthersSats: 600,
         addresses: ['a1'],
       },
     ]);
+  });
+
+  it('a move between the user’s own addresses pays nobody else', () => {
+    const prev: OwnedOutput = {
+      txid: 'bb'.repeat(32),
+      vout: 0,
+      userId: 'alice',
+      address: 'a1',
+      valueSats: 1000,
+    };
+    const t = tx(
+      [prev],
+      [
+        [2, 700],
+        [1, 290],
+      ],
+    );
+    const [w] = matchBlock([t], watch, [prev]).walletTxs;
+    expect(w).toMatchObject({
+      userId: 'alice',
+      receivedSats: 990,
+      sentSats: 1000,
+      deltaSats: -10,
+      paidToOthersSats: 0,
+    });
   });
 
   it('sees a transaction spending an output paid earlier in the same block', () => {
@@ -117,5 +157,29 @@ describe('matchBlock', () => {
   it('lists the outpoints a block spends in display order, without the coinbase', () => {
     const t = tx([{ txid: '01'.repeat(31) + '02', vout: 3 }], [[9, 1]]);
     expect(spentOutpoints([coinbase(), t])).toEqual([{ txid: '01'.repeat(31) + '02', vout: 3 }]);
+  });
+
+  it('gives the same result through the watch index, whose script tags skip most outputs', () => {
+    const index = createWatchIndex();
+    for (const [hex, entry] of watch) index.add(Buffer.from(hex, 'hex'), entry);
+    const pay = tx(
+      [foreign],
+      [
+        [1, 500],
+        [9, 3],
+        [3, 20],
+      ],
+    );
+    const onward = tx([{ txid: pay.getId(), vout: 0 }], [[3, 480]]);
+    const block = [coinbase(), pay, onward];
+    expect(matchBlock(block, index, [])).toEqual(matchBlock(block, watch, []));
+  });
+
+  it('narrows the outpoints to our unspent ones', () => {
+    const ours = { txid: 'aa'.repeat(32), vout: 2 };
+    const t = tx([foreign, { txid: ours.txid, vout: 1 }, ours], [[9, 1]]);
+    const unspent = createUnspentTxids();
+    unspent.load(new Map([[ours.txid, [2]]]), undefined);
+    expect(spentOutpoints([coinbase(), t], unspent)).toEqual([ours]);
   });
 });

@@ -7,6 +7,8 @@ export interface WatchEntry {
 /** Looks a script up by its hex: the in-memory index, or a plain Map in tests. */
 export interface WatchLookup {
   get(scriptHex: string): WatchEntry | undefined;
+  /** False when no watched script has this tag (matching/tags.ts); absent: always maybe. */
+  mayHoldTag?(scriptTag: number): boolean;
 }
 
 /**
@@ -22,8 +24,12 @@ export interface BlockTxs {
   isCoinbase(tx: number): boolean;
   /** The txid an input spends, in display order. */
   prevoutTxid(input: number): string;
+  /** txidTag of prevoutTxid(input), read from the bytes without building the hex. */
+  prevoutTxidTag(input: number): number;
   prevoutVout(input: number): number;
   outputScriptHex(output: number): string;
+  /** bytesTag of the output's script bytes. */
+  outputScriptTag(output: number): number;
   outputValue(output: number): number;
   /** Display-order txid: a double SHA-256, so computed on demand (and remembered). */
   txid(tx: number): string;
@@ -51,6 +57,8 @@ export interface WalletTx {
   receivedSats: number;
   sentSats: number;
   deltaSats: number;
+  /** The transaction's outputs paid to scripts that are not this user's. */
+  paidToOthersSats: number;
   /** The user's addresses the transaction paid or spent from, sorted. */
   addresses: string[];
 }

@@ -22,8 +22,11 @@ export function createTxTally(txid: string) {
     get touched(): boolean {
       return byUser.size > 0;
     },
-    /** One WalletTx per touched user, by user id; delta = received − sent. */
-    walletTxs(): WalletTx[] {
+    /**
+     * One WalletTx per touched user, by user id; delta = received − sent, and what the
+     * transaction's outputs (worth `outputsSats` in all) paid to anyone but that user.
+     */
+    walletTxs(outputsSats: number): WalletTx[] {
       return [...byUser.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([userId, e]) => ({
@@ -32,6 +35,7 @@ export function createTxTally(txid: string) {
           receivedSats: e.received,
           sentSats: e.sent,
           deltaSats: e.received - e.sent,
+          paidToOthersSats: outputsSats - e.received,
           addresses: [...e.addresses].sort(),
         }));
     },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bytesTag } from '../matching/tags.js';
 import type { BlockTxs } from '../matching/types.js';
 
 /** A block as the crawler uses it: header fields in display hex, transactions as a lean view. */
@@ -130,8 +131,10 @@ export function parseBlock(raw: Uint8Array, expectedHash?: string): ParsedBlock 
       for (let i = 0; i < 32; i++) reversed[i] = buf[at + 31 - i]!;
       return reversed.toString('hex');
     },
+    prevoutTxidTag: (input) => bytesTag(buf, prevoutAt[input]!, prevoutAt[input]! + 32),
     prevoutVout: (input) => buf.readUInt32LE(prevoutAt[input]! + 32),
     outputScriptHex: (output) => buf.toString('hex', scriptAt[output], scriptEnd[output]),
+    outputScriptTag: (output) => bytesTag(buf, scriptAt[output]!, scriptEnd[output]!),
     outputValue: (output) => {
       const at = valueAt[output]!;
       const value = buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x1_0000_0000;

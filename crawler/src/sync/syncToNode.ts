@@ -2,11 +2,13 @@ import { ForklineError } from '../../../shared/src/errors/catalogue.js';
 import type { Logger } from '../../../shared/src/logging/logger.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import { applyBlock } from '../chain/applyBlock.js';
+import { prepareBlock, type PreparedBlock } from '../chain/prepareBlock.js';
 import { revertBlock } from '../chain/revertBlock.js';
 import { selectBlockHashAt } from '../db/selectBlockHashAt.js';
 import { selectLowestBlock } from '../db/selectLowestBlock.js';
 import { selectTip } from '../db/selectTip.js';
 import type { WatchLookup } from '../matching/types.js';
+import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { ChainSource, ChainTip } from '../node/chainSource.js';
 import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
 import type { CrawlerMetrics } from '../status/crawlerMetrics.js';
@@ -17,6 +19,8 @@ export interface SyncDeps {
   pool: Pool;
   source: ChainSource;
   watch: WatchLookup;
+  /** Our unspent outputs' txids, kept across passes (reloaded by applyBlock when stale). */
+  unspent: UnspentTxids;
   log: Logger;
   metrics: CrawlerMetrics;
   startHeight: number;
@@ -115,7 +119,7 @@ async function revertToForkPoint(
 }
 
 async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainTip, result: SyncResult) {
-  const { pool, source, log, metrics, signal } = deps;
+  const { pool, source, log, signal } = deps;
   const from = tip ? tip.height + 1 : deps.startHeight;
   if (from > node.height) return;
   if (node.height - from > 10) log.info({ from, to: node.height }, 'catching up');
@@ -129,32 +133,71 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
       return parseBlock(await source.rawBlock(hash), hash);
     },
   });
+  // Pipelined: block N+1 is matched while block N's statement runs (prepareBlock waits
+  // for N's commit only when N+1 needs a prevout lookup); statements still run one at a
+  // time, in order, each its own transaction checking that it extends the one before.
+  let current = tip; // the block last sent to the database
+  let committing: Promise<void> | undefined; // its statement, while in flight
   try {
-    let current = tip;
     for (let height = from; height <= node.height && !signal.aborted; height++) {
       const block = await prefetcher.next();
       if (current && block.prevHash !== current.hash) {
         throw new NodeMoved(`block ${block.hash} at height ${height} does not extend ${current.hash}`);
       }
       const started = performance.now();
-      const outcome = await applyBlock(pool, block, height, current, deps.watch);
-      if (outcome.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
-      const seconds = (performance.now() - started) / 1000;
-      metrics.blocksApplied.inc();
-      metrics.walletTxs.inc(outcome.walletTxs);
-      metrics.blockSeconds.observe(seconds);
-      metrics.tipHeight.set(height);
-      const level = outcome.walletTxs > 0 ? 'info' : 'debug';
-      log[level](
-        { height, hash: block.hash, walletTxs: outcome.walletTxs, ms: Math.round(seconds * 1000) },
-        'block applied',
-      );
-      result.applied++;
+      const prepared = await prepareBlock({
+        db: pool,
+        block,
+        height,
+        parent: current,
+        watch: deps.watch,
+        unspent: deps.unspent,
+        parentCommitted: committing,
+      });
+      const preparedMs = performance.now() - started;
+      await committing;
+      if (prepared.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
+      committing = commit(deps, prepared.block, current, node, result, preparedMs);
+      // Awaited before the next statement or on the way out; until then a rejection must
+      // not count as unhandled.
+      committing.catch(() => undefined);
       current = { hash: block.hash, height };
-      result.tip = current;
-      deps.onTip?.(current, node);
     }
+    await committing;
+  } catch (err) {
+    await committing?.catch(() => undefined);
+    // The mirror may have moved past a block that did not commit: reload it next time.
+    deps.unspent.reset();
+    throw err;
   } finally {
     prefetcher.close();
   }
+}
+
+async function commit(
+  deps: SyncDeps,
+  block: PreparedBlock,
+  parent: ChainTip | undefined,
+  node: ChainTip,
+  result: SyncResult,
+  preparedMs: number,
+): Promise<void> {
+  const { pool, log, metrics } = deps;
+  const started = performance.now();
+  const outcome = await applyBlock(pool, block, parent);
+  if (outcome.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
+  // Matching and writing; not the wait for the previous block's commit.
+  const seconds = (preparedMs + performance.now() - started) / 1000;
+  metrics.blocksApplied.inc();
+  metrics.walletTxs.inc(outcome.walletTxs);
+  metrics.blockSeconds.observe(seconds);
+  metrics.tipHeight.set(block.height);
+  const level = outcome.walletTxs > 0 ? 'info' : 'debug';
+  log[level](
+    { height: block.height, hash: block.hash, walletTxs: outcome.walletTxs, ms: Math.round(seconds * 1000) },
+    'block applied',
+  );
+  result.applied++;
+  result.tip = { hash: block.hash, height: block.height };
+  deps.onTip?.(result.tip, node);
 }

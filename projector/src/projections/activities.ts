@@ -54,20 +54,19 @@ export function isTxEvent(event: RecordedEvent): event is TxEvent {
 }
 
 /**
- * How an activity is labelled. The event carries what the user received and spent in
- * the transaction, not its other outputs, so change coming back and a transfer
- * between the user's own addresses cannot be told apart; the rule is therefore:
- * - `receive`: the user's net delta is positive (a plain receive has sentSats = 0);
- * - `send`: the user spent and got nothing back (receivedSats = 0);
- * - `self`: the user spent and also received in the same transaction with a net
- *   delta ≤ 0 (change back, or a move between own addresses).
+ * How an activity is labelled, as a wallet shows it:
+ * - `receive`: the user spent nothing in it (or, having spent, still gained: a
+ *   collaborative transaction that netted positive);
+ * - `self`: the user spent and every output came back to the user's own addresses
+ *   (a move between own addresses or a consolidation: the net is minus the fee);
+ * - `send`: the user spent and paid someone else (change coming back does not matter).
  * The amount is always the signed net delta, so the balance arithmetic never depends
  * on the label.
  */
 export function activityType(tx: TxConfirmed['payload']): ActivityType {
-  if (tx.deltaSats > 0 || tx.sentSats === 0) return 'receive';
-  if (tx.receivedSats === 0) return 'send';
-  return 'self';
+  if (tx.sentSats === 0) return 'receive';
+  if (tx.paidToOthersSats === 0) return 'self';
+  return tx.deltaSats < 0 ? 'send' : 'receive';
 }
 
 /**

@@ -17,10 +17,16 @@ const log = createLogger('unit', 'silent');
 
 describe('activityType', () => {
   it.each([
-    [{ deltaSats: 500, receivedSats: 500, sentSats: 0 }, 'receive'],
-    [{ deltaSats: 200, receivedSats: 1_200, sentSats: 1_000 }, 'receive'],
-    [{ deltaSats: -1_000, receivedSats: 0, sentSats: 1_000 }, 'send'],
-    [{ deltaSats: -300, receivedSats: 700, sentSats: 1_000 }, 'self'],
+    // a plain receive, with others' outputs beside it
+    [{ deltaSats: 500, receivedSats: 500, sentSats: 0, paidToOthersSats: 9_000 }, 'receive'],
+    // spent and gained: a collaborative transaction that netted positive
+    [{ deltaSats: 200, receivedSats: 1_200, sentSats: 1_000, paidToOthersSats: 800 }, 'receive'],
+    // a payment without change
+    [{ deltaSats: -1_000, receivedSats: 0, sentSats: 1_000, paidToOthersSats: 900 }, 'send'],
+    // a payment with change back: still a send
+    [{ deltaSats: -300, receivedSats: 700, sentSats: 1_000, paidToOthersSats: 200 }, 'send'],
+    // every output back to the user's own addresses: a self-transfer costing the fee
+    [{ deltaSats: -100, receivedSats: 900, sentSats: 1_000, paidToOthersSats: 0 }, 'self'],
   ])('%o → %s', (amounts, type) => {
     expect(activityType({ txid: '', blockHash: '', height: 1, addresses: [], ...amounts })).toBe(type);
   });

@@ -36,7 +36,7 @@ export const confirmed = (
   txid: string,
   block: string,
   height: number,
-  amounts: { deltaSats: number; receivedSats?: number; sentSats?: number },
+  amounts: { deltaSats: number; receivedSats?: number; sentSats?: number; paidToOthersSats?: number },
 ): ForklineEvent => ({
   type: 'TxConfirmed',
   payload: {
@@ -46,6 +46,7 @@ export const confirmed = (
     deltaSats: amounts.deltaSats,
     receivedSats: amounts.receivedSats ?? Math.max(amounts.deltaSats, 0),
     sentSats: amounts.sentSats ?? Math.max(-amounts.deltaSats, 0),
+    paidToOthersSats: amounts.paidToOthersSats ?? Math.max(-amounts.deltaSats, 0),
     addresses: [],
   },
 });

@@ -22,6 +22,7 @@ export function sampleEvent(n: number, payloadBytes = 200): ForklineEvent {
       deltaSats: 1_000 + n,
       receivedSats: 1_000 + n,
       sentSats: 0,
+      paidToOthersSats: 0,
       addresses,
     },
   };

@@ -43,6 +43,7 @@ const payloads = {
       deltaSats: sats,
       receivedSats: sats.nonnegative(),
       sentSats: sats.nonnegative(),
+      paidToOthersSats: sats.nonnegative(),
       addresses: z.array(z.string()),
     })
     .strict(),
@@ -119,7 +120,16 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
     HEX.test(p.scriptPubKey) &&
     (ADDRESS_TYPES as readonly unknown[]).includes(p.addressType),
   TxConfirmed: (p) =>
-    hasOnlyKeys(p, ['txid', 'blockHash', 'height', 'deltaSats', 'receivedSats', 'sentSats', 'addresses']) &&
+    hasOnlyKeys(p, [
+      'txid',
+      'blockHash',
+      'height',
+      'deltaSats',
+      'receivedSats',
+      'sentSats',
+      'paidToOthersSats',
+      'addresses',
+    ]) &&
     isHash(p.txid) &&
     isHash(p.blockHash) &&
     isHeight(p.height) &&
@@ -128,6 +138,8 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
     (p.receivedSats as number) >= 0 &&
     isSats(p.sentSats) &&
     (p.sentSats as number) >= 0 &&
+    isSats(p.paidToOthersSats) &&
+    (p.paidToOthersSats as number) >= 0 &&
     Array.isArray(p.addresses) &&
     p.addresses.every((a) => typeof a === 'string'),
   TxReverted: (p) =>

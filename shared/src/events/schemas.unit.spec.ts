@@ -18,6 +18,7 @@ describe('parseRecordedEvent', () => {
       deltaSats: -10,
       receivedSats: 0,
       sentSats: 10,
+      paidToOthersSats: 8,
       addresses: ['x'],
     };
     expect(parseRecordedEvent({ ...base, type: 'TxConfirmed', payload })).toEqual({
@@ -65,6 +66,7 @@ describe('parseRecordedEvent fast path', () => {
         deltaSats: -10,
         receivedSats: 5,
         sentSats: 15,
+        paidToOthersSats: 0,
         addresses: ['x', 'y'],
       },
     },

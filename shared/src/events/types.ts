@@ -24,6 +24,11 @@ export interface TxConfirmed {
     deltaSats: number;
     receivedSats: number;
     sentSats: number;
+    /**
+     * What the transaction's outputs paid to scripts that are not this user's: 0 for a
+     * move between the user's own addresses, the amount sent for a payment with change.
+     */
+    paidToOthersSats: number;
     /** The user's addresses this transaction touched. */
     addresses: string[];
   };

@@ -1,0 +1,12 @@
+import * as crypto from 'node:crypto';
+
+type OneShotHash = (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer;
+
+// crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per request: it is
+// run twice on every authenticated request (rate-limit key, admin-token check).
+const oneShot = (crypto as { hash?: OneShotHash }).hash;
+
+/** The SHA-256 digest of a string's UTF-8 bytes. */
+export const sha256: (data: string) => Buffer = oneShot
+  ? (data) => oneShot('sha256', data, 'buffer')
+  : (data) => crypto.createHash('sha256').update(data, 'utf8').digest();

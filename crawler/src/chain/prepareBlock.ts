@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../../../shared/src/db/pool.js';
+import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
+import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
+import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
+import type { BlockToStore } from '../db/storeBlock.js';
+import { matchBlock, spentOutpoints } from '../matching/matchBlock.js';
+import type { BlockMatch, WatchLookup } from '../matching/types.js';
+import type { UnspentTxids } from '../matching/unspentTxids.js';
+import type { ChainTip } from '../node/chainSource.js';
+import type { ParsedBlock } from '../node/parseBlock.js';
+
+export type PreparedBlock = BlockToStore & { users: number };
+export type PrepareOutcome = { kind: 'prepared'; block: PreparedBlock } | { kind: 'tip-moved' };
+
+/**
+ * Matches a block extending `parent` (undefined: the first block) and builds what
+ * applyBlock writes: wallet UTXOs created and spent, wallet transactions, and the events
+ * — BlockConnected on `chain`, TxConfirmed per wallet transaction.
+ *
+ * Inputs are matched against our unspent outputs, looked up only for the inputs that
+ * spend one of `unspent`: most blocks spend nothing of ours and cost no query. `unspent`
+ * is reloaded first unless it reflects `parent`, and is advanced past this block (the
+ * caller resets it if the block is not committed). `parentCommitted` is the commit of
+ * `parent` still in flight, if any: a lookup waits for it, since it may create the very
+ * outputs looked up; a block needing none is matched while that commit runs. The lookup
+ * runs outside the block's own transaction, which is safe because every change to the
+ * wallet UTXOs moves the tip, and applyBlock checks the tip under the chain lock.
+ * `tip-moved`: our stored tip is not `parent` any more.
+ */
+export async function prepareBlock({
+  db,
+  block,
+  height,
+  parent,
+  watch,
+  unspent,
+  parentCommitted,
+}: {
+  db: Executor;
+  block: ParsedBlock;
+  height: number;
+  parent: ChainTip | undefined;
+  watch: WatchLookup;
+  unspent: UnspentTxids;
+  parentCommitted?: Promise<unknown>;
+}): Promise<PrepareOutcome> {
+  if (!unspent.isAt(parent?.hash)) {
+    await parentCommitted;
+    const { tipHash, voutsByTxid } = await selectUnspentTxids(db);
+    unspent.load(voutsByTxid, tipHash);
+    if (!unspent.isAt(parent?.hash)) return { kind: 'tip-moved' };
+  }
+  const ours = spentOutpoints(block.txs, unspent);
+  let prevouts: Awaited<ReturnType<typeof selectUnspentOutpoints>> = [];
+  if (ours.length > 0) {
+    await parentCommitted;
+    prevouts = await selectUnspentOutpoints(db, ours);
+  }
+  const match = matchBlock(block.txs, watch, prevouts);
+  unspent.advance(block.hash, match.created, match.spent);
+  return { kind: 'prepared', block: toStore(block, height, match) };
+}
+
+function toStore(block: ParsedBlock, height: number, match: BlockMatch): PreparedBlock {
+  const events: BlockToStore['events'] = [
+    {
+      id: randomUUID(),
+      stream: CHAIN_STREAM,
+      type: 'BlockConnected',
+      payload: { hash: block.hash, height, prevHash: block.prevHash, time: block.time },
+    },
+  ];
+  for (const w of match.walletTxs) {
+    events.push({
+      id: randomUUID(),
+      stream: userStream(w.userId),
+      type: 'TxConfirmed',
+      payload: {
+        txid: w.txid,
+        blockHash: block.hash,
+        height,
+        deltaSats: w.deltaSats,
+        receivedSats: w.receivedSats,
+        sentSats: w.sentSats,
+        paidToOthersSats: w.paidToOthersSats,
+        addresses: w.addresses,
+      },
+    });
+  }
+  // Stream order (stable: block order within a stream), as appendToManyStreams writes them.
+  events.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+  return {
+    hash: block.hash,
+    height,
+    prevHash: block.prevHash,
+    time: block.time,
+    txCount: block.txs.count,
+    created: match.created,
+    spent: match.spent,
+    walletTxs: match.walletTxs,
+    events,
+    occurredAt: new Date(),
+    users: new Set(match.walletTxs.map((w) => w.userId)).size,
+  };
+}
