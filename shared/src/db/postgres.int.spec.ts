@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabases, type TestDatabases } from '../testing/testDatabases.js';
 import { appendToStream } from '../outbox/appendToStream.js';
@@ -24,6 +26,19 @@ describe('PostgreSQL (smoke) and migrations', () => {
       'SELECT version FROM schema_migrations ORDER BY 1',
     );
     expect(rows.map((r) => r.version)).toEqual(expected);
+    expect(await migrate(dbs.online, 'online')).toBe(0);
+  });
+
+  it('refuses to start when an applied migration was edited afterwards', async () => {
+    await dbs.online.query(`UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1`);
+    await expect(migrate(dbs.online, 'online')).rejects.toThrow(
+      /applied migration\(s\) changed since: shared\/0001_outbox\.sql/,
+    );
+    const [first] = await findMigrations('online');
+    const original = createHash('sha256')
+      .update(await readFile(first!.path, 'utf8'))
+      .digest('hex');
+    await dbs.online.query('UPDATE schema_migrations SET checksum = $1 WHERE version = 1', [original]);
     expect(await migrate(dbs.online, 'online')).toBe(0);
   });
 
