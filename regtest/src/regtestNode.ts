@@ -46,6 +46,15 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       return hash;
     },
 
+    /** Loads the named wallet, creating it the first time (loaded again when the node restarts). */
+    async ensureWallet(name: string): Promise<void> {
+      const loaded = await rpc.call<string[]>('listwallets');
+      if (loaded.includes(name)) return;
+      const onDisk = await rpc.call<{ wallets: { name: string }[] }>('listwalletdir');
+      if (onDisk.wallets.some((w) => w.name === name)) await rpc.call('loadwallet', [name, true]);
+      else await rpc.call('createwallet', [name, false, false, '', false, true, true]);
+    },
+
     /** Makes sure the wallet has mature coins to spend (mines 101 blocks the first time). */
     async ensureFunds(minBtc = 50): Promise<void> {
       const balance = await walletCall<number>('getbalance');

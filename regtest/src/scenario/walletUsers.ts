@@ -9,21 +9,30 @@ interface Unspent {
   amount: number;
 }
 
+/** The node wallet holding the customers' keys, apart from the miner's wallet. */
+export const USERS_WALLET = 'forkline-users';
+
 /**
- * Customers whose addresses belong to the node's wallet, so the tests can spend on
- * their behalf: a user's payment uses only that user's coins and sends the change
- * back to the user's own first address.
+ * Customers whose addresses belong to a wallet of the node's own (`forkline-users`), so
+ * the tests and the demo can spend on their behalf: a user's payment uses only that
+ * user's coins and sends the change back to the user's own first address. A wallet apart
+ * from the miner's, so funding payments never spend a customer's coins.
  */
 export function createWalletUsers(node: RegtestNode, bff: BffClient) {
   const users = new Map<string, string[]>();
+  const call = <T>(method: string, params: unknown[]) =>
+    node.rpc.call<T>(method, params, { wallet: USERS_WALLET });
+  let walletReady: Promise<void> | undefined;
+  const ready = () => (walletReady ??= node.ensureWallet(USERS_WALLET));
 
   const api = {
     users,
     async register(userId: string, types: WalletAddressType[]): Promise<string[]> {
+      await ready();
       await bff.createUser(userId);
       const addresses: string[] = [];
       for (const type of types) {
-        const address = await node.newAddress(type, `user:${userId}`);
+        const address = await call<string>('getnewaddress', [`user:${userId}`, type]);
         await bff.addAddress(userId, address);
         addresses.push(address);
       }
@@ -42,7 +51,7 @@ export function createWalletUsers(node: RegtestNode, bff: BffClient) {
 
     /** The user's spendable coins (in the mempool too). */
     async coins(userId: string): Promise<Unspent[]> {
-      return node.walletCall<Unspent[]>('listunspent', [0, 9_999_999, api.addressesOf(userId)]);
+      return call<Unspent[]>('listunspent', [0, 9_999_999, api.addressesOf(userId)]);
     },
 
     /**
@@ -54,7 +63,7 @@ export function createWalletUsers(node: RegtestNode, bff: BffClient) {
       const total = coins.reduce((s, c) => s + btcToSats(c.amount), 0);
       const wanted = Object.values(outputs).reduce((s, btc) => s + btcToSats(btc), 0);
       if (coins.length === 0 || total < wanted + 50_000) return undefined;
-      const result = await node.walletCall<{ txid: string; complete: boolean }>('send', [
+      const result = await call<{ txid: string; complete: boolean }>('send', [
         Object.entries(outputs).map(([address, btc]) => ({ [address]: satsToBtc(btcToSats(btc)) })),
         null,
         'unset',
