@@ -25,7 +25,7 @@ describe('BFF over real HTTP', () => {
   let t: TestApp;
   let base: string;
   let crawlerServer: Server;
-  let crawlerTip: unknown = { tip: { height: 3, hash: blockHash(3) } };
+  let crawlerTip: unknown = { state: 'in-sync', ourTip: { height: 3, hash: blockHash(3) } };
 
   beforeAll(async () => {
     dbs = await createTestDatabases('bff-http');
@@ -100,7 +100,7 @@ describe('BFF over real HTTP', () => {
     await dbs.views.query(
       `INSERT INTO projection.dead_letters (topic, kafka_partition, kafka_offset, reason, raw) VALUES ('t', 0, 1, 'bad', '{}')`,
     );
-    crawlerTip = { tip: { height: 3, hash: blockHash(3) } };
+    crawlerTip = { state: 'in-sync', ourTip: { height: 3, hash: blockHash(3) } };
     const res = await fetch(`${base}/v1/status`, { headers: t.admin });
     expect(res.status).toBe(200);
     const status = (await res.json()) as Record<string, Record<string, unknown>>;

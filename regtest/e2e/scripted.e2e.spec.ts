@@ -43,6 +43,30 @@ describe('forkline end to end: a scripted scenario', () => {
     expect(checks.find((c) => c.userId === 'bob')?.balance.confirmedSats).toBe(100_000_000);
   });
 
+  it('/v1/status shows every component at the node’s tip', async () => {
+    const height = await node.height();
+    const status = await waitFor(
+      async () =>
+        (
+          await forkline.bff.request<Record<string, { available: boolean; tip?: { height: number } }>>(
+            'GET',
+            '/v1/status',
+          )
+        ).body,
+      (s) => s.crawler?.tip?.height === height && s.projector?.tip?.height === height,
+      { what: 'crawler and projector at the node tip in /v1/status' },
+    );
+    expect(status.node).toMatchObject({ available: true, tip: { height } });
+    expect(status.crawler).toMatchObject({ available: true, lagBlocks: 0 });
+    expect(status.outbox).toMatchObject({ available: true });
+    expect(status.projector).toMatchObject({
+      available: true,
+      lagBlocks: 0,
+      parkedEvents: 0,
+      deadLetters: 0,
+    });
+  });
+
   it('one transaction touching three users, change back to the sender', async () => {
     const txid = await users.pay('alice', {
       [users.addressesOf('bob')[0]!]: 0.5,

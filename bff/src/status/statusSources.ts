@@ -25,7 +25,7 @@ export interface StatusSourceDeps {
   rpc: Pick<RpcClient, 'getBlockchainInfo'>;
   online: Executor;
   views: Executor;
-  /** The crawler's own status endpoint: JSON with `tip: {height, hash}` (or null). */
+  /** The crawler's own status endpoint: JSON with `ourTip: {height, hash, …}` (or null). */
   crawlerStatusUrl: string;
   timeoutMs: number;
 }
@@ -49,11 +49,10 @@ export function createStatusSources(deps: StatusSourceDeps): StatusSources {
 }
 
 function tipOf(body: unknown): Tip | null {
-  const tip = (body as { tip?: Partial<Record<keyof Tip, unknown>> | null } | null)?.tip;
+  const tip = (body as { ourTip?: Partial<Record<keyof Tip, unknown>> | null } | null)?.ourTip;
   if (tip === null) return null;
-  const t = tip;
-  if (typeof t?.height === 'number' && Number.isInteger(t.height) && typeof t.hash === 'string') {
-    return { height: t.height, hash: t.hash };
+  if (typeof tip?.height === 'number' && Number.isInteger(tip.height) && typeof tip.hash === 'string') {
+    return { height: tip.height, hash: tip.hash };
   }
-  throw new Error("the crawler's status endpoint answered without a tip {height, hash}");
+  throw new Error("the crawler's status endpoint answered without ourTip {height, hash}");
 }
