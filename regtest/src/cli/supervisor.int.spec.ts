@@ -13,7 +13,7 @@ describe('the process supervisor behind `forkline run`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'forkline-supervisor-'));
     // "steady" runs until SIGTERM; "crashy" exits with an error after printing a line.
     writeFileSync(join(dir, 'steady.ts'), `console.log('up'); setInterval(() => {}, 1000);`);
-    writeFileSync(join(dir, 'crashy.ts'), `console.log('about to crash'); process.exit(3);`);
+    writeFileSync(join(dir, 'crashy.ts'), `console.log('about to crash'); process.exitCode = 3;`);
     const lines: string[] = [];
     supervisor = createSupervisor({
       specs: [
