@@ -2,7 +2,6 @@
 export const ONLINE = {
   users: 'users',
   watchedAddresses: 'watched_addresses',
-  outbox: 'outbox',
 } as const;
 
 export const VIEWS = {

@@ -9,7 +9,7 @@ export interface Status {
   /** lagBlocks: node tip height − crawler tip height. */
   crawler: { available: true; tip: Tip | null; lagBlocks: number | null } | Unavailable;
   /** The relay's lag: events not yet published, and the age of the oldest. */
-  outbox: { available: true; backlog: number; oldestCreatedAt: string | null; lagMs: number } | Unavailable;
+  outbox: { available: true; backlog: number; lagMs: number } | Unavailable;
   /** lagBlocks: node tip height − projection tip height (how far answers trail the chain). */
   projector:
     | {
@@ -54,11 +54,8 @@ export async function readStatus(
       outbox.status === 'fulfilled'
         ? {
             available: true,
-            backlog: outbox.value.count,
-            oldestCreatedAt: outbox.value.oldestCreatedAt?.toISOString() ?? null,
-            lagMs: outbox.value.oldestCreatedAt
-              ? Math.max(0, now.getTime() - outbox.value.oldestCreatedAt.getTime())
-              : 0,
+            backlog: outbox.value.backlog,
+            lagMs: outbox.value.oldestAgeMs ?? 0,
           }
         : unavailable(outbox.reason),
     projector:

@@ -1,7 +1,7 @@
 import type { RpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
 import type { Executor } from '../../../shared/src/db/pool.js';
 import { countProjectionProblems } from '../db/countProjectionProblems.js';
-import { readOutboxBacklog, type OutboxBacklog } from '../db/readOutboxBacklog.js';
+import { readOutboxBacklog, type OutboxBacklog } from '../../../relay/src/db/outboxBacklog.js';
 import { readProjectionTip } from '../db/readProjectionTip.js';
 import type { Tip } from '../db/tables.js';
 
