@@ -31,6 +31,8 @@ export interface ProjectorConfig {
   /**
    * Bytes fetched per partition per request, i.e. the size of a Kafka batch and so of
    * one transaction. Larger batches spread each statement's fixed cost over more rows.
+   * 16 MiB by default (~33,000 events): in the benchmark the whole catch-up took 13.5 s
+   * instead of 15.3 s with 4 MiB (fewer fetch-then-apply rounds, we think).
    */
   maxBytesPerPartition?: number;
 }
@@ -148,8 +150,8 @@ export function createProjector({
       maxWaitTimeInMs: config.maxWaitTimeInMs ?? 500,
       sessionTimeout: config.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: heartbeatIntervalMs,
-      maxBytesPerPartition: config.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxBytes: 4 * (config.maxBytesPerPartition ?? 4 * 1024 * 1024),
+      maxBytesPerPartition: config.maxBytesPerPartition ?? 16 * 1024 * 1024,
+      maxBytes: 4 * (config.maxBytesPerPartition ?? 16 * 1024 * 1024),
       // One stream's events are in one partition; the group's assignment keeps them in order.
       allowAutoTopicCreation: false,
     });
