@@ -199,11 +199,6 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       if (!signed.complete) throw new Error(`cannot double-spend ${txid}: its inputs are not the wallet's`);
       return signed.hex;
     },
-
-    /** Forgets earlier invalidateblock calls, so later tests start from the whole chain. */
-    async reconsiderAll(hashes: string[]): Promise<void> {
-      for (const h of hashes) await rpc.call('reconsiderblock', [h]);
-    },
   };
   return node;
 }

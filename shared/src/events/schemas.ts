@@ -52,8 +52,6 @@ const payloads = {
   BlockDisconnected: z.object({ hash, height }).strict(),
 } satisfies Record<ForklineEvent['type'], z.ZodTypeAny>;
 
-export const eventTypes = Object.keys(payloads) as ForklineEvent['type'][];
-
 const envelope = z.object({
   id: z.string().uuid(),
   type: z.string(),

@@ -4,11 +4,10 @@ import type { ForklineEvent, RecordedEvent } from '../events/types.js';
 import { OUTBOX_CHANNEL, OUTBOX_TABLE, STREAM_VERSIONS_TABLE } from './appendToStream.js';
 
 /**
- * appendToStreams in two statements, whatever the number of streams: one multi-row
- * upsert of the version rows (returning the new versions), one insert of every event
- * followed by a single NOTIFY. appendToStreams costs three round trips per stream — a
- * block touching 15 users paid 45 round trips for its events alone. Same contract:
- * inside the caller's transaction, versions dense per stream, version rows locked in
+ * Appends to several streams at once in two statements, whatever the number of streams:
+ * one multi-row upsert of the version rows (returning the new versions), one insert of
+ * every event followed by a single NOTIFY (appendToStream once per stream would cost
+ * three round trips each). Same contract as appendToStream: inside the caller's transaction, versions dense per stream, version rows locked in
  * sorted stream order (so two writers touching the same streams cannot deadlock),
  * recorded events returned in stream order.
  */

@@ -37,20 +37,6 @@ export async function appendToStream(
   return recorded;
 }
 
-/** Appends to several streams at once (e.g. every user a block touched), in stream order. */
-export async function appendToStreams(
-  tx: Executor,
-  byStream: Map<string, ForklineEvent[]>,
-  occurredAt: Date = new Date(),
-): Promise<RecordedEvent[]> {
-  // Lock version rows in a fixed order so two writers touching the same streams cannot deadlock.
-  const streams = [...byStream.keys()].sort();
-  const out: RecordedEvent[] = [];
-  for (const stream of streams)
-    out.push(...(await appendToStream(tx, stream, byStream.get(stream)!, occurredAt)));
-  return out;
-}
-
 async function insertOutboxRows(tx: Executor, events: RecordedEvent[]): Promise<void> {
   const values: unknown[] = [];
   const tuples = events.map((e, i) => {
