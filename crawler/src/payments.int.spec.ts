@@ -8,7 +8,7 @@ import {
   expectNoDuplicateConfirmations,
   type Harness,
 } from './testing/crawlerHarness.js';
-import { payOutputs, spend, utxosOf } from './testing/walletTxs.js';
+import { payOutputs, spend, utxosOf, withCoinsLocked } from './testing/walletTxs.js';
 
 /** Payments to, from and between customers; after each, every user's balance equals the node's. */
 describe('crawler: payments', () => {
@@ -129,7 +129,7 @@ describe('crawler: payments', () => {
   });
 
   it('a transaction spending an output paid earlier in the same block', async () => {
-    const paid = await h.node.send(carol[0]!, 0.4);
+    const paid = await withCoinsLocked(h.node, carol, () => h.node.send(carol[0]!, 0.4));
     const [fresh] = (await utxosOf(h.node, [carol[0]!])).filter((u) => u.txid === paid);
     const onward = await spend(h.node, [fresh!], { [bob[0]!]: fresh!.sats - 2_000 });
     const hash = await h.node.mineBlockWith([paid, onward]);

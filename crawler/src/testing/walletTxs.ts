@@ -66,3 +66,22 @@ export async function payOutputs(
   const funded = await node.walletCall<{ hex: string }>('fundrawtransaction', [tx.toHex(), {}, false]);
   return node.rpc.call<string>('sendrawtransaction', [await sign(node, funded.hex)]);
 }
+
+/**
+ * Runs a funding payment with the coins at these (customer) addresses locked: the node
+ * wallet holds the customers' keys too, and its coin selection would otherwise be free
+ * to spend a customer's coin, changing that customer's delta for the payment.
+ */
+export async function withCoinsLocked<T>(
+  node: RegtestNode,
+  addresses: string[],
+  pay: () => Promise<T>,
+): Promise<T> {
+  const locked = (await utxosOf(node, addresses)).map((u) => ({ txid: u.txid, vout: u.vout }));
+  if (locked.length > 0) await node.walletCall('lockunspent', [false, locked]);
+  try {
+    return await pay();
+  } finally {
+    if (locked.length > 0) await node.walletCall('lockunspent', [true, locked]);
+  }
+}
