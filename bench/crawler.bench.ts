@@ -30,6 +30,7 @@ import {
 } from './crawler/benchChain.js';
 import { benchDir, startBenchNode, type BenchNode } from './crawler/benchNode.js';
 import type { CatchUpJob, CatchUpResult } from './crawler/catchUpProcess.js';
+import { cpuSecondsOf } from './crawler/cpuTimes.js';
 import { insertWatchedScripts } from './crawler/watchedScripts.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
@@ -60,11 +61,12 @@ try {
   const range = { from: m.firstHeight, to: m.firstHeight + BLOCKS - 1 };
   const source = createBitcoindSource(node.rpc);
 
-  await fetchOnly(source, range); // warm-up: the node's block files into the page cache
-  const fetched = await fetchOnly(source, range);
+  await fetchOnly(source, node.pid, range); // warm-up: the node's block files into the page cache
+  const fetched = await fetchOnly(source, node.pid, range);
   console.log(
     `fetch only (baseline):        ${fmt(fetched.ms)} ms for ${BLOCKS} blocks, ` +
-      `${(fetched.bytes / 1e6).toFixed(1)} MB, concurrency ${FETCH_CONCURRENCY}`,
+      `${(fetched.bytes / 1e6).toFixed(1)} MB, concurrency ${FETCH_CONCURRENCY}; ` +
+      `CPU s: bench ${fetched.cpu.crawler.toFixed(2)}, bitcoind ${fetched.cpu.bitcoind.toFixed(2)}`,
   );
 
   const main = await catchUp(node, range, WATCHED);
@@ -76,6 +78,11 @@ try {
     `catch-up, ${fmt(WATCHED)} scripts:   ${fmt(main.result.catchUpMs)} ms — ${blocksPerSec.toFixed(1)} blocks/s, ` +
       `${fmt(txPerSec)} tx/s scanned, ${fmt(main.walletTxs)} wallet txs ` +
       `(index loaded in ${fmt(main.result.indexLoadMs)} ms, peak RSS ${fmt(main.peakRssMb)} MB)`,
+  );
+  const cpu = main.result.cpuSeconds;
+  console.log(
+    `catch-up CPU s:               crawler ${cpu.crawler.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}, ` +
+      `bitcoind ${cpu.bitcoind.toFixed(2)}`,
   );
   console.log(`ratio catch-up / fetch only:  ${ratioVsFetch.toFixed(2)} (target ≤ 1.5; ${load()})`);
 
@@ -114,8 +121,10 @@ try {
 }
 
 /** The baseline: the crawler's fetch pipeline (hash, then raw block) and nothing after it. */
-async function fetchOnly(source: ChainSource, range: { from: number; to: number }) {
+async function fetchOnly(source: ChainSource, bitcoindPid: number, range: { from: number; to: number }) {
   const started = performance.now();
+  const ownCpu = process.cpuUsage();
+  const bitcoindCpu = cpuSecondsOf(bitcoindPid);
   const prefetcher = createBlockPrefetcher({
     ...range,
     concurrency: FETCH_CONCURRENCY,
@@ -123,7 +132,14 @@ async function fetchOnly(source: ChainSource, range: { from: number; to: number 
   });
   let bytes = 0;
   for (let h = range.from; h <= range.to; h++) bytes += (await prefetcher.next()).byteLength;
-  return { ms: performance.now() - started, bytes };
+  const ms = performance.now() - started;
+  const own = process.cpuUsage(ownCpu);
+  const cpu = {
+    crawler: (own.user + own.system) / 1e6,
+    postgres: 0,
+    bitcoind: cpuSecondsOf(bitcoindPid) - bitcoindCpu,
+  };
+  return { ms, bytes, cpu };
 }
 
 /**
@@ -142,6 +158,7 @@ async function catchUp(node: BenchNode, range: { from: number; to: number }, wat
       startHeight: range.from,
       tipHeight: range.to,
       fetchConcurrency: FETCH_CONCURRENCY,
+      bitcoindPid: node.pid,
     };
     const child = fork(fileURLToPath(new URL('./crawler/catchUpProcess.ts', import.meta.url)), {
       execArgv: [

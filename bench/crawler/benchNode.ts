@@ -14,6 +14,7 @@ export interface BenchNode {
   rpc: RpcClient;
   rpcUrl: string;
   dataDir: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -107,6 +108,7 @@ export async function startBenchNode(): Promise<BenchNode> {
     rpc,
     rpcUrl,
     dataDir,
+    pid: child.pid!,
     async stop() {
       process.off('exit', killOnExit);
       if (exited) return;

@@ -13,6 +13,7 @@ import { waitFor } from '../../shared/src/testing/waitFor.js';
 import { createCrawler } from '../../crawler/src/crawler.js';
 import { createBitcoindSource } from '../../crawler/src/node/chainSource.js';
 import { createCrawlerMetrics } from '../../crawler/src/status/crawlerMetrics.js';
+import { cpuSecondsOf, cpuSecondsOfAll, type CpuSeconds } from './cpuTimes.js';
 
 export interface CatchUpJob {
   databaseUrl: string;
@@ -20,6 +21,8 @@ export interface CatchUpJob {
   startHeight: number;
   tipHeight: number;
   fetchConcurrency: number;
+  /** The bench node's process, whose CPU time is read around the catch-up. */
+  bitcoindPid: number;
 }
 
 export interface CatchUpResult {
@@ -28,6 +31,8 @@ export interface CatchUpResult {
   watchedScripts: number;
   /** The kernel's high-water mark of this process's RSS (VmHWM). */
   vmHwmMb: number;
+  /** CPU seconds spent during the catch-up (after the index was loaded). */
+  cpuSeconds: CpuSeconds;
 }
 
 const job = JSON.parse(process.env.BENCH_CATCHUP ?? '') as CatchUpJob;
@@ -51,12 +56,14 @@ const crawler = createCrawler({
 const started = performance.now();
 await crawler.start(); // resolves once the watched scripts are in memory and the loop runs
 const loaded = performance.now();
+const cpuAtLoaded = cpuNow();
 const status = await waitFor(
   () => crawler.status(),
   (s) => (s.ourTip?.height ?? -1) >= job.tipHeight || s.state === 'failed',
   { what: 'the crawler to reach the tip', timeoutMs: 3_600_000, intervalMs: 2 },
 );
 const done = performance.now();
+const cpuAtDone = cpuNow();
 await crawler.close();
 await pool.end();
 if (status.state === 'failed') throw new Error(`the crawler failed: ${status.lastError}`);
@@ -67,6 +74,20 @@ const result: CatchUpResult = {
   catchUpMs: done - loaded,
   watchedScripts: status.watchedScripts,
   vmHwmMb: hwmKb / 1024,
+  cpuSeconds: {
+    crawler: cpuAtDone.crawler - cpuAtLoaded.crawler,
+    postgres: cpuAtDone.postgres - cpuAtLoaded.postgres,
+    bitcoind: cpuAtDone.bitcoind - cpuAtLoaded.bitcoind,
+  },
 };
 process.send!(result);
+
+function cpuNow(): CpuSeconds {
+  const own = process.cpuUsage();
+  return {
+    crawler: (own.user + own.system) / 1e6,
+    postgres: cpuSecondsOfAll('postgres'),
+    bitcoind: cpuSecondsOf(job.bitcoindPid),
+  };
+}
 process.disconnect();

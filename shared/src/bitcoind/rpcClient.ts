@@ -1,4 +1,5 @@
 import { ForklineError } from '../errors/catalogue.js';
+import { createHttpRequester, type HttpAnswer } from './httpRequester.js';
 import type { RpcBlockchainInfo, RpcBlockHeader, RpcNetworkInfo } from './rpcTypes.js';
 
 export interface RpcClientOptions {
@@ -24,29 +25,28 @@ export class RpcError extends ForklineError {
 }
 
 /**
- * A small JSON-RPC client for bitcoind over fetch: credentials from the URL, a timeout
- * per call, errors carrying the RPC code. Network failures surface as retriable.
+ * A small JSON-RPC client for bitcoind over kept-alive HTTP connections: credentials
+ * from the URL, a timeout per call, errors carrying the RPC code. Network failures
+ * surface as retriable.
  */
 export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
   const parsed = new URL(url);
-  const auth =
-    'Basic ' +
-    Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString(
-      'base64',
-    );
+  const headers = {
+    authorization:
+      'Basic ' +
+      Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString(
+        'base64',
+      ),
+    'content-type': 'application/json',
+  };
   const baseUrl = `${parsed.protocol}//${parsed.host}`;
-  const endpoint = `${baseUrl}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  const endpoint = parsed.pathname === '' ? '/' : parsed.pathname;
+  const http = createHttpRequester(parsed, timeoutMs);
   let nextId = 1;
 
-  async function post(path: string, body: string, signal?: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(timeoutMs);
+  async function send(method: 'GET' | 'POST', path: string, body?: string): Promise<HttpAnswer> {
     try {
-      return await fetch(path, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      return await http.request(method, path, headers, body);
     } catch (err) {
       throw new ForklineError('NODE_RPC', `bitcoind unreachable at ${baseUrl}: ${(err as Error).message}`, {
         cause: err,
@@ -59,11 +59,11 @@ export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
     params: unknown[] = [],
     options: { wallet?: string } = {},
   ): Promise<T> {
-    const path = options.wallet ? `${baseUrl}/wallet/${encodeURIComponent(options.wallet)}` : endpoint;
-    const res = await post(path, JSON.stringify({ jsonrpc: '1.0', id: nextId++, method, params }));
+    const path = options.wallet ? `/wallet/${encodeURIComponent(options.wallet)}` : endpoint;
+    const res = await send('POST', path, JSON.stringify({ jsonrpc: '1.0', id: nextId++, method, params }));
     if (res.status === 401)
       throw new RpcError(method, 401, 'authentication failed: check the RPC user and password');
-    const text = await res.text();
+    const text = res.body.toString('utf8');
     let body: RpcResponse;
     try {
       body = JSON.parse(text) as RpcResponse;
@@ -76,10 +76,8 @@ export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
 
   /** Fetches a block's raw bytes over REST (needs -rest), falling back to `getblock <hash> 0`. */
   async function getRawBlock(hash: string): Promise<Buffer> {
-    const res = await fetch(`${baseUrl}/rest/block/${hash}.bin`, {
-      signal: AbortSignal.timeout(timeoutMs),
-    }).catch(() => undefined);
-    if (res?.ok) return Buffer.from(await res.arrayBuffer());
+    const res = await send('GET', `/rest/block/${hash}.bin`).catch(() => undefined);
+    if (res?.status === 200) return res.body;
     return Buffer.from(await call<string>('getblock', [hash, 0]), 'hex');
   }
 
@@ -91,6 +89,8 @@ export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
     getBlockHash: (height: number) => call<string>('getblockhash', [height]),
     getBlockHeader: (hash: string) => call<RpcBlockHeader>('getblockheader', [hash, true]),
     getNetworkInfo: () => call<RpcNetworkInfo>('getnetworkinfo'),
+    /** Closes idle connections (they do not keep the process alive meanwhile). */
+    close: () => http.close(),
   };
 }
 
