@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networks, payments } from 'bitcoinjs-lib';
 import { btcToSats } from '../../regtest/src/regtestNode.js';
+import { parseWithZod } from '../../shared/src/events/schemas.js';
 import {
   createHarness,
   expectDenseVersions,
@@ -158,5 +159,42 @@ describe('crawler: payments', () => {
     );
     const blocks = await h.db.online.query<{ n: number }>('SELECT count(*)::int AS n FROM crawler_blocks');
     expect(chain.rows[0]!.n).toBe(blocks.rows[0]!.n);
+  });
+
+  it('outbox: every event passes the shared schemas and matches the rows it announces', async () => {
+    const { rows } = await h.db.online.query<{ event: Record<string, unknown> }>(
+      `SELECT json_build_object('id', event_id, 'type', type, 'stream', stream, 'version', version,
+                                'occurredAt', occurred_at, 'payload', payload) AS event
+         FROM outbox ORDER BY id`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const confirmed = new Map<string, Record<string, unknown>>();
+    for (const { event } of rows) {
+      const parsed = parseWithZod(event);
+      expect(parsed, JSON.stringify(event)).toMatchObject({ ok: true });
+      if (!parsed.ok || parsed.event.type !== 'TxConfirmed') continue;
+      const p = parsed.event.payload;
+      confirmed.set(`${parsed.event.stream} ${p.txid} ${p.blockHash}`, { ...p });
+    }
+    const wallet = await h.db.online.query<{
+      user_id: string;
+      txid: string;
+      block_hash: string;
+      height: number;
+      received_sats: number;
+      sent_sats: number;
+      delta_sats: number;
+      addresses: string[];
+    }>('SELECT * FROM wallet_transactions');
+    expect(confirmed.size).toBe(wallet.rows.length);
+    for (const w of wallet.rows) {
+      expect(confirmed.get(`user:${w.user_id} ${w.txid} ${w.block_hash}`)).toMatchObject({
+        height: w.height,
+        receivedSats: w.received_sats,
+        sentSats: w.sent_sats,
+        deltaSats: w.delta_sats,
+        addresses: w.addresses,
+      });
+    }
   });
 });

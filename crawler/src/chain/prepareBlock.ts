@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { Executor } from '../../../shared/src/db/pool.js';
-import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
 import type { BlockToStore } from '../db/storeBlock.js';
@@ -15,8 +13,8 @@ export type PrepareOutcome = { kind: 'prepared'; block: PreparedBlock } | { kind
 
 /**
  * Matches a block extending `parent` (undefined: the first block) and builds what
- * applyBlock writes: wallet UTXOs created and spent, wallet transactions, and the events
- * — BlockConnected on `chain`, TxConfirmed per wallet transaction.
+ * applyBlock writes: wallet UTXOs created and spent, and wallet transactions (the
+ * database makes their events).
  *
  * Inputs are matched against our unspent outputs, looked up only for the inputs that
  * spend one of `unspent`: most blocks spend nothing of ours and cost no query. `unspent`
@@ -63,33 +61,6 @@ export async function prepareBlock({
 }
 
 function toStore(block: ParsedBlock, height: number, match: BlockMatch): PreparedBlock {
-  const events: BlockToStore['events'] = [
-    {
-      id: randomUUID(),
-      stream: CHAIN_STREAM,
-      type: 'BlockConnected',
-      payload: { hash: block.hash, height, prevHash: block.prevHash, time: block.time },
-    },
-  ];
-  for (const w of match.walletTxs) {
-    events.push({
-      id: randomUUID(),
-      stream: userStream(w.userId),
-      type: 'TxConfirmed',
-      payload: {
-        txid: w.txid,
-        blockHash: block.hash,
-        height,
-        deltaSats: w.deltaSats,
-        receivedSats: w.receivedSats,
-        sentSats: w.sentSats,
-        paidToOthersSats: w.paidToOthersSats,
-        addresses: w.addresses,
-      },
-    });
-  }
-  // Stream order (stable: block order within a stream), as appendToManyStreams writes them.
-  events.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   return {
     hash: block.hash,
     height,
@@ -99,7 +70,6 @@ function toStore(block: ParsedBlock, height: number, match: BlockMatch): Prepare
     created: match.created,
     spent: match.spent,
     walletTxs: match.walletTxs,
-    events,
     occurredAt: new Date(),
     users: new Set(match.walletTxs.map((w) => w.userId)).size,
   };

@@ -1,6 +1,6 @@
 import type { Executor } from '../../../shared/src/db/pool.js';
+import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
 import { OUTBOX_CHANNEL } from '../../../shared/src/outbox/appendToStream.js';
-import type { ForklineEvent } from '../../../shared/src/events/types.js';
 import type { OwnedOutput, SpentOutput, WalletTx } from '../matching/types.js';
 import { CHAIN_LOCK_KEY } from './lockChain.js';
 
@@ -14,24 +14,38 @@ export interface BlockToStore {
   spent: SpentOutput[];
   /** In block order. */
   walletTxs: WalletTx[];
-  /** Sorted by stream, in order within each stream; versions are taken by the database. */
-  events: (ForklineEvent & { id: string; stream: string })[];
   occurredAt: Date;
 }
 
 /**
  * Applies a block in one statement, so in one SQL transaction (crawler_apply_block,
- * migration 0101): chain lock, expected-tip check, block row, wallet UTXOs created and
- * spent, wallet transactions, outbox events with their stream versions, NOTIFY. Returns
- * false, having written nothing, when our stored tip is not `expectedTip`.
+ * migrations 0102, 0103): chain lock, expected-tip check, block row, wallet UTXOs created and
+ * spent, wallet transactions, and the outbox events — BlockConnected on the chain stream,
+ * a TxConfirmed per wallet transaction — with their stream versions, then NOTIFY.
+ * Returns false, having written nothing, when our stored tip is not `expectedTip`.
  */
 export async function storeBlock(
   ex: Executor,
   expectedTip: string | undefined,
   block: BlockToStore,
 ): Promise<boolean> {
+  const { created, spent, walletTxs: txs } = block;
+  // Each stream's events numbered in block order; BlockConnected is the chain stream's one.
+  const counts = new Map<string, number>([[CHAIN_STREAM, 1]]);
+  const txStreams: string[] = [];
+  const txNth: number[] = [];
+  for (const w of txs) {
+    const stream = userStream(w.userId);
+    const nth = (counts.get(stream) ?? 0) + 1;
+    counts.set(stream, nth);
+    txStreams.push(stream);
+    txNth.push(nth);
+  }
+  // appendToManyStreams' order, in which every writer locks version rows.
+  const streams = [...counts.keys()].sort();
   const { rows } = await ex.query<{ applied: boolean }>(
-    `SELECT crawler_apply_block($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS applied`,
+    `SELECT crawler_apply_block($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                                $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) AS applied`,
     [
       CHAIN_LOCK_KEY,
       expectedTip ?? null,
@@ -40,10 +54,25 @@ export async function storeBlock(
       block.prevHash,
       block.time,
       block.txCount,
-      JSON.stringify(block.created),
-      JSON.stringify(block.spent),
-      JSON.stringify(block.walletTxs),
-      JSON.stringify(block.events),
+      created.map((o) => o.txid),
+      created.map((o) => o.vout),
+      created.map((o) => o.userId),
+      created.map((o) => o.address),
+      created.map((o) => o.valueSats),
+      spent.map((s) => s.txid),
+      spent.map((s) => s.vout),
+      spent.map((s) => s.spentTxid),
+      txs.map((w) => w.userId),
+      txStreams,
+      txNth,
+      txs.map((w) => w.txid),
+      txs.map((w) => w.receivedSats),
+      txs.map((w) => w.sentSats),
+      txs.map((w) => w.paidToOthersSats),
+      txs.map((w) => w.addresses.join(',')),
+      streams,
+      streams.map((s) => counts.get(s)!),
+      CHAIN_STREAM,
       block.occurredAt.toISOString(),
       OUTBOX_CHANNEL,
     ],
