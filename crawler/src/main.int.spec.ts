@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../regtest/src/scenario/freePort.js';
 import { repoRoot } from '../../shared/src/testing/stackEnv.js';
 import { waitFor } from '../../shared/src/testing/waitFor.js';
 import { selectTip } from './db/selectTip.js';
@@ -15,8 +16,14 @@ import {
 describe('crawler process', () => {
   let h: Harness;
   let child: ChildProcess | undefined;
-  const metricsPort = 40_000 + Math.floor(Math.random() * 20_000);
+  let metricsPort: number;
   let output = '';
+
+  /** A wait that fails with the crawler's own last words: it may have died at start. */
+  const withOutput = <T>(waiting: Promise<T>): Promise<T> =>
+    waiting.catch((err: Error) => {
+      throw new Error(`${err.message}\n--- crawler output ---\n${output.slice(-3000)}`);
+    });
 
   function startProcess(): ChildProcess {
     // `node --import tsx` rather than `npx tsx`: one process, so SIGKILL and SIGTERM reach
@@ -47,6 +54,8 @@ describe('crawler process', () => {
 
   beforeAll(async () => {
     h = await createHarness('crawler_process');
+    // Asked of the OS: a random pick may be an ephemeral port some connection holds.
+    metricsPort = await freePort();
     const alice = await h.newUser('alice', ['bech32', 'legacy']);
     const bob = await h.newUser('bob', ['bech32m']);
     // 100 blocks to catch up on, a quarter of them paying customers.
@@ -63,14 +72,16 @@ describe('crawler process', () => {
   it('killed with SIGKILL in the middle of catch-up, then restarted: equals the oracle, nothing twice', async () => {
     const target = await h.node.height();
     child = startProcess();
-    await waitFor(tipHeight, (t) => t >= h.startHeight + 20, { intervalMs: 5, what: 'catch-up under way' });
+    await withOutput(
+      waitFor(tipHeight, (t) => t >= h.startHeight + 20, { intervalMs: 5, what: 'catch-up under way' }),
+    );
     child.kill('SIGKILL');
     await once(child, 'exit');
     const killedAt = await tipHeight();
     expect(killedAt).toBeLessThan(target);
 
     child = startProcess();
-    await h.waitSynced(60_000);
+    await withOutput(h.waitSynced(60_000));
     await h.expectOracle();
     await expectDenseVersions(h.db.online);
     await expectNoDuplicateConfirmations(h.db.online);
@@ -86,11 +97,13 @@ describe('crawler process', () => {
   });
 
   it('serves /status and /metrics, and stops cleanly on SIGTERM', async () => {
-    const status = await waitFor(
-      async () =>
-        (await fetch(`http://127.0.0.1:${metricsPort}/status`)).json() as Promise<Record<string, unknown>>,
-      (s) => s.state === 'in-sync',
-      { what: '/status in-sync' },
+    const status = await withOutput(
+      waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${metricsPort}/status`)).json() as Promise<Record<string, unknown>>,
+        (s) => s.state === 'in-sync',
+        { what: '/status in-sync' },
+      ),
     );
     expect(status).toMatchObject({ behindBlocks: 0, watchedScripts: 3 });
     expect((status.ourTip as { hash: string }).hash).toBe((status.nodeTip as { hash: string }).hash);
