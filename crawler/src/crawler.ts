@@ -4,6 +4,7 @@ import { isTransientDbError } from '../../shared/src/db/isTransientDbError.js';
 import { isForklineError } from '../../shared/src/errors/catalogue.js';
 import type { NetworkName } from '../../shared/src/bitcoin/networks.js';
 import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
+import { backoffDelayMs } from '../../shared/src/retry/retry.js';
 import type { Logger } from '../../shared/src/logging/logger.js';
 import { createUnspentTxids } from './matching/unspentTxids.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
@@ -169,8 +170,7 @@ export function createCrawler({
         failures++;
         metrics.errors.inc();
         status.state = 'retrying';
-        const ceiling = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures - 1, 10));
-        const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        const delayMs = backoffDelayMs(failures, 250, MAX_BACKOFF_MS);
         // Expected outages (node or database away) are warnings; anything else is a bug to look at.
         log[isRetriable(err) ? 'warn' : 'error'](
           { err: message, failures, delayMs },

@@ -11,7 +11,17 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
-/** Runs `operation` until it succeeds, backing off exponentially with full jitter. */
+/**
+ * The wait before retry number `attempt` (1, 2, …): doubling from `initialMs` up to `maxMs`,
+ * then a random point in the upper half of that, so many clients that failed together do
+ * not retry in step.
+ */
+export function backoffDelayMs(attempt: number, initialMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Runs `operation` until it succeeds, backing off exponentially with jitter (backoffDelayMs). */
 export async function retry<T>(
   operation: (attempt: number) => Promise<T>,
   options: RetryOptions = {},
@@ -29,8 +39,7 @@ export async function retry<T>(
       return await operation(attempt);
     } catch (err) {
       if (attempt >= maxAttempts || !isRetriable(err) || signal?.aborted) throw err;
-      const ceiling = Math.min(maxRetryMs, initialRetryMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      const delayMs = backoffDelayMs(attempt, initialRetryMs, maxRetryMs);
       onRetry?.(err, attempt, delayMs);
       await sleep(delayMs, undefined, signal ? { signal } : undefined).catch(() => undefined);
       if (signal?.aborted) throw err;

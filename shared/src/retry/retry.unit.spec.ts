@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retry } from './retry.js';
+import { backoffDelayMs, retry } from './retry.js';
 
 describe('retry', () => {
   it('retries until success', async () => {
@@ -32,5 +32,16 @@ describe('retry', () => {
     await expect(
       retry(() => Promise.reject(new Error('down')), { initialRetryMs: 1, maxAttempts: 2 }),
     ).rejects.toThrow('down');
+  });
+
+  it('backs off by doubling up to the maximum, each wait in the upper half of its ceiling', () => {
+    for (let i = 0; i < 200; i++) {
+      const waits = [1, 2, 3, 4, 5, 6, 40].map((attempt) => backoffDelayMs(attempt, 250, 5_000));
+      const ceilings = [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000];
+      waits.forEach((w, n) => {
+        expect(w).toBeGreaterThanOrEqual(ceilings[n]! / 2);
+        expect(w).toBeLessThanOrEqual(ceilings[n]!);
+      });
+    }
   });
 });
