@@ -4,12 +4,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 RUN := .run
 
-.PHONY: help deps up down status demo test test-unit lint typecheck format bench clean
+.PHONY: help deps up down status demo test test-unit lint typecheck format bench reset clean
 
 help:
 	@echo "make demo     set everything up (first run installs it) and run the demo"
 	@echo "make test     set everything up and run every test"
 	@echo "make up|down|status   start, stop or show the local stack (bitcoind, PostgreSQL, Kafka)"
+	@echo "make reset    stop the stack and start over: a fresh regtest chain, empty databases and topics"
 	@echo "make lint | typecheck | format | bench | clean"
 
 # npm ci only when the lockfile changed since the last install.
@@ -53,6 +54,12 @@ test: up typecheck lint
 
 bench: up
 	npm run bench
+
+# The stack's state goes (chain, wallets, databases, topics); downloads and secrets stay.
+# Regtest's block reward halves every 150 blocks: a chain mined for long enough can no
+# longer fund the node's wallet, and this is the way out.
+reset: down
+	rm -rf $(RUN)/bitcoind/data $(RUN)/bitcoind/debug.log $(RUN)/postgres/data $(RUN)/kafka/data $(RUN)/kafka/cluster.id
 
 clean: down
 	rm -rf $(RUN)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../shared/src/testing/waitFor.js';
 import { selectTip } from './db/selectTip.js';
 import type { ChainSource } from './node/chainSource.js';
@@ -32,6 +32,10 @@ describe('crawler: catch-up and wake-ups', () => {
     alice = await h.newUser('alice', ['bech32', 'legacy', 'bech32m']);
     bob = await h.newUser('bob', ['p2sh-segwit']);
   });
+  // A failed test must not leave its crawler running into the next one.
+  afterEach(async () => {
+    await h?.stopCrawler();
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -41,23 +45,26 @@ describe('crawler: catch-up and wake-ups', () => {
     const tip = await h.node.height();
     const trigger = h.startHeight + 20;
     const fork = trigger - 3;
-    let reorged = false;
+    let reorg: Promise<unknown> | undefined;
     // The node reorganises the moment the crawler asks for the block at `trigger`: blocks
     // it prefetched before are of the old chain, those after of the new one.
     const source: ChainSource = {
       ...h.source,
       async hashAt(height) {
         const hash = await h.source.hashAt(height);
-        if (height === trigger && !reorged) {
-          reorged = true;
-          await h.node.reorg(tip - fork, { dropTxs: true });
+        if (height === trigger && !reorg) {
+          reorg = h.node.reorg(tip - fork, { dropTxs: true });
+          await reorg;
         }
         return hash;
       },
     };
     await h.startCrawler({ source, fetchConcurrency: 2 });
+    // Only then is "synced" meaningful: while invalidateblock disconnects the old branch
+    // one block at a time, the node's best hash passes through the crawler's tip.
+    await waitFor(() => reorg !== undefined, Boolean, { what: 'the reorg to start' });
+    await reorg;
     await h.waitSynced();
-    expect(reorged).toBe(true);
     await h.expectOracle();
     await expectDenseVersions(h.db.online);
     await expectNoDuplicateConfirmations(h.db.online);
@@ -65,7 +72,6 @@ describe('crawler: catch-up and wake-ups', () => {
     const reverted = (await h.metrics!.blocksReverted.get()).values[0]?.value ?? 0;
     // Either the linkage broke mid-apply (restart) or the old branch was applied and reverted.
     expect(restarts + reverted).toBeGreaterThan(0);
-    await h.stopCrawler();
   });
 
   it('catch-up after downtime resumes from the stored tip', async () => {
@@ -76,7 +82,6 @@ describe('crawler: catch-up and wake-ups', () => {
     await h.expectOracle();
     const applied = (await h.metrics!.blocksApplied.get()).values[0]?.value;
     expect(applied).toBe((await h.node.height()) - before!.height);
-    await h.stopCrawler();
   });
 
   it('with ZMQ silent (wrong port) the crawler converges by polling', async () => {
@@ -90,7 +95,6 @@ describe('crawler: catch-up and wake-ups', () => {
     await h.node.rpc.call('reconsiderblock', [tip]);
     await h.waitSynced();
     await h.expectOracle();
-    await h.stopCrawler();
   });
 
   it('with polling all but off, ZMQ alone wakes the sync, the tip going down included', async () => {
@@ -118,6 +122,5 @@ describe('crawler: catch-up and wake-ups', () => {
     await h.node.rpc.call('reconsiderblock', [tip]);
     await h.waitSynced(10_000);
     await h.expectOracle();
-    await h.stopCrawler();
   });
 });

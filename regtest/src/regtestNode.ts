@@ -1,6 +1,7 @@
 import { Transaction } from 'bitcoinjs-lib';
 import { createRpcClient, type RpcClient } from '../../shared/src/bitcoind/rpcClient.js';
 import type { RpcScanTxOutSet } from '../../shared/src/bitcoind/rpcTypes.js';
+import { blocksToFund, regtestRewardSats } from './regtestReward.js';
 
 export type WalletAddressType = 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m';
 
@@ -55,12 +56,28 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       else await rpc.call('createwallet', [name, false, false, '', false, true, true]);
     },
 
-    /** Makes sure the wallet has mature coins to spend (mines 101 blocks the first time). */
+    /**
+     * Makes sure the wallet has `minBtc` of mature coins to spend, mining as many blocks as
+     * that takes (101 on a fresh chain). Fails with the way out when mining cannot do it.
+     */
     async ensureFunds(minBtc = 50): Promise<void> {
-      const balance = await walletCall<number>('getbalance');
-      if (balance >= minBtc) return;
-      const needed = Math.ceil((minBtc - balance) / 25) + 100;
-      await node.mine(Math.max(101, needed));
+      const { mine: coins } = await walletCall<{ mine: { trusted: number; immature: number } }>(
+        'getbalances',
+      );
+      if (coins.trusted >= minBtc) return;
+      const height = await node.height();
+      const blocks = blocksToFund(height, btcToSats(minBtc - coins.trusted), btcToSats(coins.immature));
+      if (blocks !== undefined) {
+        await node.mine(blocks);
+        const after = await walletCall<number>('getbalance');
+        if (after >= minBtc) return;
+      }
+      throw new Error(
+        `the node's wallet "${wallet}" has ${coins.trusted} BTC to spend, less than the ${minBtc} BTC needed, ` +
+          `and mining cannot make up for it: at height ${height} a regtest block pays ` +
+          `${satsToBtc(regtestRewardSats(height + 1))} BTC (the reward halves every 150 blocks). ` +
+          `Start over on a fresh chain with \`make reset\` (it also empties the databases).`,
+      );
     },
 
     /** Sends from the node's wallet; returns the txid. */
@@ -89,7 +106,8 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
      * blocks leave the main chain), then mines a longer branch of depth + 1 blocks.
      * - default: the disconnected transactions are re-broadcast and re-mined;
      * - dropTxs: the new branch is mined empty and they are not re-broadcast: they leave
-     *   the chain (the node keeps them out of its mempool);
+     *   the chain (those the node put back in its mempool confirm with the next block
+     *   mined; the wallet abandons the others);
      * - doubleSpend: a conflicting transaction spending the same inputs confirms instead.
      * `extraBlocks` changes the new branch's length (-1 gives a branch of the same height
      * as the old one, which the node does not switch to on its own).
@@ -138,7 +156,23 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
         }
       }
       if (!conflictPlaced) throw new Error(`could not confirm a double-spend of ${target} on the new branch`);
+      if (options.dropTxs) await node.abandonUnminable(disconnected);
       return { disconnected, connected };
+    },
+
+    /**
+     * Abandons the wallet's transactions of these (disconnected) blocks that the node no
+     * longer holds: the ones spending a coinbase the shorter chain made immature, and their
+     * descendants. Left as they are, they would keep the coins they spend locked for good
+     * and drain the wallet reorg after reorg. The node refuses to abandon a transaction that
+     * is in its mempool or confirmed again, or is not the wallet's: those are left alone.
+     */
+    async abandonUnminable(blockHashes: string[]): Promise<void> {
+      for (const hash of blockHashes) {
+        const block = await rpc.call<{ tx: string[] }>('getblock', [hash, 1]);
+        for (const txid of block.tx.slice(1))
+          await walletCall('abandontransaction', [txid]).catch(() => undefined);
+      }
     },
 
     /** The raw non-coinbase transactions of these blocks, in block order. */
