@@ -220,6 +220,10 @@ write_conf() {
     echo "fixedseeds=0"
     echo "printtoconsole=0"
     for opt in listenonion upnp natpmp; do supports "$opt" && echo "$opt=0"; done
+    # Bitcoin Knots refuses "CAT-21" transactions, those with nLockTime 21. The wallet's
+    # anti-fee-sniping sometimes dates a transaction back to height 21 while the chain is
+    # young; sendtoaddress then returns a txid that never reaches the mempool.
+    supports rejectparasites && echo "rejectparasites=0"
   } >"$BTC_CONF"
 }
 
