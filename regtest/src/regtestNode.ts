@@ -81,15 +81,42 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
     },
 
     /** Sends from the node's wallet; returns the txid. */
-    send: (address: string, btc: number) =>
-      walletCall<string>('sendtoaddress', [address, satsToBtc(btcToSats(btc))]),
+    send: async (address: string, btc: number) =>
+      node.expectInMempool(await walletCall<string>('sendtoaddress', [address, satsToBtc(btcToSats(btc))])),
 
     /** Sends to several addresses in one transaction; returns the txid. */
-    sendMany: (amounts: Record<string, number>) =>
-      walletCall<string>('sendmany', [
-        '',
-        Object.fromEntries(Object.entries(amounts).map(([a, btc]) => [a, satsToBtc(btcToSats(btc))])),
-      ]),
+    sendMany: async (amounts: Record<string, number>) =>
+      node.expectInMempool(
+        await walletCall<string>('sendmany', [
+          '',
+          Object.fromEntries(Object.entries(amounts).map(([a, btc]) => [a, satsToBtc(btcToSats(btc))])),
+        ]),
+      ),
+
+    /**
+     * Returns `txid` once it is in the mempool (or mined). A wallet keeps, and returns the
+     * txid of, a transaction the node's policy refused; this says so, with the node's
+     * reason, instead of letting a later step fail on a transaction that never arrives.
+     */
+    async expectInMempool(txid: string, walletName = wallet): Promise<string> {
+      const known = await rpc.call('getmempoolentry', [txid]).then(
+        () => true,
+        () => false,
+      );
+      if (known) return txid;
+      const wtx = await rpc.call<{ hex: string; confirmations: number }>('gettransaction', [txid], {
+        wallet: walletName,
+      });
+      if (wtx.confirmations > 0) return txid;
+      const [verdict] = await rpc.call<{ allowed: boolean; 'reject-reason'?: string }[]>(
+        'testmempoolaccept',
+        [[wtx.hex]],
+      );
+      throw new Error(
+        `wallet "${walletName}" made transaction ${txid}, but the node's mempool refused it: ` +
+          `${verdict?.['reject-reason'] ?? (verdict?.allowed ? 'it is acceptable now' : 'no reason given')}`,
+      );
+    },
 
     /** What the node says these addresses hold in confirmed UTXOs, in satoshis. */
     async balanceOf(addresses: string[]): Promise<number> {
@@ -161,17 +188,21 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
     },
 
     /**
-     * Abandons the wallet's transactions of these (disconnected) blocks that the node no
+     * Abandons the wallets' transactions of these (disconnected) blocks that the node no
      * longer holds: the ones spending a coinbase the shorter chain made immature, and their
      * descendants. Left as they are, they would keep the coins they spend locked for good
      * and drain the wallet reorg after reorg. The node refuses to abandon a transaction that
-     * is in its mempool or confirmed again, or is not the wallet's: those are left alone.
+     * is in its mempool or confirmed again, or is not that wallet's: those are left alone.
      */
     async abandonUnminable(blockHashes: string[]): Promise<void> {
+      const wallets = await rpc.call<string[]>('listwallets');
       for (const hash of blockHashes) {
         const block = await rpc.call<{ tx: string[] }>('getblock', [hash, 1]);
-        for (const txid of block.tx.slice(1))
-          await walletCall('abandontransaction', [txid]).catch(() => undefined);
+        for (const txid of block.tx.slice(1)) {
+          for (const name of wallets) {
+            await rpc.call('abandontransaction', [txid], { wallet: name }).catch(() => undefined);
+          }
+        }
       }
     },
 

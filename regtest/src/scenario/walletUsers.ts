@@ -76,7 +76,7 @@ export function createWalletUsers(node: RegtestNode, bff: BffClient) {
         },
       ]);
       if (!result.complete) throw new Error(`could not sign a payment from ${from}`);
-      return result.txid;
+      return node.expectInMempool(result.txid, USERS_WALLET);
     },
   };
   return api;
