@@ -55,11 +55,8 @@ test: up typecheck lint
 bench: up
 	npm run bench
 
-# The stack's state goes (chain, wallets, databases, topics); downloads and secrets stay.
-# Regtest's block reward halves every 150 blocks: a chain mined for long enough can no
-# longer fund the node's wallet, and this is the way out.
-reset: down
-	rm -rf $(RUN)/bitcoind/data $(RUN)/bitcoind/debug.log $(RUN)/postgres/data $(RUN)/kafka/data $(RUN)/kafka/cluster.id
+reset:
+	@regtest/reset.sh
 
 clean: down
 	rm -rf $(RUN)
