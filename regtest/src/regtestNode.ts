@@ -191,14 +191,15 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
      * Abandons the wallets' transactions of these (disconnected) blocks that the node no
      * longer holds: the ones spending a coinbase the shorter chain made immature, and their
      * descendants. Left as they are, they would keep the coins they spend locked for good
-     * and drain the wallet reorg after reorg. The node refuses to abandon a transaction that
-     * is in its mempool or confirmed again, or is not that wallet's: those are left alone.
+     * and drain the wallet reorg after reorg. Those in the mempool are left alone; the node
+     * refuses to abandon one that is confirmed again or is not that wallet's.
      */
     async abandonUnminable(blockHashes: string[]): Promise<void> {
       const wallets = await rpc.call<string[]>('listwallets');
+      const mempool = new Set(await rpc.call<string[]>('getrawmempool'));
       for (const hash of blockHashes) {
         const block = await rpc.call<{ tx: string[] }>('getblock', [hash, 1]);
-        for (const txid of block.tx.slice(1)) {
+        for (const txid of block.tx.slice(1).filter((t) => !mempool.has(t))) {
           for (const name of wallets) {
             await rpc.call('abandontransaction', [txid], { wallet: name }).catch(() => undefined);
           }

@@ -2,7 +2,7 @@
 const INITIAL_REWARD_SATS = 50n * 100_000_000n;
 const HALVING_INTERVAL = 150;
 /** A coinbase output can be spent once its block has this many confirmations. */
-export const COINBASE_MATURITY_DEPTH = 101;
+const COINBASE_MATURITY_DEPTH = 101;
 
 /** The block reward (subsidy, without fees) of the block at `height`, in sats. */
 export function regtestRewardSats(height: number): number {

@@ -54,17 +54,7 @@ export async function insertActivities(
   activities: Activity[],
 ): Promise<void> {
   if (activities.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${tables.activities}
-       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
-     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
-                 $8::timestamptz[], $9::timestamptz[])
-          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
-                               first_seen_at, updated_at, ord)
-     ORDER BY ord`,
-    activityColumns(activities),
-  );
+  await tx.query(`INSERT INTO ${tables.activities} ${ACTIVITY_ROWS}`, activityColumns(activities));
 }
 
 /**
@@ -78,14 +68,7 @@ export async function upsertActivities(
 ): Promise<void> {
   if (activities.length === 0) return;
   await tx.query(
-    `INSERT INTO ${tables.activities} AS a
-       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
-     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
-                 $8::timestamptz[], $9::timestamptz[])
-          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
-                               first_seen_at, updated_at, ord)
-     ORDER BY ord
+    `INSERT INTO ${tables.activities} AS a ${ACTIVITY_ROWS}
      ON CONFLICT (user_id, txid) DO UPDATE SET
        type = EXCLUDED.type, amount_sats = EXCLUDED.amount_sats, status = EXCLUDED.status,
        block_hash = EXCLUDED.block_hash, block_height = EXCLUDED.block_height,
@@ -93,6 +76,15 @@ export async function upsertActivities(
     activityColumns(activities),
   );
 }
+
+/** The column list and rows of an activity INSERT, from activityColumns' arrays, in array order. */
+const ACTIVITY_ROWS = `(user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
+     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
+                 $8::timestamptz[], $9::timestamptz[])
+          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
+                               first_seen_at, updated_at, ord)
+     ORDER BY ord`;
 
 const activityColumns = (activities: Activity[]) => [
   activities.map((a) => a.userId),

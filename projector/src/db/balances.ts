@@ -10,8 +10,7 @@ export async function upsertBalances(
 ): Promise<void> {
   if (deltas.length === 0) return;
   await tx.query(
-    `INSERT INTO ${tables.balances} AS b (user_id, confirmed_sats, tx_count, version, updated_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])
+    `INSERT INTO ${tables.balances} AS b ${BALANCE_ROWS}
      ON CONFLICT (user_id) DO UPDATE SET
        confirmed_sats = b.confirmed_sats + EXCLUDED.confirmed_sats,
        tx_count = b.tx_count + EXCLUDED.tx_count,
@@ -34,12 +33,12 @@ export async function insertBalances(
   deltas: BalanceDelta[],
 ): Promise<void> {
   if (deltas.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${tables.balances} (user_id, confirmed_sats, tx_count, version, updated_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])`,
-    balanceColumns(deltas),
-  );
+  await tx.query(`INSERT INTO ${tables.balances} ${BALANCE_ROWS}`, balanceColumns(deltas));
 }
+
+/** The column list and rows of a balance INSERT, from balanceColumns' arrays. */
+const BALANCE_ROWS = `(user_id, confirmed_sats, tx_count, version, updated_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])`;
 
 const balanceColumns = (deltas: BalanceDelta[]) => [
   deltas.map((d) => d.userId),
