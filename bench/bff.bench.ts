@@ -18,10 +18,10 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { readBalance } from '../bff/src/db/readBalance.js';
-import type { Pool } from '../shared/src/db/pool.js';
-import { readStackEnv, repoRoot } from '../shared/src/testing/stackEnv.js';
-import { createTestDatabases } from '../shared/src/testing/testDatabases.js';
-import { waitFor } from '../shared/src/testing/waitFor.js';
+import type { Pool } from '#shared/db/pool.js';
+import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { createTestDatabases } from '#shared/testing/testDatabases.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 
 const USERS = 100_000;
 const CHAIN_HEIGHT = 1_000;

@@ -19,7 +19,7 @@ import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabases, type TestDatabases } from '../shared/src/testing/testDatabases.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createBitcoindSource, type ChainSource } from '../crawler/src/node/chainSource.js';
 import { createBlockPrefetcher } from '../crawler/src/sync/blockPrefetcher.js';
 import {

@@ -10,9 +10,9 @@
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EVENT_HEADERS } from '../relay/src/publish/toKafkaMessage.js';
-import { createKafka } from '../shared/src/kafka/createKafka.js';
-import { createLogger } from '../shared/src/logging/logger.js';
-import { readStackEnv } from '../shared/src/testing/stackEnv.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { regtestFromStack, startForkline } from '../regtest/src/scenario/forklineInstance.js';
 import { createWalletUsers } from '../regtest/src/scenario/walletUsers.js';
 

@@ -8,13 +8,13 @@
  * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000).
  */
 import { Registry } from 'prom-client';
-import type { Pool } from '../shared/src/db/pool.js';
-import { createKafka } from '../shared/src/kafka/createKafka.js';
-import { createLogger } from '../shared/src/logging/logger.js';
-import { readStackEnv } from '../shared/src/testing/stackEnv.js';
-import { createTestDatabases } from '../shared/src/testing/testDatabases.js';
-import { createTestTopic } from '../shared/src/testing/testTopic.js';
-import type { RecordedEvent } from '../shared/src/events/types.js';
+import type { Pool } from '#shared/db/pool.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { createTestDatabases } from '#shared/testing/testDatabases.js';
+import { createTestTopic } from '#shared/testing/testTopic.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import { createProjector } from '../projector/src/createProjector.js';
 import { createProjectionSchema } from '../projector/src/db/projectionSchemas.js';
 import { projectionTables } from '../projector/src/db/tables.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { address, crypto, payments, script, Transaction } from 'bitcoinjs-lib';
 import * as ecc from 'tiny-secp256k1';
-import type { RpcClient } from '../../shared/src/bitcoind/rpcClient.js';
+import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
 
 /**
  * The benchmark chain: 101 blocks for a mature coinbase, one fan-out transaction

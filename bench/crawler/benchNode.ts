@@ -1,9 +1,9 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createRpcClient, type RpcClient } from '../../shared/src/bitcoind/rpcClient.js';
-import { repoRoot } from '../../shared/src/testing/stackEnv.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { createRpcClient, type RpcClient } from '#shared/bitcoind/rpcClient.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 
 /**
  * A bitcoind of the benchmark's own, apart from the stack's node: the tests catch up

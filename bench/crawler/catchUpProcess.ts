@@ -5,11 +5,11 @@
  * target height, and sends the timings back over IPC.
  */
 import { readFileSync } from 'node:fs';
-import { createRpcClient } from '../../shared/src/bitcoind/rpcClient.js';
-import { createPool } from '../../shared/src/db/pool.js';
-import { createLogger } from '../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
+import { createPool } from '#shared/db/pool.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { createCrawler } from '../../crawler/src/crawler.js';
 import { createBitcoindSource } from '../../crawler/src/node/chainSource.js';
 import { createCrawlerMetrics } from '../../crawler/src/status/crawlerMetrics.js';

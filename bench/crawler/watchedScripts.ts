@@ -1,4 +1,4 @@
-import type { Pool } from '../../shared/src/db/pool.js';
+import type { Pool } from '#shared/db/pool.js';
 import { watchedScript } from './benchChain.js';
 
 const CHUNK = 50_000;

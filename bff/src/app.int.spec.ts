@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { mainnetAddress, regtestAddress, regtestP2pkh } from './testing/addresses.js';
 import { blockHash, fakeTxid, seedActivity, seedBlocks, seedUser } from './testing/seedViews.js';
 import { createTestApp, json, type TestApp } from './testing/testApp.js';

@@ -1,10 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { ForklineError } from '../../shared/src/errors/catalogue.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import type { Pool } from '#shared/db/pool.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { createAccessHook } from './auth/accessHook.js';
 import { createAdminTokenCheck } from './auth/adminToken.js';
 import { sha256 } from './auth/sha256.js';

@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import {
-  httpUrl,
-  logLevel,
-  network,
-  port,
-  positiveInt,
-  postgresUrl,
-} from '../../shared/src/config/fields.js';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
+import { httpUrl, logLevel, network, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
 
 /** The BFF's environment, parsed once in main.ts. */
 export const bffConfigShape = {

@@ -1,5 +1,5 @@
 import { stdSerializers, type DestinationStream, type Logger } from 'pino';
-import { createLogger } from '../../shared/src/logging/logger.js';
+import { createLogger } from '#shared/logging/logger.js';
 
 /**
  * The BFF's logger: the shared redaction, and a request serializer that logs no headers

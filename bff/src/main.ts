@@ -1,8 +1,8 @@
-import { createRpcClient } from '../../shared/src/bitcoind/rpcClient.js';
-import { createPool } from '../../shared/src/db/pool.js';
-import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
+import { createPool } from '#shared/db/pool.js';
+import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { buildApp } from './app.js';
 import { appSettingsFrom, loadBffConfig } from './config.js';
 import { createBffLogger } from './logging.js';

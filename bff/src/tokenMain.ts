@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
 import { createUserTokens } from './auth/userTokens.js';
 import { bffConfigShape } from './config.js';
 import { USER_ID_PATTERN } from './http/schemas.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { selectTip } from './db/selectTip.js';
 import type { ChainSource } from './node/chainSource.js';
 import {

@@ -7,8 +7,8 @@ import {
   positiveInt,
   postgresUrl,
   zmqEndpoint,
-} from '../../shared/src/config/fields.js';
-import { ConfigError, loadConfig } from '../../shared/src/config/loadConfig.js';
+} from '#shared/config/fields.js';
+import { ConfigError, loadConfig } from '#shared/config/loadConfig.js';
 
 const shape = {
   BITCOIN_NETWORK: network(),

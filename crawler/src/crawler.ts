@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { isTransientDbError } from '../../shared/src/db/isTransientDbError.js';
-import { isForklineError } from '../../shared/src/errors/catalogue.js';
-import type { NetworkName } from '../../shared/src/bitcoin/networks.js';
-import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
-import { backoffDelayMs } from '../../shared/src/retry/retry.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
+import type { Pool } from '#shared/db/pool.js';
+import { isTransientDbError } from '#shared/db/isTransientDbError.js';
+import { isForklineError } from '#shared/errors/catalogue.js';
+import type { NetworkName } from '#shared/bitcoin/networks.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
+import { backoffDelayMs } from '#shared/retry/retry.js';
+import type { Logger } from '#shared/logging/logger.js';
 import { createUnspentTxids } from './matching/unspentTxids.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip } from './node/chainSource.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networks, payments } from 'bitcoinjs-lib';
 import { btcToSats } from '../../regtest/src/regtestNode.js';
-import { parseWithZod } from '../../shared/src/events/schemas.js';
+import { parseWithZod } from '#shared/events/schemas.js';
 import {
   createHarness,
   expectDenseVersions,

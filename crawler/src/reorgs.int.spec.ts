@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isForklineError } from '../../shared/src/errors/catalogue.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { isForklineError } from '#shared/errors/catalogue.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { selectTip } from './db/selectTip.js';
 import {
   createHarness,

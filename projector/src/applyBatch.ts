@@ -1,7 +1,7 @@
-import type { PoolClient } from '../../shared/src/db/pool.js';
-import { userIdOfStream } from '../../shared/src/events/streams.js';
-import type { RecordedEvent } from '../../shared/src/events/types.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
+import type { PoolClient } from '#shared/db/pool.js';
+import { userIdOfStream } from '#shared/events/streams.js';
+import type { RecordedEvent } from '#shared/events/types.js';
+import type { Logger } from '#shared/logging/logger.js';
 import {
   insertActivities,
   insertActivityChanges,

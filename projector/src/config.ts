@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { kafkaBrokers, logLevel, port, positiveInt, postgresUrl } from '../../shared/src/config/fields.js';
-import { EVENTS_TOPIC } from '../../shared/src/kafka/createKafka.js';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
+import { kafkaBrokers, logLevel, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
+import { EVENTS_TOPIC } from '#shared/kafka/createKafka.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
 
 const groupId = (fallback: string) =>
   z

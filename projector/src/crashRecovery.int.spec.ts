@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../shared/src/events/types.js';
-import { readStackEnv, repoRoot } from '../../shared/src/testing/stackEnv.js';
-import { createTestTopic } from '../../shared/src/testing/testTopic.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import type { RecordedEvent } from '#shared/events/types.js';
+import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { createTestTopic } from '#shared/testing/testTopic.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { createProjector } from './createProjector.js';
 import { projectionStatus } from './db/projectionStatus.js';
 import { projectionTables } from './db/tables.js';

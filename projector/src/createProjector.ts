@@ -1,10 +1,10 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { isTransientDbError } from '../../shared/src/db/isTransientDbError.js';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { withTransaction } from '../../shared/src/db/withTransaction.js';
-import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
-import { retry } from '../../shared/src/retry/retry.js';
+import { isTransientDbError } from '#shared/db/isTransientDbError.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { retry } from '#shared/retry/retry.js';
 import { applyBatch, type BatchResult } from './applyBatch.js';
 import { StreamVersionConflictError } from './db/saveStreamVersions.js';
 import { PROJECTION_SCHEMA, projectionTables } from './db/tables.js';

@@ -2,9 +2,9 @@
  * The projector process: Kafka `forkline.events` → views DB. Reads its configuration
  * once, serves /metrics and /status, and stops gracefully on SIGTERM/SIGINT.
  */
-import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
-import { createLogger } from '../../shared/src/logging/logger.js';
+import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createLogger } from '#shared/logging/logger.js';
 import { loadProjectorEnv } from './config.js';
 import { wireProjector } from './wireProjector.js';
 

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../shared/src/events/types.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import type { RecordedEvent } from '#shared/events/types.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import type { ProjectorMetrics } from './metrics.js';
 import { projectionTables } from './db/tables.js';
 import {

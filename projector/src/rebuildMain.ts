@@ -4,12 +4,12 @@
  * while the live projector keeps running. Prints one JSON line with the result.
  */
 import type { z } from 'zod';
-import { bool, kafkaBrokers, logLevel, postgresUrl } from '../../shared/src/config/fields.js';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
-import { createPool } from '../../shared/src/db/pool.js';
-import { createKafka } from '../../shared/src/kafka/createKafka.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
-import { createLogger } from '../../shared/src/logging/logger.js';
+import { bool, kafkaBrokers, logLevel, postgresUrl } from '#shared/config/fields.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
+import { createPool } from '#shared/db/pool.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createLogger } from '#shared/logging/logger.js';
 import { projectorConfigShape } from './config.js';
 import { tableChecksums } from './db/tableChecksums.js';
 import { PROJECTION_SCHEMA } from './db/tables.js';

@@ -1,8 +1,8 @@
-import { createPool, type Pool } from '../../shared/src/db/pool.js';
-import { migrate } from '../../shared/src/db/migrate.js';
-import { createKafka, ensureTopic } from '../../shared/src/kafka/createKafka.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { createPool, type Pool } from '#shared/db/pool.js';
+import { migrate } from '#shared/db/migrate.js';
+import { createKafka, ensureTopic } from '#shared/kafka/createKafka.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import type { ProjectorEnv } from './config.js';
 import { createProjector, type Projector, type ProjectorHooks } from './createProjector.js';
 import { projectionStatus } from './db/projectionStatus.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 
 /**
  * A scripted scenario over the real HTTP API, with the four processes started as

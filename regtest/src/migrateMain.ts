@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { postgresUrl } from '../../shared/src/config/fields.js';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
-import { migrate } from '../../shared/src/db/migrate.js';
-import { createPool } from '../../shared/src/db/pool.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
-import { createLogger } from '../../shared/src/logging/logger.js';
+import { postgresUrl } from '#shared/config/fields.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
+import { migrate } from '#shared/db/migrate.js';
+import { createPool } from '#shared/db/pool.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createLogger } from '#shared/logging/logger.js';
 
 /** Applies the pending migrations of both databases (run by `make up`). */
 runMain(async () => {

@@ -1,6 +1,6 @@
 import { Transaction } from 'bitcoinjs-lib';
-import { createRpcClient, type RpcClient } from '../../shared/src/bitcoind/rpcClient.js';
-import type { RpcScanTxOutSet } from '../../shared/src/bitcoind/rpcTypes.js';
+import { createRpcClient, type RpcClient } from '#shared/bitcoind/rpcClient.js';
+import type { RpcScanTxOutSet } from '#shared/bitcoind/rpcTypes.js';
 import { blocksToFund, regtestRewardSats } from './regtestReward.js';
 
 export type WalletAddressType = 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabases, type TestDatabases } from '../../shared/src/testing/testDatabases.js';
-import { createTestTopic } from '../../shared/src/testing/testTopic.js';
-import { repoRoot } from '../../shared/src/testing/stackEnv.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { createTestTopic } from '#shared/testing/testTopic.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { readOutboxBacklog } from './db/outboxBacklog.js';
 import { analyseDelivery } from './testing/analyseDelivery.js';
 import { collectTopic } from './testing/collectTopic.js';

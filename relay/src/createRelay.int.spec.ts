@@ -1,11 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withTransaction } from '../../shared/src/db/withTransaction.js';
-import { appendToStream } from '../../shared/src/outbox/appendToStream.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
-import { createTestDatabases, type TestDatabases } from '../../shared/src/testing/testDatabases.js';
-import { createTestTopic } from '../../shared/src/testing/testTopic.js';
-import { waitFor } from '../../shared/src/testing/waitFor.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { appendToStream } from '#shared/outbox/appendToStream.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { createTestTopic } from '#shared/testing/testTopic.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { readOutboxBacklog } from './db/outboxBacklog.js';
 import { createStatusServer } from './http/createStatusServer.js';
 import { EVENT_HEADERS } from './publish/toKafkaMessage.js';

@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { ensureTopic } from '../../shared/src/kafka/createKafka.js';
-import { sharedPromise } from '../../shared/src/lifecycle/sharedPromise.js';
-import type { Logger } from '../../shared/src/logging/logger.js';
-import { retry } from '../../shared/src/retry/retry.js';
+import type { Pool } from '#shared/db/pool.js';
+import { ensureTopic } from '#shared/kafka/createKafka.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { retry } from '#shared/retry/retry.js';
 import { deleteOutboxRows } from './db/deleteOutboxRows.js';
 import { readOutboxBacklog } from './db/outboxBacklog.js';
 import { KafkaPublishError, publishBatch, type BatchOutcome } from './publishBatch.js';

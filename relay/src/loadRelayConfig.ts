@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import {
-  bool,
-  kafkaBrokers,
-  logLevel,
-  port,
-  positiveInt,
-  postgresUrl,
-} from '../../shared/src/config/fields.js';
-import { loadConfig } from '../../shared/src/config/loadConfig.js';
-import { EVENTS_TOPIC } from '../../shared/src/kafka/createKafka.js';
+import { bool, kafkaBrokers, logLevel, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
+import { loadConfig } from '#shared/config/loadConfig.js';
+import { EVENTS_TOPIC } from '#shared/kafka/createKafka.js';
 import { defaultRelayConfig, type RelayConfig } from './relayConfig.js';
 
 const shape = {

@@ -2,12 +2,12 @@
  * The relay process: online DB outbox → Kafka. Reads its configuration, wires the pool,
  * Kafka client, relay and status server, and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { createPool } from '../../shared/src/db/pool.js';
-import { createKafka } from '../../shared/src/kafka/createKafka.js';
-import { gracefulShutdown } from '../../shared/src/lifecycle/gracefulShutdown.js';
-import { runMain } from '../../shared/src/lifecycle/runMain.js';
-import { createLogger } from '../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../shared/src/metrics/registry.js';
+import { createPool } from '#shared/db/pool.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { createRelay } from './createRelay.js';
 import { createStatusServer } from './http/createStatusServer.js';
 import { loadRelayConfig } from './loadRelayConfig.js';

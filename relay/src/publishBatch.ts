@@ -1,4 +1,4 @@
-import type { Pool } from '../../shared/src/db/pool.js';
+import type { Pool } from '#shared/db/pool.js';
 import { deleteOutboxRows } from './db/deleteOutboxRows.js';
 import { lockUnpublishedBatch } from './db/lockUnpublishedBatch.js';
 import {

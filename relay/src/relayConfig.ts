@@ -1,4 +1,4 @@
-import { EVENTS_TOPIC } from '../../shared/src/kafka/createKafka.js';
+import { EVENTS_TOPIC } from '#shared/kafka/createKafka.js';
 
 /** What the relay needs to know, parsed and defaulted by main.ts (or a test). */
 export interface RelayConfig {

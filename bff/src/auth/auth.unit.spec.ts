@@ -1,6 +1,6 @@
 import { createSigner } from 'fast-jwt';
 import { describe, expect, it } from 'vitest';
-import { isForklineError } from '../../../shared/src/errors/catalogue.js';
+import { isForklineError } from '#shared/errors/catalogue.js';
 import { createAdminTokenCheck } from './adminToken.js';
 import { authenticate, authorize, type Principal } from './principal.js';
 import { createUserTokens } from './userTokens.js';

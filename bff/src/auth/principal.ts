@@ -1,4 +1,4 @@
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import type { UserTokens } from './userTokens.js';
 
 /** Who is calling: the operator (admin token) or one user (a JWT whose sub is the userId). */

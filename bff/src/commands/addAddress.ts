@@ -1,10 +1,10 @@
 import { address as bitcoinAddress } from 'bitcoinjs-lib';
-import { addressToScript } from '../../../shared/src/bitcoin/addressToScript.js';
-import { bitcoinNetwork, type NetworkName } from '../../../shared/src/bitcoin/networks.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../shared/src/db/withTransaction.js';
-import { userStream } from '../../../shared/src/events/streams.js';
-import { appendToStream } from '../../../shared/src/outbox/appendToStream.js';
+import { addressToScript } from '#shared/bitcoin/addressToScript.js';
+import { bitcoinNetwork, type NetworkName } from '#shared/bitcoin/networks.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { userStream } from '#shared/events/streams.js';
+import { appendToStream } from '#shared/outbox/appendToStream.js';
 import { findScriptOwner } from '../db/findScriptOwner.js';
 import { insertWatchedAddress } from '../db/insertWatchedAddress.js';
 import { lockUser } from '../db/lockUser.js';

@@ -1,7 +1,7 @@
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../shared/src/db/withTransaction.js';
-import { userStream } from '../../../shared/src/events/streams.js';
-import { appendToStream } from '../../../shared/src/outbox/appendToStream.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { userStream } from '#shared/events/streams.js';
+import { appendToStream } from '#shared/outbox/appendToStream.js';
 import { insertUser } from '../db/insertUser.js';
 
 export type RegisterUserOutcome = { outcome: 'registered'; userId: string } | { outcome: 'exists' };

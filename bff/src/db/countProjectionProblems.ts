@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { VIEWS } from './tables.js';
 
 interface CountsRow {

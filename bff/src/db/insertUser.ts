@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { ONLINE } from './tables.js';
 
 /** Inserts a user; false when the id is taken (the caller answers 409). */

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 
 /** Succeeds when the database answers a trivial query. */
 export async function pingDatabase(ex: Executor): Promise<void> {

@@ -1,4 +1,4 @@
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 
 // Versioned, so the cursor's content can change later without breaking old clients' links.
 const PREFIX = 'a1:';

@@ -1,5 +1,5 @@
-import { isTransientDbError } from '../../../shared/src/db/isTransientDbError.js';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { isTransientDbError } from '#shared/db/isTransientDbError.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 
 /**
  * Runs database work for a route; a database that is down or restarting becomes a 503

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import { confirmations } from '../routes/activityRoutes.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toForklineError } from './problem.js';

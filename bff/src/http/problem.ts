@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isTransientDbError } from '../../../shared/src/db/isTransientDbError.js';
-import { ForklineError, type ErrorCode } from '../../../shared/src/errors/catalogue.js';
+import { isTransientDbError } from '#shared/db/isTransientDbError.js';
+import { ForklineError, type ErrorCode } from '#shared/errors/catalogue.js';
 
 /** An RFC 9457 problem document, as every error leaves the BFF. */
 export interface Problem {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import { readActivitiesPage, type ActivityRow } from '../db/readActivitiesPage.js';
 import type { Tip } from '../db/tables.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';

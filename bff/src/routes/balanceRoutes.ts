@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import type { BalanceView } from '../db/readBalances.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { HEIGHT_PATTERN, tipSchema, userIdParams, WAIT_MS_PATTERN } from '../http/schemas.js';

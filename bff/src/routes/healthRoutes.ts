@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import { pingDatabase } from '../db/pingDatabase.js';
 import type { RouteDeps } from './routeDeps.js';
 

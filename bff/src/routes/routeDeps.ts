@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { NetworkName } from '../../../shared/src/bitcoin/networks.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
+import type { NetworkName } from '#shared/bitcoin/networks.js';
+import type { Pool } from '#shared/db/pool.js';
 import type { AccessHook } from '../auth/accessHook.js';
 import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import { addAddress } from '../commands/addAddress.js';
 import { registerUser } from '../commands/registerUser.js';
 import { fromDatabase } from '../http/fromDatabase.js';

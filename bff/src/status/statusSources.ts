@@ -1,5 +1,5 @@
-import type { RpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
+import type { Executor } from '#shared/db/pool.js';
 import { countProjectionProblems } from '../db/countProjectionProblems.js';
 import { readOutboxBacklog, type OutboxBacklog } from '../../../relay/src/db/outboxBacklog.js';
 import { readProjectionTip } from '../db/readProjectionTip.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { createRpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
-import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
-import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
+import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { buildApp } from '../app.js';
 import { createUserTokens } from '../auth/userTokens.js';
 import type { AppSettings } from '../config.js';

@@ -1,4 +1,4 @@
-import type { Pool } from '../../../shared/src/db/pool.js';
+import type { Pool } from '#shared/db/pool.js';
 import { storeBlock } from '../db/storeBlock.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { PreparedBlock } from './prepareBlock.js';

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
 import type { BlockToStore } from '../db/storeBlock.js';

@@ -1,8 +1,8 @@
-import { withTransaction } from '../../../shared/src/db/withTransaction.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
-import type { ForklineEvent } from '../../../shared/src/events/types.js';
-import { appendToManyStreams } from '../../../shared/src/outbox/appendToManyStreams.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import type { Pool } from '#shared/db/pool.js';
+import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
+import type { ForklineEvent } from '#shared/events/types.js';
+import { appendToManyStreams } from '#shared/outbox/appendToManyStreams.js';
 import { deleteBlock } from '../db/deleteBlock.js';
 import { deleteUtxosCreatedIn } from '../db/deleteUtxosCreatedIn.js';
 import { deleteWalletTxsOfBlock } from '../db/deleteWalletTxsOfBlock.js';

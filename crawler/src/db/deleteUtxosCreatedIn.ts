@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { UTXOS_TABLE } from './tables.js';
 
 /** Removes the wallet UTXOs a reverted block had created. */

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { WALLET_TXS_TABLE } from './tables.js';
 
 export interface DeletedWalletTx {

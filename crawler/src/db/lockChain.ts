@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 
 // "crawl": one key for every transaction that changes the crawler's chain, so a second
 // crawler started by mistake waits instead of interleaving blocks with the first.

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import type { Outpoint, OwnedOutput } from '../matching/types.js';
 import { UTXOS_TABLE } from './tables.js';
 

@@ -1,6 +1,6 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
-import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
-import { OUTBOX_CHANNEL } from '../../../shared/src/outbox/appendToStream.js';
+import type { Executor } from '#shared/db/pool.js';
+import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
 import type { OwnedOutput, SpentOutput, WalletTx } from '../matching/types.js';
 import { CHAIN_LOCK_KEY } from './lockChain.js';
 

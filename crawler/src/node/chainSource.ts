@@ -1,5 +1,5 @@
-import type { RpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
-import { RpcError } from '../../../shared/src/bitcoind/rpcClient.js';
+import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
+import { RpcError } from '#shared/bitcoind/rpcClient.js';
 
 export interface ChainTip {
   hash: string;

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { createRpcClient } from '../../../shared/src/bitcoind/rpcClient.js';
-import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
+import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { expectSameAsBitcoinjs } from '../testing/expectSameAsBitcoinjs.js';
 
 describe('parseBlock on the regtest node’s blocks', () => {

@@ -1,6 +1,6 @@
 import { Subscriber } from 'zeromq';
-import type { Logger } from '../../../shared/src/logging/logger.js';
-import { sharedPromise } from '../../../shared/src/lifecycle/sharedPromise.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 
 // sequence bodies: 32-byte hash, one label byte, then (mempool only) an 8-byte number.
 const CONNECTED = 'C'.charCodeAt(0);

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { sharedPromise } from '../../../shared/src/lifecycle/sharedPromise.js';
-import type { Logger } from '../../../shared/src/logging/logger.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
+import type { Logger } from '#shared/logging/logger.js';
 
 /** A tiny HTTP server: `/metrics` (Prometheus text) and `/status` (JSON: our tip vs the node's). */
 export function createStatusServer({

@@ -1,6 +1,6 @@
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
-import type { Logger } from '../../../shared/src/logging/logger.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
+import type { Logger } from '#shared/logging/logger.js';
+import type { Pool } from '#shared/db/pool.js';
 import { applyBlock } from '../chain/applyBlock.js';
 import { prepareBlock, type PreparedBlock } from '../chain/prepareBlock.js';
 import { revertBlock } from '../chain/revertBlock.js';

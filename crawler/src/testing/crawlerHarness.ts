@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
-import { addressToScript } from '../../../shared/src/bitcoin/addressToScript.js';
-import { createLogger } from '../../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../../shared/src/metrics/registry.js';
-import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
-import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
-import type { Executor } from '../../../shared/src/db/pool.js';
+import { addressToScript } from '#shared/bitcoin/addressToScript.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { waitFor } from '#shared/testing/waitFor.js';
+import type { Executor } from '#shared/db/pool.js';
 import { createRegtestNode, type RegtestNode } from '../../../regtest/src/regtestNode.js';
 import { createCrawler, type Crawler, type CrawlerSettings } from '../crawler.js';
 import { selectBalances } from '../db/selectBalances.js';

@@ -1,5 +1,5 @@
 import { Transaction } from 'bitcoinjs-lib';
-import { addressToScript } from '../../../shared/src/bitcoin/addressToScript.js';
+import { addressToScript } from '#shared/bitcoin/addressToScript.js';
 import { btcToSats, satsToBtc, type RegtestNode } from '../../../regtest/src/regtestNode.js';
 import type { Outpoint } from '../matching/types.js';
 

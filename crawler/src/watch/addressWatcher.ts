@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import type { Logger } from '../../../shared/src/logging/logger.js';
-import { sharedPromise } from '../../../shared/src/lifecycle/sharedPromise.js';
-import { retry } from '../../../shared/src/retry/retry.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
+import { retry } from '#shared/retry/retry.js';
 import {
   fetchWatchedAddresses,
   openWatchedAddressesCursor,

@@ -1,5 +1,5 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import type { Executor } from '#shared/db/pool.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import type { ProjectionTables } from './tables.js';
 
 export async function insertParkedEvents(

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 
 /**
  * Advisory lock between the live projector and a rebuild's swap. Every live batch

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { projectionTables } from './tables.js';
 
 /** Creates an empty read model in `schema` with the migration's own function. */

@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import { PROJECTION_SCHEMA, projectionTables } from './tables.js';
 
 /** A stream whose next version has not arrived while later ones wait parked. */

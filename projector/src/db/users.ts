@@ -1,4 +1,4 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 import type { User, UserAddress } from '../projections/users.js';
 import type { ProjectionTables } from './tables.js';
 

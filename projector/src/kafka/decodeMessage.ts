@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
-import { parseRecordedEvent } from '../../../shared/src/events/schemas.js';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import { parseRecordedEvent } from '#shared/events/schemas.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import type { DeadLetter } from '../db/insertDeadLetters.js';
 
 export type DecodedMessage =

@@ -1,6 +1,6 @@
-import type { Logger } from '../../../shared/src/logging/logger.js';
-import type { RecordedEvent, TxConfirmed, TxReverted } from '../../../shared/src/events/types.js';
-import { userIdOfStream } from '../../../shared/src/events/streams.js';
+import type { Logger } from '#shared/logging/logger.js';
+import type { RecordedEvent, TxConfirmed, TxReverted } from '#shared/events/types.js';
+import { userIdOfStream } from '#shared/events/streams.js';
 
 export type ActivityType = 'receive' | 'send' | 'self';
 export type ActivityStatus = 'confirmed' | 'reverted';

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
-import { userIdOfStream } from '../../../shared/src/events/streams.js';
+import type { RecordedEvent } from '#shared/events/types.js';
+import { userIdOfStream } from '#shared/events/streams.js';
 import type { BalanceEffect } from './activities.js';
 
 /** A balance row's change in one batch: added to the stored row, not replacing it. */

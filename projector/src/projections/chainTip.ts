@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 
 export interface ChainBlock {
   height: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../shared/src/logging/logger.js';
+import { createLogger } from '#shared/logging/logger.js';
 import {
   blockConnected,
   blockDisconnected,

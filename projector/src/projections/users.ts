@@ -1,4 +1,4 @@
-import type { AddressType, RecordedEvent } from '../../../shared/src/events/types.js';
+import type { AddressType, RecordedEvent } from '#shared/events/types.js';
 
 export interface User {
   userId: string;

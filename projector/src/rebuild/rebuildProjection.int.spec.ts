@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../../shared/src/db/pool.js';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { createPool } from '#shared/db/pool.js';
+import type { RecordedEvent } from '#shared/events/types.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { createProjector } from '../createProjector.js';
 import { createProjectionSchema } from '../db/projectionSchemas.js';
 import { tableChecksums } from '../db/tableChecksums.js';

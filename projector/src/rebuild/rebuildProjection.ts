@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { inTransaction } from '../../../shared/src/db/withTransaction.js';
-import type { Logger } from '../../../shared/src/logging/logger.js';
+import type { Pool } from '#shared/db/pool.js';
+import { inTransaction } from '#shared/db/withTransaction.js';
+import type { Logger } from '#shared/logging/logger.js';
 import { createProjector, type Projector } from '../createProjector.js';
 import { lockProjectionExclusive } from '../db/projectionLock.js';
 import {

@@ -3,8 +3,8 @@
  * first SQL commit and before any Kafka offset commit — the crash window the
  * stream versions must make harmless. Not used in production.
  */
-import { runMain } from '../../../shared/src/lifecycle/runMain.js';
-import { createLogger } from '../../../shared/src/logging/logger.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { createLogger } from '#shared/logging/logger.js';
 import { loadProjectorEnv } from '../config.js';
 import { wireProjector } from '../wireProjector.js';
 

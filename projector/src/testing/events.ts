@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import { CHAIN_STREAM, userStream } from '../../../shared/src/events/streams.js';
-import type { ForklineEvent, RecordedEvent } from '../../../shared/src/events/types.js';
+import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
+import type { ForklineEvent, RecordedEvent } from '#shared/events/types.js';
 
 /** A deterministic 64-hex "hash" for a label: txids and block hashes in tests. */
 export const hex = (label: string): string => createHash('sha256').update(label).digest('hex');

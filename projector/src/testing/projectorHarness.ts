@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { createKafka } from '../../../shared/src/kafka/createKafka.js';
-import { createLogger, type Logger } from '../../../shared/src/logging/logger.js';
-import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
-import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
-import { createTestTopic } from '../../../shared/src/testing/testTopic.js';
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import type { Pool } from '#shared/db/pool.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger, type Logger } from '#shared/logging/logger.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { createTestTopic } from '#shared/testing/testTopic.js';
+import { waitFor } from '#shared/testing/waitFor.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import {
   createProjector,
   type Projector,

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 
 /** Where an event's version stands against its stream's applied version. */
 export type VersionPosition = 'duplicate' | 'next' | 'ahead';

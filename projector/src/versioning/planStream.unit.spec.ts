@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import { classifyVersion, planStream } from './planStream.js';
 
 const ev = (version: number): RecordedEvent => ({

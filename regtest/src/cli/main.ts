@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ForklineError } from '../../../shared/src/errors/catalogue.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
 import { registerChainCommands } from './commands/chain.js';
 import { registerRebuildCommand } from './commands/rebuild.js';
 import { registerRunCommand } from './commands/run.js';

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { readStackEnv, repoRoot, stackEnvPath, type StackEnv } from '../../../shared/src/testing/stackEnv.js';
+import { readStackEnv, repoRoot, stackEnvPath, type StackEnv } from '#shared/testing/stackEnv.js';
 
 export class CliError extends Error {
   override readonly name = 'CliError';

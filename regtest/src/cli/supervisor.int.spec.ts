@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 
 describe('the process supervisor behind `forkline run`', () => {

@@ -1,5 +1,5 @@
-import { runMain } from '../../../shared/src/lifecycle/runMain.js';
-import { readStackEnv } from '../../../shared/src/testing/stackEnv.js';
+import { runMain } from '#shared/lifecycle/runMain.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
 import { createRegtestNode } from '../regtestNode.js';
 import { createBffClient, HttpError } from '../scenario/bffClient.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createRegtestNode } from '../regtestNode.js';
-import { readStackEnv, repoRoot } from '../../../shared/src/testing/stackEnv.js';
-import { createTestDatabases, type TestDatabases } from '../../../shared/src/testing/testDatabases.js';
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { FORKLINE_PROCESSES } from '../cli/commands/run.js';
 import { createSupervisor, type Supervisor } from '../cli/supervisor.js';
 import { createBffClient, type BffClient } from './bffClient.js';

@@ -1,4 +1,4 @@
-import { waitFor } from '../../../shared/src/testing/waitFor.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import type { RegtestNode } from '../regtestNode.js';
 import type { Balance, BffClient } from './bffClient.js';
 import type { WalletUsers } from './walletUsers.js';

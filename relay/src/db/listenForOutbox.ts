@@ -1,5 +1,5 @@
-import type { PoolClient } from '../../../shared/src/db/pool.js';
-import { OUTBOX_CHANNEL } from '../../../shared/src/outbox/appendToStream.js';
+import type { PoolClient } from '#shared/db/pool.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
 
 /** Subscribes the session to the writers' commit-time wake-ups (see appendToStream). */
 export async function listenForOutbox(client: PoolClient): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Executor } from '../../../shared/src/db/pool.js';
-import { OUTBOX_TABLE } from '../../../shared/src/outbox/appendToStream.js';
+import type { Executor } from '#shared/db/pool.js';
+import { OUTBOX_TABLE } from '#shared/outbox/appendToStream.js';
 
 interface OutboxRow {
   id: number;

@@ -1,4 +1,4 @@
-import type { PoolClient } from '../../../shared/src/db/pool.js';
+import type { PoolClient } from '#shared/db/pool.js';
 
 /**
  * Opens one relay transaction, with settings that end with it (one round trip):

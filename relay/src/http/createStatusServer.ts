@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../../../shared/src/logging/logger.js';
+import type { Logger } from '#shared/logging/logger.js';
 import type { RelayStatus } from '../createRelay.js';
 
 export interface StatusServer {

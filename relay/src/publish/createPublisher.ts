@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { Logger } from '../../../shared/src/logging/logger.js';
+import type { Logger } from '#shared/logging/logger.js';
 import { chunkByBytes, messageBytes, type EventMessage } from './toKafkaMessage.js';
 
 /** Below the broker's default message.max.bytes (1 MiB), with room for batch overhead. */

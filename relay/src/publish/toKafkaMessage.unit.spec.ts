@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecordedEvent } from '../../../shared/src/events/schemas.js';
+import { parseRecordedEvent } from '#shared/events/schemas.js';
 import { chunkByBytes, EVENT_HEADERS, messageBytes, toKafkaMessage } from './toKafkaMessage.js';
 
 const row = {

@@ -1,6 +1,6 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import { parseRecordedEvent } from '../../../shared/src/events/schemas.js';
-import type { RecordedEvent } from '../../../shared/src/events/types.js';
+import { parseRecordedEvent } from '#shared/events/schemas.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import type { Delivered } from './analyseDelivery.js';
 
 export interface CollectedMessage extends Delivered {

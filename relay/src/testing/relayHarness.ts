@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createPool, type Pool } from '../../../shared/src/db/pool.js';
-import { createKafka } from '../../../shared/src/kafka/createKafka.js';
-import { createLogger, type Logger } from '../../../shared/src/logging/logger.js';
-import { createMetricsRegistry } from '../../../shared/src/metrics/registry.js';
-import { readStackEnv, repoRoot } from '../../../shared/src/testing/stackEnv.js';
+import { createPool, type Pool } from '#shared/db/pool.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger, type Logger } from '#shared/logging/logger.js';
+import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createRelay, type Relay } from '../createRelay.js';
 import { defaultRelayConfig, type RelayConfig } from '../relayConfig.js';
 

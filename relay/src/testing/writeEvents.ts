@@ -1,7 +1,7 @@
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../shared/src/db/withTransaction.js';
-import type { ForklineEvent } from '../../../shared/src/events/types.js';
-import { appendToStream } from '../../../shared/src/outbox/appendToStream.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import type { ForklineEvent } from '#shared/events/types.js';
+import { appendToStream } from '#shared/outbox/appendToStream.js';
 
 const hex64 = (n: number) => n.toString(16).padStart(64, '0');
 

@@ -1,6 +1,6 @@
-import type { Pool, PoolClient } from '../../../shared/src/db/pool.js';
-import type { Logger } from '../../../shared/src/logging/logger.js';
-import { retry } from '../../../shared/src/retry/retry.js';
+import type { Pool, PoolClient } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { retry } from '#shared/retry/retry.js';
 import { listenForOutbox } from '../db/listenForOutbox.js';
 
 export interface OutboxListener {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addressToScript } from '../../../../shared/src/bitcoin/addressToScript.js';
+import { addressToScript } from '#shared/bitcoin/addressToScript.js';
 import { createRegtestNode, type RegtestNode } from '../../regtestNode.js';
 import { CliError, stackEnv } from '../stack.js';
 import { parseBtc, parseCount } from '../parse.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { repoRoot } from '../../../../shared/src/testing/stackEnv.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
 import { stackEnv } from '../stack.js';
 
 /** `rebuild`: the projector's rebuild, run against the stack's views database and topic. */

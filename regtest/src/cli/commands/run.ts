@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { repoRoot } from '../../../../shared/src/testing/stackEnv.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
 import { stackEnv } from '../stack.js';
 import { createSupervisor, type ProcessSpec } from '../supervisor.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createPool } from '../../../../shared/src/db/pool.js';
+import { createPool } from '#shared/db/pool.js';
 import { createBffClient, HttpError } from '../../scenario/bffClient.js';
 import { satsToBtc } from '../../regtestNode.js';
 import { listUserAddresses } from '../db/userAddresses.js';

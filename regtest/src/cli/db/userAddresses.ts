@@ -1,4 +1,4 @@
-import type { Executor } from '../../../../shared/src/db/pool.js';
+import type { Executor } from '#shared/db/pool.js';
 
 /** Every registered user with the addresses forkline watches for them (online DB). */
 export async function listUserAddresses(db: Executor): Promise<Map<string, string[]>> {
