@@ -10,9 +10,9 @@ import { createPool } from '#shared/db/pool.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { createCrawler } from '../../crawler/src/crawler.js';
+import { createCrawler } from '../../crawler/src/createCrawler.js';
 import { createBitcoindSource } from '../../crawler/src/node/chainSource.js';
-import { createCrawlerMetrics } from '../../crawler/src/status/crawlerMetrics.js';
+import { createCrawlerMetrics } from '../../crawler/src/metrics.js';
 import { cpuSecondsOf, cpuSecondsOfAll, type CpuSeconds } from './cpuTimes.js';
 
 export interface CatchUpJob {

@@ -5,13 +5,13 @@ import { isTransientDbError } from '#shared/db/isTransientDbError.js';
 import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
 import { runMain } from '#shared/lifecycle/runMain.js';
 import { createLogger } from '#shared/logging/logger.js';
+import { createStatusServer } from '#shared/http/createStatusServer.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { retry } from '#shared/retry/retry.js';
 import { loadCrawlerConfig } from './config.js';
-import { createCrawler } from './crawler.js';
+import { createCrawler } from './createCrawler.js';
 import { createBitcoindSource } from './node/chainSource.js';
-import { createCrawlerMetrics } from './status/crawlerMetrics.js';
-import { createStatusServer } from './status/statusServer.js';
+import { createCrawlerMetrics } from './metrics.js';
 
 /** The crawler process: config, wiring, start, graceful shutdown on SIGTERM/SIGINT. */
 runMain(async () => {
@@ -41,7 +41,7 @@ runMain(async () => {
     host: config.CRAWLER_METRICS_HOST,
     port: config.CRAWLER_METRICS_PORT,
     registry,
-    status: crawler.status,
+    readStatus: crawler.status,
     log,
   });
   const closePool = { close: () => pool.end() };

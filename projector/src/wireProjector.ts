@@ -2,11 +2,11 @@ import { createPool, type Pool } from '#shared/db/pool.js';
 import { migrate } from '#shared/db/migrate.js';
 import { createKafka, ensureTopic } from '#shared/kafka/createKafka.js';
 import type { Logger } from '#shared/logging/logger.js';
+import { createStatusServer, type StatusServer } from '#shared/http/createStatusServer.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import type { ProjectorEnv } from './config.js';
 import { createProjector, type Projector, type ProjectorHooks } from './createProjector.js';
 import { projectionStatus } from './db/projectionStatus.js';
-import { createStatusServer, type StatusServer } from './http/statusServer.js';
 import { createProjectorMetrics } from './metrics.js';
 
 export interface WiredProjector {
@@ -50,6 +50,7 @@ export async function wireProjector(
     },
   });
   const server = createStatusServer({
+    host: env.PROJECTOR_METRICS_HOST,
     port: env.PROJECTOR_METRICS_PORT,
     registry,
     log,

@@ -5,7 +5,7 @@ import { createTestDatabases, type TestDatabases } from '#shared/testing/testDat
 import { createTestTopic } from '#shared/testing/testTopic.js';
 import { repoRoot } from '#shared/testing/stackEnv.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { readOutboxBacklog } from './db/outboxBacklog.js';
+import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { analyseDelivery } from './testing/analyseDelivery.js';
 import { collectTopic } from './testing/collectTopic.js';
 import { kafkaScript, startTestRelay, testKafka } from './testing/relayHarness.js';

@@ -6,8 +6,8 @@ import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createTestTopic } from '#shared/testing/testTopic.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { readOutboxBacklog } from './db/outboxBacklog.js';
-import { createStatusServer } from './http/createStatusServer.js';
+import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
+import { createStatusServer } from '#shared/http/createStatusServer.js';
 import { EVENT_HEADERS } from './publish/toKafkaMessage.js';
 import { analyseDelivery } from './testing/analyseDelivery.js';
 import { collectTopic, type TopicCollector } from './testing/collectTopic.js';
@@ -181,7 +181,7 @@ describe('relay (real PostgreSQL and Kafka)', () => {
       port: 0,
       host: '127.0.0.1',
       registry,
-      status: () => r.relay.status(),
+      readStatus: () => r.relay.status(),
       log: testLog,
     });
     cleanups.push(() => server.close());

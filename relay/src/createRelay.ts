@@ -1,19 +1,20 @@
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { createPgListener } from '#shared/db/createPgListener.js';
 import type { Pool } from '#shared/db/pool.js';
 import { ensureTopic } from '#shared/kafka/createKafka.js';
+import { createWakeSignal } from '#shared/lifecycle/createWakeSignal.js';
 import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import type { Logger } from '#shared/logging/logger.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
+import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { retry } from '#shared/retry/retry.js';
 import { deleteOutboxRows } from './db/deleteOutboxRows.js';
-import { readOutboxBacklog } from './db/outboxBacklog.js';
 import { KafkaPublishError, publishBatch, type BatchOutcome } from './publishBatch.js';
 import { createPublisher } from './publish/createPublisher.js';
-import { createRateMeter } from './metrics/createRateMeter.js';
-import { createRelayMetrics } from './metrics/createRelayMetrics.js';
-import type { RelayConfig } from './relayConfig.js';
-import { createOutboxListener } from './wake/createOutboxListener.js';
-import { createWakeSignal } from './wake/createWakeSignal.js';
+import { createRateMeter } from './publish/createRateMeter.js';
+import { createRelayMetrics } from './metrics.js';
+import type { RelayConfig } from './config.js';
 
 export type RelayState = 'new' | 'starting' | 'running' | 'kafka-unavailable' | 'db-unavailable' | 'closed';
 
@@ -41,6 +42,8 @@ export interface Relay {
 
 export interface RelayDeps {
   db: Pool;
+  /** The online database again, for the connection that LISTENs to the writers' NOTIFY. */
+  databaseUrl: string;
   kafka: Kafka;
   log: Logger;
   config: RelayConfig;
@@ -52,14 +55,29 @@ export interface RelayDeps {
  * One loop: lock the oldest unpublished rows, publish, delete, commit; wake on NOTIFY
  * or the poll; on any failure roll back (the backlog waits in PostgreSQL) and back off.
  */
-export function createRelay({ db, kafka, log: parentLog, config, metrics: registry }: RelayDeps): Relay {
+export function createRelay({
+  db,
+  databaseUrl,
+  kafka,
+  log: parentLog,
+  config,
+  metrics: registry,
+}: RelayDeps): Relay {
   const log = parentLog.child({ component: 'relay' });
   const abort = new AbortController();
   const wake = createWakeSignal();
   const rate = createRateMeter();
   const metrics = createRelayMetrics(registry, () => readOutboxBacklog(db));
   const publisher = createPublisher(kafka, config.topic, log);
-  const listener = createOutboxListener(db, log, () => wake.wake());
+  // Every (re)connect also wakes the loop: NOTIFYs sent while nobody listened are lost.
+  const listener = createPgListener({
+    connectionString: databaseUrl,
+    applicationName: 'forkline-relay-listen',
+    channel: OUTBOX_CHANNEL,
+    onNotification: () => wake.wake(),
+    onListening: () => wake.wake(),
+    log,
+  });
   let state: RelayState = 'new';
   let published = 0;
   let publishErrors = 0;
@@ -145,7 +163,7 @@ export function createRelay({ db, kafka, log: parentLog, config, metrics: regist
           },
         });
         if (more) continue;
-        await Promise.race([wake.wait(config.pollIntervalMs), aborted]);
+        await wake.wait(config.pollIntervalMs, abort.signal);
       } catch (err) {
         // retry() only throws once close() aborted it.
         if (!abort.signal.aborted) log.error({ err }, 'relay loop stopped unexpectedly');
@@ -178,7 +196,7 @@ export function createRelay({ db, kafka, log: parentLog, config, metrics: regist
       if (abort.signal.aborted) return;
       throw err;
     }
-    if (config.listen) listener.start();
+    if (config.listen) listener.start().catch(() => undefined); // closed before it listened
     state = 'running';
     loop = run();
     log.info(

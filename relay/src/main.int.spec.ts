@@ -7,7 +7,7 @@ import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createTestTopic } from '#shared/testing/testTopic.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { readOutboxBacklog } from './db/outboxBacklog.js';
+import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { analyseDelivery } from './testing/analyseDelivery.js';
 import { collectTopic } from './testing/collectTopic.js';
 import { testKafka } from './testing/relayHarness.js';

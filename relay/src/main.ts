@@ -7,10 +7,10 @@ import { createKafka } from '#shared/kafka/createKafka.js';
 import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
 import { runMain } from '#shared/lifecycle/runMain.js';
 import { createLogger } from '#shared/logging/logger.js';
+import { createStatusServer } from '#shared/http/createStatusServer.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { createRelay } from './createRelay.js';
-import { createStatusServer } from './http/createStatusServer.js';
-import { loadRelayConfig } from './loadRelayConfig.js';
+import { loadRelayConfig } from './config.js';
 
 runMain(async () => {
   const config = loadRelayConfig();
@@ -23,19 +23,25 @@ runMain(async () => {
   });
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'forkline-relay', log });
   const metrics = createMetricsRegistry('relay');
-  const relay = createRelay({ db, kafka, log, config: config.relay, metrics });
+  const relay = createRelay({
+    db,
+    databaseUrl: config.onlineDatabaseUrl,
+    kafka,
+    log,
+    config: config.relay,
+    metrics,
+  });
   const server = createStatusServer({
     port: config.metricsPort,
     host: config.metricsHost,
     registry: metrics,
-    status: () => relay.status(),
+    readStatus: () => relay.status(),
     log,
   });
 
   // Intake first (the relay finishes its batch), then the status server, the pool last.
   const stopped = gracefulShutdown(log, [relay, server, { close: () => db.end() }]);
-  const port = await server.start();
-  log.info({ port, host: config.metricsHost }, 'status and metrics listening');
+  await server.start();
   await relay.start();
   await stopped;
 });

@@ -6,10 +6,10 @@ import {
   commitRelayTransaction,
   rollbackRelayTransaction,
 } from './db/relayTransaction.js';
-import type { RelayMetrics } from './metrics/createRelayMetrics.js';
+import type { RelayMetrics } from './metrics.js';
 import type { Publisher } from './publish/createPublisher.js';
 import { toKafkaMessage } from './publish/toKafkaMessage.js';
-import type { RelayConfig } from './relayConfig.js';
+import type { RelayConfig } from './config.js';
 
 export type BatchOutcome =
   | { kind: 'empty' }

@@ -1,7 +1,7 @@
 import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
 import type { Executor } from '#shared/db/pool.js';
 import { countProjectionProblems } from '../db/countProjectionProblems.js';
-import { readOutboxBacklog, type OutboxBacklog } from '../../../relay/src/db/outboxBacklog.js';
+import { readOutboxBacklog, type OutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { readProjectionTip } from '../db/readProjectionTip.js';
 import type { Tip } from '../db/tables.js';
 

@@ -11,7 +11,7 @@ import type { WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { ChainSource, ChainTip } from '../node/chainSource.js';
 import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
-import type { CrawlerMetrics } from '../status/crawlerMetrics.js';
+import type { CrawlerMetrics } from '../metrics.js';
 import { createBlockPrefetcher } from './blockPrefetcher.js';
 import { findForkPoint } from './findForkPoint.js';
 

@@ -7,11 +7,11 @@ import { createTestDatabases, type TestDatabases } from '#shared/testing/testDat
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { Executor } from '#shared/db/pool.js';
 import { createRegtestNode, type RegtestNode } from '../../../regtest/src/regtestNode.js';
-import { createCrawler, type Crawler, type CrawlerSettings } from '../crawler.js';
+import { createCrawler, type Crawler, type CrawlerSettings } from '../createCrawler.js';
 import { selectBalances } from '../db/selectBalances.js';
 import { selectTip } from '../db/selectTip.js';
 import { createBitcoindSource, type ChainSource } from '../node/chainSource.js';
-import { createCrawlerMetrics, type CrawlerMetrics } from '../status/crawlerMetrics.js';
+import { createCrawlerMetrics, type CrawlerMetrics } from '../metrics.js';
 
 /** Registers a user and their addresses the way the BFF does (rows only; the trigger notifies). */
 export async function addUser(ex: Executor, userId: string, addresses: string[]): Promise<void> {

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '#shared/logging/logger.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createRelay, type Relay } from '../createRelay.js';
-import { defaultRelayConfig, type RelayConfig } from '../relayConfig.js';
+import { defaultRelayConfig, type RelayConfig } from '../config.js';
 
 export const testLog: Logger = createLogger('relay-test', process.env.LOG_LEVEL ?? 'silent');
 
@@ -31,6 +31,7 @@ export function startTestRelay(options: {
   });
   const relay = createRelay({
     db,
+    databaseUrl: options.databaseUrl,
     kafka: options.kafka,
     log: testLog,
     config: { ...defaultRelayConfig, pollIntervalMs: 200, publishTimeoutMs: 2_000, ...options.config },

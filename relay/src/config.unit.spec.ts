@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRelayConfig } from './loadRelayConfig.js';
+import { loadRelayConfig } from './config.js';
 
 const env = { ONLINE_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KAFKA_BROKERS: 'k1:9092,k2:9092' };
 

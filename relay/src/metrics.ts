@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { OutboxBacklog } from '../db/outboxBacklog.js';
+import type { OutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 
 export interface RelayMetrics {
   published: Counter;

@@ -1,5 +1,5 @@
-import type { Executor } from '#shared/db/pool.js';
-import { OUTBOX_TABLE } from '#shared/outbox/appendToStream.js';
+import type { Executor } from '../db/pool.js';
+import { OUTBOX_TABLE } from './appendToStream.js';
 
 interface BacklogRow {
   backlog: number;

@@ -3,6 +3,7 @@ import type { Pool } from '#shared/db/pool.js';
 import { isTransientDbError } from '#shared/db/isTransientDbError.js';
 import { isForklineError } from '#shared/errors/catalogue.js';
 import type { NetworkName } from '#shared/bitcoin/networks.js';
+import { createWakeSignal } from '#shared/lifecycle/createWakeSignal.js';
 import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import { backoffDelayMs } from '#shared/retry/retry.js';
 import type { Logger } from '#shared/logging/logger.js';
@@ -10,7 +11,7 @@ import { createUnspentTxids } from './matching/unspentTxids.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip } from './node/chainSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
-import type { CrawlerMetrics } from './status/crawlerMetrics.js';
+import type { CrawlerMetrics } from './metrics.js';
 import { syncToNode } from './sync/syncToNode.js';
 import { createAddressWatcher } from './watch/addressWatcher.js';
 
@@ -21,7 +22,7 @@ export interface CrawlerSettings {
   fetchConcurrency: number;
   /** Undefined: no ZMQ, polling only. */
   zmqEndpoint: string | undefined;
-  /** For the LISTEN connection (a pool connection cannot hold a LISTEN). */
+  /** For the connection that LISTENs for new watched addresses (see createPgListener). */
   databaseUrl: string;
 }
 
@@ -77,26 +78,8 @@ export function createCrawler({
     lastError: null,
   };
   const unspent = createUnspentTxids();
-  let woken = false;
-  let wake: (() => void) | undefined;
-
-  const kick = () => {
-    woken = true;
-    wake?.();
-  };
-  const waitForWake = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || abort.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        abort.signal.removeEventListener('abort', done);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-      abort.signal.addEventListener('abort', done, { once: true });
-    });
+  const wake = createWakeSignal();
+  const kick = () => wake.wake();
 
   const watcher = createAddressWatcher({
     connectionString: settings.databaseUrl,
@@ -131,7 +114,7 @@ export function createCrawler({
     let failures = 0;
     let networkChecked = false;
     while (!abort.signal.aborted) {
-      woken = false;
+      wake.clear();
       try {
         if (!networkChecked) {
           await checkNetwork();
@@ -159,7 +142,7 @@ export function createCrawler({
         failures = 0;
         status.state = 'in-sync';
         status.lastError = null;
-        await waitForWake(settings.pollIntervalMs);
+        await wake.wait(settings.pollIntervalMs, abort.signal);
       } catch (err) {
         const message = (err as Error).message;
         status.lastError = message;

@@ -22,3 +22,22 @@ describe('createWakeSignal', () => {
     await expect(waiting).resolves.toBe('woken');
   });
 });
+
+describe('createWakeSignal with an abort signal', () => {
+  it('ends a wait when the signal aborts', async () => {
+    const signal = createWakeSignal();
+    const abort = new AbortController();
+    const waiting = signal.wait(10_000, abort.signal);
+    abort.abort();
+    await expect(waiting).resolves.toBe('aborted');
+  });
+
+  it('does not wait at all on an aborted signal, and a wake-up still wins', async () => {
+    const signal = createWakeSignal();
+    const abort = new AbortController();
+    abort.abort();
+    await expect(signal.wait(10_000, abort.signal)).resolves.toBe('aborted');
+    signal.wake();
+    await expect(signal.wait(10_000, abort.signal)).resolves.toBe('woken');
+  });
+});

@@ -1,0 +1,108 @@
+import pg from 'pg';
+import { sharedPromise } from '../lifecycle/sharedPromise.js';
+import type { Logger } from '../logging/logger.js';
+import { retry } from '../retry/retry.js';
+
+export interface PgListener {
+  /** Resolves once the first LISTEN took effect and `onListening` ran (retrying meanwhile). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PgListenerOptions {
+  connectionString: string;
+  applicationName: string;
+  /** A channel name the writers NOTIFY (an SQL identifier, spliced into LISTEN). */
+  channel: string;
+  /** Called for each NOTIFY on the channel with its payload ('' when it has none). */
+  onNotification: (payload: string) => void;
+  /**
+   * Runs on every (re)connection once LISTEN is in effect, with the listening client.
+   * Notifications sent while no connection listened are lost: this is where the caller
+   * catches up (a reload, a wake-up). If it throws, the connection is closed and retried.
+   */
+  onListening: (client: pg.ClientBase) => Promise<void> | void;
+  log: Logger;
+  initialRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * LISTEN on a dedicated connection, re-opened with backoff whenever it is lost.
+ *
+ * Dedicated, not borrowed from a pool: LISTEN is session state, so a pooled connection
+ * would carry it to its next borrower once released, and one kept checked out for good
+ * silently shrinks the pool the real work needs. The client is ours alone and its
+ * LISTEN ends with it.
+ */
+export function createPgListener(options: PgListenerOptions): PgListener {
+  const { connectionString, applicationName, channel, onNotification, onListening, log } = options;
+  if (!IDENTIFIER.test(channel)) throw new Error(`invalid LISTEN channel ${JSON.stringify(channel)}`);
+  const abort = new AbortController();
+  let client: pg.Client | undefined;
+  let supervisor: Promise<void> | undefined;
+
+  /** Connects, listens and catches up; resolves with the client and a promise of its end. */
+  async function listen(): Promise<{ client: pg.Client; ended: Promise<void> }> {
+    const c = new pg.Client({ connectionString, application_name: applicationName });
+    const ended = new Promise<void>((resolve) => c.once('end', resolve));
+    c.on('error', () => undefined); // a lost connection surfaces as 'end'
+    try {
+      await c.connect();
+      c.on('notification', (msg) => {
+        if (msg.channel === channel) onNotification(msg.payload ?? '');
+      });
+      await c.query(`LISTEN ${channel}`);
+      await onListening(c);
+      return { client: c, ended };
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function supervise(first: { resolve: () => void; reject: (err: unknown) => void }): Promise<void> {
+    while (!abort.signal.aborted) {
+      let listening: Awaited<ReturnType<typeof listen>>;
+      try {
+        listening = await retry(listen, {
+          initialRetryMs: options.initialRetryMs ?? 200,
+          maxRetryMs: options.maxRetryMs ?? 10_000,
+          signal: abort.signal,
+          onRetry: (err, attempt, delayMs) =>
+            log.warn({ err: (err as Error).message, attempt, delayMs, channel }, 'cannot LISTEN, retrying'),
+        });
+      } catch (err) {
+        first.reject(err); // only when closed before the first success
+        return;
+      }
+      if (abort.signal.aborted) {
+        await listening.client.end().catch(() => undefined);
+        break;
+      }
+      client = listening.client;
+      first.resolve();
+      await listening.ended;
+      client = undefined;
+      if (!abort.signal.aborted) log.warn({ channel }, 'LISTEN connection lost, reconnecting');
+    }
+    first.reject(new Error('listener closed'));
+  }
+
+  const start = sharedPromise(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        supervisor = supervise({ resolve, reject });
+      }),
+  );
+
+  const close = sharedPromise(async () => {
+    abort.abort();
+    await client?.end().catch(() => undefined);
+    await supervisor;
+  });
+
+  return { start, close };
+}
