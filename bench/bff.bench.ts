@@ -13,12 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { readBalance } from '../bff/src/db/readBalance.js';
 import type { Pool } from '#shared/db/pool.js';
+import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
@@ -138,14 +137,6 @@ async function withCpuShares<T>(bffPid: number | undefined, work: () => Promise<
     `CPU (of one core): bff ${bff0 === undefined || bff1 === undefined ? '?' : percent(bff1 - bff0)}, ` +
     `autocannon ${percent((self.user + self.system) / 1e6)}`;
   return { result, shares };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 const dbs = await createTestDatabases('bench_bff');

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
 import { createPool } from '#shared/db/pool.js';
+import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
@@ -289,14 +290,6 @@ describe('the processes: main.ts and tokenMain.ts', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await dbs.drop();
   });
-
-  const freePort = async () => {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const { port } = s.address() as AddressInfo;
-    await new Promise((r) => s.close(r));
-    return port;
-  };
 
   it('starts, serves a minted user token, and stops cleanly on SIGTERM', async () => {
     const stack = readStackEnv();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../regtest/src/scenario/freePort.js';
+import { freePort } from '#shared/testing/freePort.js';
 import { repoRoot } from '#shared/testing/stackEnv.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { selectTip } from './db/selectTip.js';

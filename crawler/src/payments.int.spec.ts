@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networks, payments } from 'bitcoinjs-lib';
-import { btcToSats } from '../../regtest/src/regtestNode.js';
+import { btcToSats } from '#shared/bitcoin/btcSats.js';
 import { parseWithZod } from '#shared/events/schemas.js';
 import {
   createHarness,

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createTestTopic } from '#shared/testing/testTopic.js';
@@ -35,14 +35,6 @@ function killGroup(child: ChildProcess): Promise<void> {
     return Promise.resolve();
   }
   return exited;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('relay process killed mid-batch (real PostgreSQL and Kafka)', () => {

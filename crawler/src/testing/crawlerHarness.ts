@@ -6,7 +6,7 @@ import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { Executor } from '#shared/db/pool.js';
-import { createRegtestNode, type RegtestNode } from '../../../regtest/src/regtestNode.js';
+import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
 import { createCrawler, type Crawler, type CrawlerSettings } from '../createCrawler.js';
 import { selectBalances } from '../db/selectBalances.js';
 import { selectTip } from '../db/selectTip.js';

@@ -1,6 +1,7 @@
 import { Transaction } from 'bitcoinjs-lib';
 import { addressToScript } from '#shared/bitcoin/addressToScript.js';
-import { btcToSats, satsToBtc, type RegtestNode } from '../../../regtest/src/regtestNode.js';
+import { btcToSats, satsToBtc } from '#shared/bitcoin/btcSats.js';
+import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Outpoint } from '../matching/types.js';
 
 export interface WalletUtxo extends Outpoint {

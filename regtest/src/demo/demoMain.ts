@@ -1,7 +1,7 @@
 import { runMain } from '#shared/lifecycle/runMain.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
-import { createRegtestNode } from '../regtestNode.js';
+import { createRegtestNode } from '#shared/testing/regtestNode.js';
 import { createBffClient, HttpError } from '../scenario/bffClient.js';
 import { createWalletUsers } from '../scenario/walletUsers.js';
 import { report } from './report.js';

@@ -1,4 +1,5 @@
-import { satsToBtc, type RegtestNode } from '../regtestNode.js';
+import { satsToBtc } from '#shared/bitcoin/btcSats.js';
+import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Activity, Balance, BffClient } from '../scenario/bffClient.js';
 import type { WalletUsers } from '../scenario/walletUsers.js';
 

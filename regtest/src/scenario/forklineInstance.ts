@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createRegtestNode } from '../regtestNode.js';
+import { createRegtestNode } from '#shared/testing/regtestNode.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { FORKLINE_PROCESSES } from '../cli/commands/run.js';
 import { createSupervisor, type Supervisor } from '../cli/supervisor.js';
 import { createBffClient, type BffClient } from './bffClient.js';
-import { freePort } from './freePort.js';
+import { freePort } from '#shared/testing/freePort.js';
 
 export interface ForklineInstance {
   bff: BffClient;

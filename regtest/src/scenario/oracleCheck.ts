@@ -1,5 +1,5 @@
 import { waitFor } from '#shared/testing/waitFor.js';
-import type { RegtestNode } from '../regtestNode.js';
+import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Balance, BffClient } from './bffClient.js';
 import type { WalletUsers } from './walletUsers.js';
 

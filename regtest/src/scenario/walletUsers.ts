@@ -1,5 +1,5 @@
-import type { RegtestNode, WalletAddressType } from '../regtestNode.js';
-import { btcToSats, satsToBtc } from '../regtestNode.js';
+import type { RegtestNode, WalletAddressType } from '#shared/testing/regtestNode.js';
+import { btcToSats, satsToBtc } from '#shared/bitcoin/btcSats.js';
 import type { BffClient } from './bffClient.js';
 
 interface Unspent {

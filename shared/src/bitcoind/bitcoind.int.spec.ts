@@ -1,6 +1,6 @@
 import { Subscriber } from 'zeromq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegtestNode } from '../../../regtest/src/regtestNode.js';
+import { createRegtestNode } from '../testing/regtestNode.js';
 import { readStackEnv } from '../testing/stackEnv.js';
 
 describe('bitcoind in regtest (smoke)', () => {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ForklineError } from '../errors/catalogue.js';
+import { freePort } from '../testing/freePort.js';
 import { createRpcClient, RpcError } from './rpcClient.js';
 
 /**
@@ -126,10 +127,7 @@ describe('bitcoind RPC client over HTTP', () => {
     expect(slow).toMatchObject({ code: 'NODE_RPC', retriable: true });
     expect((slow as Error).message).toMatch(/unreachable .*no answer within 200 ms/);
 
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closedPort = await freePort();
     const refused = await createRpcClient({ url: `http://u:p@127.0.0.1:${closedPort}` })
       .call('getblockcount')
       .catch((e: unknown) => e);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addressToScript } from '#shared/bitcoin/addressToScript.js';
-import { createRegtestNode, type RegtestNode } from '../../regtestNode.js';
+import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
 import { CliError, stackEnv } from '../stack.js';
 import { parseBtc, parseCount } from '../parse.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createPool } from '#shared/db/pool.js';
 import { createBffClient, HttpError } from '../../scenario/bffClient.js';
-import { satsToBtc } from '../../regtestNode.js';
+import { satsToBtc } from '#shared/bitcoin/btcSats.js';
 import { listUserAddresses } from '../db/userAddresses.js';
 import { parseBtc } from '../parse.js';
 import { CliError, stackEnv } from '../stack.js';

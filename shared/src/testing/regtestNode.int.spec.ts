@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regtestFromStack } from './scenario/forklineInstance.js';
+import { createRegtestNode } from './regtestNode.js';
+import { readStackEnv } from './stackEnv.js';
 
 /** The wallet side of the regtest helper: what the tests' money does across reorgs. */
 describe('regtest node: the wallet across reorgs and refusals', () => {
-  const node = regtestFromStack();
+  const stack = readStackEnv();
+  const node = createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
   const unspent = async () =>
     (await node.walletCall<{ txid: string; vout: number }[]>('listunspent', [0])).map(
       (u) => `${u.txid}:${u.vout}`,

@@ -1,12 +1,16 @@
 import { Transaction } from 'bitcoinjs-lib';
-import { createRpcClient, type RpcClient } from '#shared/bitcoind/rpcClient.js';
-import type { RpcScanTxOutSet } from '#shared/bitcoind/rpcTypes.js';
-import { blocksToFund, regtestRewardSats } from './regtestReward.js';
+import { btcToSats, satsToBtc } from '../bitcoin/btcSats.js';
+import type { RpcClient } from '../bitcoind/rpcClient.js';
 
-export type WalletAddressType = 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m';
-
-export const btcToSats = (btc: number): number => Math.round(btc * 1e8);
-export const satsToBtc = (sats: number): string => (sats / 1e8).toFixed(8);
+/** What reorganising the chain needs of the regtest node's handle. */
+export interface RegtestChain {
+  rpc: RpcClient;
+  walletCall<T>(method: string, params?: unknown[]): Promise<T>;
+  height(): Promise<number>;
+  newAddress(type: 'bech32', label: string): Promise<string>;
+  mine(n: number, toAddress: string): Promise<string[]>;
+  mineBlockWith(transactions: string[], toAddress: string): Promise<string>;
+}
 
 interface DecodedTx {
   txid: string;
@@ -15,119 +19,12 @@ interface DecodedTx {
 }
 
 /**
- * The developer's and the tests' handle on the regtest node: mine, send, reorg, and
- * ask the node itself what addresses hold (the oracle forkline is checked against).
+ * Reorgs on demand (invalidating blocks and mining a longer branch, with the disconnected
+ * transactions re-mined, dropped or double-spent) and the wallet chores they bring.
  */
-export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
-  const rpc: RpcClient = createRpcClient({ url: rpcUrl, timeoutMs: 120_000 });
-  const walletCall = <T>(method: string, params: unknown[] = []) => rpc.call<T>(method, params, { wallet });
-
-  let minerAddress: string | undefined;
-  const miner = async () => (minerAddress ??= await walletCall<string>('getnewaddress', ['miner', 'bech32']));
-
-  const node = {
-    rpc,
-    walletCall,
-    height: async () => (await rpc.getBlockchainInfo()).blocks,
-    bestHash: () => rpc.getBestBlockHash(),
-    newAddress: (type: WalletAddressType = 'bech32', label = '') =>
-      walletCall<string>('getnewaddress', [label, type]),
-
-    /** Mines `n` blocks (with whatever the mempool holds) and returns their hashes. */
-    async mine(n = 1, toAddress?: string): Promise<string[]> {
-      return rpc.call<string[]>('generatetoaddress', [n, toAddress ?? (await miner())]);
-    },
-
-    /** Mines one block with exactly these transactions (txids in the mempool or raw hex). */
-    async mineBlockWith(transactions: string[], toAddress?: string): Promise<string> {
-      const { hash } = await rpc.call<{ hash: string }>('generateblock', [
-        toAddress ?? (await miner()),
-        transactions,
-      ]);
-      return hash;
-    },
-
-    /** Loads the named wallet, creating it the first time (loaded again when the node restarts). */
-    async ensureWallet(name: string): Promise<void> {
-      const loaded = await rpc.call<string[]>('listwallets');
-      if (loaded.includes(name)) return;
-      const onDisk = await rpc.call<{ wallets: { name: string }[] }>('listwalletdir');
-      if (onDisk.wallets.some((w) => w.name === name)) await rpc.call('loadwallet', [name, true]);
-      else await rpc.call('createwallet', [name, false, false, '', false, true, true]);
-    },
-
-    /**
-     * Makes sure the wallet has `minBtc` of mature coins to spend, mining as many blocks as
-     * that takes (101 on a fresh chain). Fails with the way out when mining cannot do it.
-     */
-    async ensureFunds(minBtc = 50): Promise<void> {
-      const { mine: coins } = await walletCall<{ mine: { trusted: number; immature: number } }>(
-        'getbalances',
-      );
-      if (coins.trusted >= minBtc) return;
-      const height = await node.height();
-      const blocks = blocksToFund(height, btcToSats(minBtc - coins.trusted), btcToSats(coins.immature));
-      if (blocks !== undefined) {
-        await node.mine(blocks);
-        const after = await walletCall<number>('getbalance');
-        if (after >= minBtc) return;
-      }
-      throw new Error(
-        `the node's wallet "${wallet}" has ${coins.trusted} BTC to spend, less than the ${minBtc} BTC needed, ` +
-          `and mining cannot make up for it: at height ${height} a regtest block pays ` +
-          `${satsToBtc(regtestRewardSats(height + 1))} BTC (the reward halves every 150 blocks). ` +
-          `Start over on a fresh chain with \`make reset\` (it also empties the databases).`,
-      );
-    },
-
-    /** Sends from the node's wallet; returns the txid. */
-    send: async (address: string, btc: number) =>
-      node.expectInMempool(await walletCall<string>('sendtoaddress', [address, satsToBtc(btcToSats(btc))])),
-
-    /** Sends to several addresses in one transaction; returns the txid. */
-    sendMany: async (amounts: Record<string, number>) =>
-      node.expectInMempool(
-        await walletCall<string>('sendmany', [
-          '',
-          Object.fromEntries(Object.entries(amounts).map(([a, btc]) => [a, satsToBtc(btcToSats(btc))])),
-        ]),
-      ),
-
-    /**
-     * Returns `txid` once it is in the mempool (or mined). A wallet keeps, and returns the
-     * txid of, a transaction the node's policy refused; this says so, with the node's
-     * reason, instead of letting a later step fail on a transaction that never arrives.
-     */
-    async expectInMempool(txid: string, walletName = wallet): Promise<string> {
-      const known = await rpc.call('getmempoolentry', [txid]).then(
-        () => true,
-        () => false,
-      );
-      if (known) return txid;
-      const wtx = await rpc.call<{ hex: string; confirmations: number }>('gettransaction', [txid], {
-        wallet: walletName,
-      });
-      if (wtx.confirmations > 0) return txid;
-      const [verdict] = await rpc.call<{ allowed: boolean; 'reject-reason'?: string }[]>(
-        'testmempoolaccept',
-        [[wtx.hex]],
-      );
-      throw new Error(
-        `wallet "${walletName}" made transaction ${txid}, but the node's mempool refused it: ` +
-          `${verdict?.['reject-reason'] ?? (verdict?.allowed ? 'it is acceptable now' : 'no reason given')}`,
-      );
-    },
-
-    /** What the node says these addresses hold in confirmed UTXOs, in satoshis. */
-    async balanceOf(addresses: string[]): Promise<number> {
-      if (addresses.length === 0) return 0;
-      const scan = await rpc.call<RpcScanTxOutSet>('scantxoutset', [
-        'start',
-        addresses.map((a) => `addr(${a})`),
-      ]);
-      return scan.unspents.reduce((sum, u) => sum + btcToSats(u.amount), 0);
-    },
-
+export function regtestReorg(node: RegtestChain) {
+  const rpc = node.rpc;
+  const chain = {
     /**
      * Reorganises the chain: invalidates the block `depth` below the tip (so `depth`
      * blocks leave the main chain), then mines a longer branch of depth + 1 blocks.
@@ -148,13 +45,13 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       const disconnected: string[] = [];
       for (let h = tip; h > tip - depth; h--) disconnected.push(await rpc.getBlockHash(h));
       const target = options.doubleSpend;
-      const conflict = target ? await node.conflictingTx(target) : undefined;
+      const conflict = target ? await chain.conflictingTx(target) : undefined;
       // The node drops from its mempool the disconnected transactions that spend a
       // coinbase which is immature on the shorter chain (the wallet spends fresh
       // coinbases all the time), so unless they are to be dropped they are collected
       // first and re-broadcast before each block of the new branch, until all are back.
       // A double-spent transaction and its descendants stay out.
-      let pending = options.dropTxs ? [] : await node.transactionsOf([...disconnected].reverse());
+      let pending = options.dropTxs ? [] : await chain.transactionsOf([...disconnected].reverse());
       if (target) pending = withoutDescendants(pending, target);
       await rpc.call('invalidateblock', [disconnected[disconnected.length - 1]]);
       const length = depth + 1 + (options.extraBlocks ?? 0);
@@ -165,7 +62,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       const connected: string[] = [];
       let conflictPlaced = conflict === undefined;
       for (let i = 0; i < length; i++) {
-        const accepted = await node.broadcast(pending);
+        const accepted = await chain.broadcast(pending);
         pending = pending.filter((hex) => !accepted.includes(txidOf(hex)));
         if (options.dropTxs) {
           connected.push(await node.mineBlockWith([], to));
@@ -183,7 +80,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
         }
       }
       if (!conflictPlaced) throw new Error(`could not confirm a double-spend of ${target} on the new branch`);
-      if (options.dropTxs) await node.abandonUnminable(disconnected);
+      if (options.dropTxs) await chain.abandonUnminable(disconnected);
       return { disconnected, connected };
     },
 
@@ -258,18 +155,16 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
         tx.vin.map((i) => ({ txid: i.txid, vout: i.vout })),
         { [to]: satsToBtc(outputSats) },
       ]);
-      const signed = await walletCall<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [
-        unsigned,
-        prevtxs,
-      ]);
+      const signed = await node.walletCall<{ hex: string; complete: boolean }>(
+        'signrawtransactionwithwallet',
+        [unsigned, prevtxs],
+      );
       if (!signed.complete) throw new Error(`cannot double-spend ${txid}: its inputs are not the wallet's`);
       return signed.hex;
     },
   };
-  return node;
+  return chain;
 }
-
-export type RegtestNode = ReturnType<typeof createRegtestNode>;
 
 const txidOf = (hex: string): string => Transaction.fromHex(hex).getId();
 
