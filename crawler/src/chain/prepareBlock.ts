@@ -1,15 +1,14 @@
 import type { Executor } from '#shared/db/pool.js';
+import type { BlockToApply } from '../db/applyBlock.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
-import type { BlockToStore } from '../db/storeBlock.js';
 import { matchBlock, spentOutpoints } from '../matching/matchBlock.js';
 import type { BlockMatch, WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { ParsedBlock } from '../node/parseBlock.js';
 
-export type PreparedBlock = BlockToStore & { users: number };
-export type PrepareOutcome = { kind: 'prepared'; block: PreparedBlock } | { kind: 'tip-moved' };
+export type PrepareOutcome = { kind: 'prepared'; block: BlockToApply } | { kind: 'tip-moved' };
 
 /**
  * Matches a block extending `parent` (undefined: the first block) and builds what
@@ -57,10 +56,10 @@ export async function prepareBlock({
   }
   const match = matchBlock(block.txs, watch, prevouts);
   unspent.advance(block.hash, match.created, match.spent);
-  return { kind: 'prepared', block: toStore(block, height, match) };
+  return { kind: 'prepared', block: toApply(block, height, match) };
 }
 
-function toStore(block: ParsedBlock, height: number, match: BlockMatch): PreparedBlock {
+function toApply(block: ParsedBlock, height: number, match: BlockMatch): BlockToApply {
   return {
     hash: block.hash,
     height,
@@ -71,6 +70,5 @@ function toStore(block: ParsedBlock, height: number, match: BlockMatch): Prepare
     spent: match.spent,
     walletTxs: match.walletTxs,
     occurredAt: new Date(),
-    users: new Set(match.walletTxs.map((w) => w.userId)).size,
   };
 }

@@ -1,9 +1,9 @@
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import type { Pool } from '#shared/db/pool.js';
-import { applyBlock } from '../chain/applyBlock.js';
-import { prepareBlock, type PreparedBlock } from '../chain/prepareBlock.js';
+import { prepareBlock } from '../chain/prepareBlock.js';
 import { revertBlock } from '../chain/revertBlock.js';
+import { applyBlock, type BlockToApply } from '../db/applyBlock.js';
 import { selectBlockHashAt } from '../db/selectBlockHashAt.js';
 import { selectLowestBlock } from '../db/selectLowestBlock.js';
 import { selectTip } from '../db/selectTip.js';
@@ -19,7 +19,7 @@ export interface SyncDeps {
   pool: Pool;
   source: ChainSource;
   watch: WatchLookup;
-  /** Our unspent outputs' txids, kept across passes (reloaded by applyBlock when stale). */
+  /** Our unspent outputs' txids, kept across passes (reloaded by prepareBlock when stale). */
   unspent: UnspentTxids;
   log: Logger;
   metrics: CrawlerMetrics;
@@ -176,7 +176,7 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
 
 async function commit(
   deps: SyncDeps,
-  block: PreparedBlock,
+  block: BlockToApply,
   parent: ChainTip | undefined,
   node: ChainTip,
   result: SyncResult,

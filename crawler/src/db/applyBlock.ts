@@ -1,0 +1,95 @@
+import type { Executor } from '#shared/db/pool.js';
+import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
+import type { OwnedOutput, SpentOutput, WalletTx } from '../matching/types.js';
+import type { ChainTip } from '../node/chainSource.js';
+import { CHAIN_LOCK_KEY } from './lockChain.js';
+
+/** A matched block, as chain/prepareBlock.ts builds it: what applyBlock writes. */
+export interface BlockToApply {
+  hash: string;
+  height: number;
+  prevHash: string;
+  time: number;
+  txCount: number;
+  created: OwnedOutput[];
+  spent: SpentOutput[];
+  /** In block order. */
+  walletTxs: WalletTx[];
+  occurredAt: Date;
+}
+
+export type ApplyOutcome = { kind: 'applied'; walletTxs: number } | { kind: 'tip-moved' };
+
+/**
+ * Applies a block in one statement, so in one SQL transaction: crawler_apply_block
+ * (migrations 0102, 0103) takes the chain lock, checks the expected tip, writes the block
+ * row, the wallet UTXOs created and spent, one wallet transaction per (user, txid), and
+ * the outbox events — BlockConnected on the chain stream, a TxConfirmed per wallet
+ * transaction — with their stream versions, then NOTIFYs. `expectedTip` is the block it
+ * extends (undefined for the very first block); if the stored tip is no longer that,
+ * nothing is written and `tip-moved` is returned.
+ *
+ * The function builds the events' JSON itself: their one definition is the zod schemas
+ * of shared/src/events/schemas.ts (TxConfirmed, BlockConnected), which
+ * crawler/src/outboxEvents.int.spec.ts parses every outbox row with.
+ */
+export async function applyBlock(
+  ex: Executor,
+  block: BlockToApply,
+  expectedTip: ChainTip | undefined,
+): Promise<ApplyOutcome> {
+  if (expectedTip && block.prevHash !== expectedTip.hash) return { kind: 'tip-moved' };
+  const { created, spent, walletTxs: txs } = block;
+  // Each stream's events numbered in block order; BlockConnected is the chain stream's one.
+  const counts = new Map<string, number>([[CHAIN_STREAM, 1]]);
+  const txStreams: string[] = [];
+  const txNth: number[] = [];
+  for (const w of txs) {
+    const stream = userStream(w.userId);
+    const nth = (counts.get(stream) ?? 0) + 1;
+    counts.set(stream, nth);
+    txStreams.push(stream);
+    txNth.push(nth);
+  }
+  // appendToManyStreams' order, in which every writer locks version rows.
+  const streams = [...counts.keys()].sort();
+  // Passed by name (p_hash => $3, …), so their order here need not follow the signature.
+  const args = {
+    p_lock_key: CHAIN_LOCK_KEY,
+    p_expected_tip: expectedTip?.hash ?? null,
+    p_hash: block.hash,
+    p_height: block.height,
+    p_prev_hash: block.prevHash,
+    p_time: block.time,
+    p_tx_count: block.txCount,
+    p_created_txid: created.map((o) => o.txid),
+    p_created_vout: created.map((o) => o.vout),
+    p_created_user: created.map((o) => o.userId),
+    p_created_address: created.map((o) => o.address),
+    p_created_sats: created.map((o) => o.valueSats),
+    p_spent_txid: spent.map((s) => s.txid),
+    p_spent_vout: spent.map((s) => s.vout),
+    p_spent_by: spent.map((s) => s.spentTxid),
+    p_tx_user: txs.map((w) => w.userId),
+    p_tx_stream: txStreams,
+    p_tx_nth: txNth,
+    p_tx_txid: txs.map((w) => w.txid),
+    p_tx_received: txs.map((w) => w.receivedSats),
+    p_tx_sent: txs.map((w) => w.sentSats),
+    p_tx_paid_to_others: txs.map((w) => w.paidToOthersSats),
+    p_tx_addresses: txs.map((w) => w.addresses.join(',')),
+    p_streams: streams,
+    p_stream_counts: streams.map((s) => counts.get(s)!),
+    p_chain_stream: CHAIN_STREAM,
+    p_occurred_at: block.occurredAt.toISOString(),
+    p_notify_channel: OUTBOX_CHANNEL,
+  };
+  const names = Object.keys(args).map((name, i) => `${name} => $${i + 1}`);
+  const { rows } = await ex.query<{ applied: boolean }>(
+    `SELECT crawler_apply_block(${names.join(', ')}) AS applied`,
+    Object.values(args),
+  );
+  if (!rows[0]!.applied) return { kind: 'tip-moved' };
+  return { kind: 'applied', walletTxs: txs.length };
+}
