@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { processBoundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.run/', '.run-*/', '.scratch-*/', 'dist/', 'coverage/'] },
@@ -20,5 +21,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...processBoundaries,
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
 );
