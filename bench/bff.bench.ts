@@ -8,14 +8,15 @@
  *    BFF and of autocannon and the load average (other work on the machine shows there).
  * 3. The same answer computed two ways, straight against PostgreSQL, for users with 10,
  *    1,000 and 10,000 transactions: the naive way (aggregate the user's per-transaction
- *    rows, joined to the main chain, at read time) and the projected way (one row).
+ *    rows, joined to the main chain, at read time) and the projected way (one row, read
+ *    by the route's own statement, readBalances, for a batch of one user).
  * Ends with one JSON line.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { readBalance } from '../bff/src/db/readBalance.js';
+import { readBalances } from '../bff/src/db/readBalances.js';
 import type { Pool } from '#shared/db/pool.js';
 import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
@@ -153,7 +154,7 @@ try {
       confirmed_sats: number;
       tx_count: number;
     };
-    const projected = await readBalance(dbs.views, userId);
+    const projected = (await readBalances(dbs.views, [userId])).get(userId);
     if (
       Number(naive.confirmed_sats) !== projected?.confirmedSats ||
       Number(naive.tx_count) !== projected.txCount
@@ -161,7 +162,7 @@ try {
       throw new Error(`naive and projected answers differ for ${userId}`);
     }
     naiveP50Ms[n] = await p50Ms(() => naiveBalance(dbs.views, userId));
-    projectedP50Ms[n] = await p50Ms(() => readBalance(dbs.views, userId));
+    projectedP50Ms[n] = await p50Ms(() => readBalances(dbs.views, [userId]));
     log(`user with ${n} txs: naive p50 ${naiveP50Ms[n]} ms, projected p50 ${projectedP50Ms[n]} ms`);
   }
 

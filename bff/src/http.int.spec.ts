@@ -1,16 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
 import { createPool } from '#shared/db/pool.js';
-import { freePort } from '#shared/testing/freePort.js';
-import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { regtestAddress } from './testing/addresses.js';
+import { expectProblem } from './testing/expectProblem.js';
 import { blockHash, seedBlocks, seedUser } from './testing/seedViews.js';
 import { createTestApp, TEST_ADMIN_TOKEN, TEST_JWT_SECRET, type TestApp } from './testing/testApp.js';
 
@@ -21,28 +19,21 @@ async function listen(t: TestApp): Promise<string> {
   return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 }
 
+/** What the whole app does over a real socket: limits, rate limiting, logging, failures. */
 describe('BFF over real HTTP', () => {
   let dbs: TestDatabases;
   let t: TestApp;
   let base: string;
-  let crawlerServer: Server;
-  let crawlerTip: unknown = { state: 'in-sync', ourTip: { height: 3, hash: blockHash(3) } };
 
   beforeAll(async () => {
     dbs = await createTestDatabases('bff-http');
-    crawlerServer = createServer((_req, res) =>
-      res.setHeader('content-type', 'application/json').end(JSON.stringify(crawlerTip)),
-    );
-    await new Promise<void>((r) => crawlerServer.listen(0, '127.0.0.1', r));
-    const crawlerUrl = `http://127.0.0.1:${(crawlerServer.address() as AddressInfo).port}/status`;
-    t = await createTestApp('bff-http', { dbs, crawlerStatusUrl: crawlerUrl });
+    t = await createTestApp('bff-http', { dbs });
     base = await listen(t);
     await seedUser(dbs.views, 'alice', { confirmedSats: 42 });
     await seedBlocks(dbs.views, 0, 2);
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((r) => crawlerServer.close(r));
     await dbs.drop();
   });
 
@@ -90,62 +81,6 @@ describe('BFF over real HTTP', () => {
     const res = await pending;
     expect(res.headers.get('forkline-behind')).toBe('false');
     expect(await res.json()).toMatchObject({ tip: { height: 3 } });
-  });
-
-  it('GET /v1/status reports every component, with the node as the oracle', async () => {
-    const rpc = createRpcClient({ url: readStackEnv().BITCOIND_RPC_URL });
-    const info = await rpc.getBlockchainInfo();
-    await dbs.views.query(
-      `INSERT INTO projection.parked_events (stream, version, event) VALUES ('user:x', 9, '{}'), ('user:x', 10, '{}')`,
-    );
-    await dbs.views.query(
-      `INSERT INTO projection.dead_letters (topic, kafka_partition, kafka_offset, reason, raw) VALUES ('t', 0, 1, 'bad', '{}')`,
-    );
-    crawlerTip = { state: 'in-sync', ourTip: { height: 3, hash: blockHash(3) } };
-    const res = await fetch(`${base}/v1/status`, { headers: t.admin });
-    expect(res.status).toBe(200);
-    const status = (await res.json()) as Record<string, Record<string, unknown>>;
-    expect(status.node).toEqual({ available: true, tip: { height: info.blocks, hash: info.bestblockhash } });
-    expect(status.crawler).toEqual({
-      available: true,
-      tip: { height: 3, hash: blockHash(3) },
-      lagBlocks: info.blocks - 3,
-    });
-    const { rows } = await dbs.online.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
-    expect(status.outbox).toMatchObject({ available: true, backlog: rows[0]!.n });
-    expect(status.outbox!.lagMs).toEqual(expect.any(Number));
-    expect(status.projector).toEqual({
-      available: true,
-      tip: { height: 3, hash: blockHash(3) },
-      lagBlocks: info.blocks - 3,
-      parkedEvents: 2,
-      deadLetters: 1,
-    });
-  });
-
-  it('a component that fails or hangs shows as unavailable; the others still answer', async () => {
-    crawlerTip = { nonsense: true };
-    const hanging = await createTestApp('bff-http-hang', {
-      dbs,
-      statusSources: {
-        nodeTip: () => new Promise(() => undefined),
-        outboxBacklog: () => Promise.reject(new Error('relay table missing')),
-      },
-    });
-    try {
-      const res = await hanging.app.inject({ url: '/v1/status', headers: hanging.admin });
-      expect(res.statusCode).toBe(200);
-      const status = res.json<Record<string, Record<string, unknown>>>();
-      expect(status.node).toEqual({ available: false, reason: 'the node did not answer within 1000 ms' });
-      expect(status.crawler).toMatchObject({
-        available: false,
-        reason: expect.stringMatching(/ECONNREFUSED|fetch failed/) as string,
-      });
-      expect(status.outbox).toEqual({ available: false, reason: 'relay table missing' });
-      expect(status.projector).toMatchObject({ available: true, lagBlocks: null });
-    } finally {
-      await hanging.close();
-    }
   });
 
   it('rate-limits per token: one token over the limit gets 429, another token and the probes do not', async () => {
@@ -203,6 +138,17 @@ describe('BFF over real HTTP', () => {
     } finally {
       await logged.close();
     }
+  });
+
+  it('404 problem for an unknown route or method', async () => {
+    expect(expectProblem(await t.app.inject({ url: '/nope' }), 404, 'NOT_FOUND').detail).toBe(
+      'there is no route GET /nope',
+    );
+    expectProblem(
+      await t.app.inject({ method: 'DELETE', url: '/v1/users/alice/balance', headers: t.admin }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   describe('a database down → 503 with the reason; the process stays up', () => {
@@ -276,89 +222,5 @@ describe('BFF over real HTTP', () => {
       );
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
     });
-  });
-});
-
-describe('the processes: main.ts and tokenMain.ts', () => {
-  let dbs: TestDatabases;
-  let child: ChildProcess | undefined;
-  beforeAll(async () => {
-    dbs = await createTestDatabases('bff-main');
-    await seedUser(dbs.views, 'proc-user', { confirmedSats: 7 });
-  });
-  afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-    await dbs.drop();
-  });
-
-  it('starts, serves a minted user token, and stops cleanly on SIGTERM', async () => {
-    const stack = readStackEnv();
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      ONLINE_DATABASE_URL: dbs.onlineUrl,
-      VIEWS_DATABASE_URL: dbs.viewsUrl,
-      BITCOIND_RPC_URL: stack.BITCOIND_RPC_URL,
-      FORKLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      FORKLINE_JWT_SECRET: TEST_JWT_SECRET,
-      BFF_PORT: String(port),
-      LOG_LEVEL: 'warn',
-    };
-    // node itself (not the npx wrapper), so SIGTERM reaches the BFF's own handler.
-    child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/main.ts'], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => (await fetch(`${url}/healthz`)).status,
-      (s) => s === 200,
-      { what: 'the BFF to listen' },
-    );
-
-    const { stdout } = await run('npx', ['tsx', 'bff/src/tokenMain.ts', 'proc-user', '--ttl', '60'], {
-      cwd: repoRoot,
-      env,
-    });
-    const token = stdout.trim();
-    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const res = await fetch(`${url}/v1/users/proc-user/balance`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ userId: 'proc-user', confirmedSats: 7 });
-    expect(
-      (await fetch(`${url}/v1/users/other/balance`, { headers: { authorization: `Bearer ${token}` } }))
-        .status,
-    ).toBe(403);
-
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  });
-
-  it('a bad setting stops start-up with one line naming it', async () => {
-    const env = {
-      ...process.env,
-      ONLINE_DATABASE_URL: dbs.onlineUrl,
-      VIEWS_DATABASE_URL: dbs.viewsUrl,
-      BITCOIND_RPC_URL: 'http://u:p@127.0.0.1:1',
-      FORKLINE_ADMIN_TOKEN: 'short',
-      FORKLINE_JWT_SECRET: TEST_JWT_SECRET,
-    };
-    const failed = await run('npx', ['tsx', 'bff/src/main.ts'], { cwd: repoRoot, env }).catch(
-      (err: { code: number; stderr: string }) => err,
-    );
-    expect(failed).toMatchObject({ code: 2 });
-    expect((failed as { stderr: string }).stderr.trim()).toBe(
-      'invalid configuration: FORKLINE_ADMIN_TOKEN: must be at least 16 characters (generate one with: openssl rand -hex 24) (got "***")',
-    );
-    const badUser = await run('npx', ['tsx', 'bff/src/tokenMain.ts', 'bad user'], {
-      cwd: repoRoot,
-      env,
-    }).catch((err: { code: number; stderr: string }) => err);
-    expect(badUser).toMatchObject({ code: 1 });
-    expect((badUser as { stderr: string }).stderr).toMatch(/1 to 64 characters/);
   });
 });

@@ -169,10 +169,18 @@ describe('relay (real PostgreSQL and Kafka)', () => {
 
   it('reports backlog, oldest age, rate and errors on /status and /metrics', async () => {
     const { topic } = await createTestTopic(kafka, 'relay-status', 3);
+    const writeStarted = Date.now();
     await writeEvents(dbs.online, { prefix: 'status', count: 30, streams: 3 });
+    const written = Date.now();
+    await new Promise((r) => setTimeout(r, 250));
+    const readStarted = Date.now();
     const backlog = await readOutboxBacklog(dbs.online);
+    const readDone = Date.now();
     expect(backlog.backlog).toBe(30);
-    expect(backlog.oldestAgeMs).toBeGreaterThanOrEqual(0);
+    // The oldest row was stamped while writing: its age spans at least the pause before the
+    // read and at most from the first write to the read's end (+2 ms for ms truncation).
+    expect(backlog.oldestAgeMs).toBeGreaterThanOrEqual(readStarted - written - 2);
+    expect(backlog.oldestAgeMs).toBeLessThanOrEqual(readDone - writeStarted + 2);
 
     const registry = createMetricsRegistry('relay-status', false);
     const r = startTestRelay({ databaseUrl: dbs.onlineUrl, kafka, config: { topic } });
@@ -188,6 +196,7 @@ describe('relay (real PostgreSQL and Kafka)', () => {
     const port = await server.start();
     const before = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, unknown>;
     expect(before).toMatchObject({ state: 'new', backlog: 30, topic });
+    expect(before.oldestUnpublishedAgeMs).toBeGreaterThanOrEqual(backlog.oldestAgeMs!);
 
     await r.relay.start();
     await waitFor(
@@ -195,6 +204,7 @@ describe('relay (real PostgreSQL and Kafka)', () => {
       (b) => b.backlog === 0,
       { what: 'an empty outbox' },
     );
+    expect(await readOutboxBacklog(dbs.online)).toEqual({ backlog: 0, oldestAgeMs: null });
     const after = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, unknown>;
     expect(after).toMatchObject({
       state: 'running',

@@ -3,21 +3,39 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabases, type TestDatabases } from '../testing/testDatabases.js';
 import { appendToStream } from '../outbox/appendToStream.js';
+import { createPool } from './pool.js';
 import { withTransaction } from './withTransaction.js';
 import { findMigrations, migrate } from './migrate.js';
 
-describe('PostgreSQL (smoke) and migrations', () => {
+describe('database helpers: transactions, migrations, stream versions', () => {
   let dbs: TestDatabases;
   beforeAll(async () => {
-    dbs = await createTestDatabases('pg-smoke');
+    dbs = await createTestDatabases('shared-db');
   });
   afterAll(() => dbs.drop());
 
-  it('writes and reads a row', async () => {
-    await dbs.online.query('CREATE TABLE smoke (id int PRIMARY KEY, note text)');
-    await dbs.online.query('INSERT INTO smoke VALUES ($1, $2)', [1, 'hello']);
-    const { rows } = await dbs.online.query('SELECT note FROM smoke WHERE id = 1');
-    expect(rows).toEqual([{ note: 'hello' }]);
+  it('withTransaction rolls back what the work wrote when it throws, and rethrows', async () => {
+    // One connection only: had the rollback been skipped, the pool would hand back the
+    // same session with the transaction still open, and the count below would see the row.
+    const single = createPool({ connectionString: dbs.onlineUrl, max: 1 });
+    try {
+      const failure = new Error('a check after the write failed');
+      await expect(
+        withTransaction(single, async (tx) => {
+          await appendToStream(tx, 'user:rollback', [
+            { type: 'UserRegistered', payload: { userId: 'rollback' } },
+          ]);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      // The connection went back to the pool.
+      expect({ total: single.totalCount, idle: single.idleCount }).toEqual({ total: 1, idle: 1 });
+      const count = `SELECT count(*)::int AS n FROM outbox WHERE stream = 'user:rollback'`;
+      expect((await single.query(count)).rows).toEqual([{ n: 0 }]);
+      expect((await dbs.online.query(count)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await single.end();
+    }
   });
 
   it('records every migration once; a second run applies nothing', async () => {

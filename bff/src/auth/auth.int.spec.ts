@@ -1,8 +1,8 @@
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regtestAddress } from './testing/addresses.js';
-import { seedBlocks, seedUser } from './testing/seedViews.js';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from './testing/testApp.js';
+import { regtestAddress } from '../testing/addresses.js';
+import { seedBlocks, seedUser } from '../testing/seedViews.js';
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../testing/testApp.js';
 
 /**
  * The auth matrix: every /v1 route × every kind of caller. The admin may do everything;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeTxid, seedActivity, seedBlocks, seedUser } from './testing/seedViews.js';
-import { createTestApp, type TestApp } from './testing/testApp.js';
+import { fakeTxid, seedActivity, seedBlocks, seedUser } from '../testing/seedViews.js';
+import { createTestApp, type TestApp } from '../testing/testApp.js';
 
 interface Page {
   items: { txid: string }[];

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '../testing/expectProblem.js';
+import { blockHash, seedBlocks, seedUser } from '../testing/seedViews.js';
+import { createTestApp, json, type TestApp } from '../testing/testApp.js';
+
+describe('GET /v1/users/:userId/balance (inject)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('bff-balance');
+    await seedUser(t.dbs.views, 'reader', {
+      confirmedSats: 150_000,
+      pendingSats: 5,
+      txCount: 3,
+      version: 7,
+    });
+    await seedBlocks(t.dbs.views, 0, 10);
+  });
+  afterAll(() => t.close());
+
+  it('answers the projected row with the tip it reflects', async () => {
+    const res = await t.app.inject({ url: '/v1/users/reader/balance', headers: t.admin });
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual({
+      userId: 'reader',
+      confirmedSats: 150_000,
+      pendingSats: 5,
+      txCount: 3,
+      version: 7,
+      tip: { height: 10, hash: blockHash(10) },
+    });
+    expect(res.headers['forkline-tip-height']).toBe('10');
+    expect(res.headers['forkline-behind']).toBeUndefined();
+  });
+
+  it('404 for a user the read side does not know', async () => {
+    const res = await t.app.inject({ url: '/v1/users/stranger/balance', headers: t.admin });
+    expect(expectProblem(res, 404, 'NOT_FOUND').detail).toMatch(/knows no user "stranger"/);
+  });
+
+  it('concurrent reads (batched into one statement) each get their own user, or a 404', async () => {
+    await seedUser(t.dbs.views, 'reader2', { confirmedSats: 2, pendingSats: 0, txCount: 1, version: 2 });
+    // Known to the read side, no balance row yet: reads as zero.
+    await t.dbs.views.query(
+      "INSERT INTO projection.users (user_id, registered_at) VALUES ('newcomer', now())",
+    );
+    const ids = ['reader', 'reader2', 'stranger', 'newcomer', 'reader', 'reader2'];
+    const answers = await Promise.all(
+      ids.map((id) => t.app.inject({ url: `/v1/users/${id}/balance`, headers: t.admin })),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 404, 200, 200, 200]);
+    expect(answers.map((r) => json<{ userId?: string }>(r).userId)).toEqual([
+      'reader',
+      'reader2',
+      undefined,
+      'newcomer',
+      'reader',
+      'reader2',
+    ]);
+    expect(json(answers[1]!)).toMatchObject({ confirmedSats: 2, version: 2 });
+    expect(json(answers[3]!)).toMatchObject({ confirmedSats: 0, pendingSats: 0, txCount: 0, version: 0 });
+  });
+
+  it('minHeight already reached: answers at once, not behind', async () => {
+    const res = await t.app.inject({
+      url: '/v1/users/reader/balance?minHeight=10&waitMs=30000',
+      headers: t.admin,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['forkline-behind']).toBe('false');
+  });
+
+  it('minHeight not reached, no wait: the current state, marked behind', async () => {
+    const res = await t.app.inject({ url: '/v1/users/reader/balance?minHeight=11', headers: t.admin });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['forkline-behind']).toBe('true');
+    expect(json(res)).toMatchObject({ tip: { height: 10 } });
+  });
+
+  it('long-polls until the projection reaches minHeight', async () => {
+    const pending = t.app.inject({
+      url: '/v1/users/reader/balance?minHeight=12&waitMs=20000',
+      headers: t.admin,
+    });
+    let done = false;
+    void pending.then(() => (done = true));
+    await seedBlocks(t.dbs.views, 11, 11);
+    await t.dbs.views.query('UPDATE projection.balances SET confirmed_sats = 160000 WHERE user_id = $1', [
+      'reader',
+    ]);
+    expect(done).toBe(false);
+    await seedBlocks(t.dbs.views, 12, 12);
+    const res = await pending;
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['forkline-behind']).toBe('false');
+    expect(json(res)).toMatchObject({ confirmedSats: 160_000, tip: { height: 12, hash: blockHash(12) } });
+  });
+
+  it('on timeout answers the current state with Forkline-Behind: true', async () => {
+    const started = Date.now();
+    const res = await t.app.inject({
+      url: '/v1/users/reader/balance?minHeight=99&waitMs=300',
+      headers: t.admin,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['forkline-behind']).toBe('true');
+    expect(json(res)).toMatchObject({ tip: { height: 12 } });
+  });
+
+  it.each([
+    [
+      'waitMs=30001&minHeight=1',
+      /field "waitMs" must be a whole number of milliseconds from 0 to 30000 \(got "30001"\)/,
+    ],
+    ['minHeight=-1', /field "minHeight" must be a block height/],
+    ['minHeight=abc', /field "minHeight"/],
+    ['waitMs=100', /waitMs only makes sense with minHeight/],
+    ['foo=1', /the query string has an unknown field "foo" \(allowed: minHeight, waitMs\)/],
+  ])('400 for ?%s', async (query, detail) => {
+    const res = await t.app.inject({ url: `/v1/users/reader/balance?${query}`, headers: t.admin });
+    expect(expectProblem(res, 400, 'INVALID_REQUEST').detail).toMatch(detail);
+  });
+
+  it('400 for a malformed user id in the path', async () => {
+    const res = await t.app.inject({
+      url: `/v1/users/${encodeURIComponent("x' OR 1=1")}/balance`,
+      headers: t.admin,
+    });
+    expect(expectProblem(res, 400, 'INVALID_REQUEST').detail).toMatch(
+      /the path field "userId" must be 1 to 64/,
+    );
+  });
+});
