@@ -27,7 +27,7 @@ describe('process boundaries (make lint)', () => {
   it.each([
     ['bff/src/status/x.ts', "import { readOutboxBacklog } from '../../../relay/src/db/outboxBacklog.js';"],
     ['crawler/src/x.ts', "import type { Relay } from '../../relay/src/createRelay.js';"],
-    ['projector/src/db/x.ts', "export { buildApp } from '../../../bff/src/app.js';"],
+    ['projector/src/db/x.ts', "export { createBff } from '../../../bff/src/createBff.js';"],
     ['crawler/src/testing/x.ts', "import { createRegtestNode } from '../../../regtest/src/regtestNode.js';"],
     ['relay/src/x.ts', "import { x } from '../../bench/main.js';"],
     ['trading/src/x.ts', "import { createProjector } from '../../projector/src/createProjector.js';"],

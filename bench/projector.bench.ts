@@ -17,7 +17,7 @@ import { createTestTopic } from '#shared/testing/testTopic.js';
 import type { RecordedEvent } from '#shared/events/types.js';
 import { createProjector } from '../projector/src/createProjector.js';
 import { createProjectionSchema } from '../projector/src/db/projectionSchemas.js';
-import { projectionTables } from '../projector/src/db/tables.js';
+import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../projector/src/metrics.js';
 import { confirmed, streamOf, toMessage } from '../projector/src/testing/events.js';
 

@@ -28,7 +28,7 @@ export type BffConfig = ReturnType<typeof loadBffConfig>;
 
 export const loadBffConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(bffConfigShape, env);
 
-/** The settings buildApp needs (tests pass these directly, without an environment). */
+/** The settings createBff needs (tests pass these directly, without an environment). */
 export interface AppSettings {
   network: BffConfig['BITCOIN_NETWORK'];
   adminToken: string;

@@ -3,7 +3,7 @@ import { createPool } from '#shared/db/pool.js';
 import { gracefulShutdown } from '#shared/lifecycle/gracefulShutdown.js';
 import { runMain } from '#shared/lifecycle/runMain.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
-import { buildApp } from './app.js';
+import { createBff } from './createBff.js';
 import { appSettingsFrom, loadBffConfig } from './config.js';
 import { createBffLogger } from './logging.js';
 import { createStatusSources } from './status/statusSources.js';
@@ -25,7 +25,7 @@ runMain(async () => {
     log,
   });
   const rpc = createRpcClient({ url: config.BITCOIND_RPC_URL, timeoutMs: config.BFF_STATUS_TIMEOUT_MS });
-  const app = await buildApp({
+  const app = await createBff({
     settings: appSettingsFrom(config),
     online,
     views,

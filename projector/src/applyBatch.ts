@@ -15,7 +15,7 @@ import { deleteParkedEvents, insertParkedEvents } from './db/parkedEvents.js';
 import { lockProjectionShared } from './db/projectionLock.js';
 import { saveStreamVersions } from './db/saveStreamVersions.js';
 import { selectStreamStates } from './db/selectStreamStates.js';
-import type { ProjectionTables } from './db/tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import { activityKey, isTxEvent, projectActivities, type Activity } from './projections/activities.js';

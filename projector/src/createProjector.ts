@@ -7,7 +7,7 @@ import type { Logger } from '#shared/logging/logger.js';
 import { retry } from '#shared/retry/retry.js';
 import { applyBatch, type BatchResult } from './applyBatch.js';
 import { StreamVersionConflictError } from './db/saveStreamVersions.js';
-import { PROJECTION_SCHEMA, projectionTables } from './db/tables.js';
+import { PROJECTION_SCHEMA, projectionTables } from '#shared/views/projectionTables.js';
 import { decodeMessage, type DecodedMessage } from './kafka/decodeMessage.js';
 import type { ProjectorMetrics } from './metrics.js';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { ProjectionStatus } from './db/projectionStatus.js';
+import type { ProjectionStatus } from '#shared/views/projectionStatus.js';
 
 export interface ProjectorMetrics {
   events: Counter<'outcome' | 'type'>;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '#shared/events/types.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { ProjectorMetrics } from './metrics.js';
-import { projectionTables } from './db/tables.js';
+import { projectionTables } from '#shared/views/projectionTables.js';
 import {
   blockConnected,
   blockDisconnected,

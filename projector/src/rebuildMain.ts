@@ -12,7 +12,7 @@ import { runMain } from '#shared/lifecycle/runMain.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { projectorConfigShape } from './config.js';
 import { tableChecksums } from './db/tableChecksums.js';
-import { PROJECTION_SCHEMA } from './db/tables.js';
+import { PROJECTION_SCHEMA } from '#shared/views/projectionTables.js';
 import { rebuildProjection } from './rebuild/rebuildProjection.js';
 
 runMain(async () => {

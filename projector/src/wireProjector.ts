@@ -6,7 +6,7 @@ import { createStatusServer, type StatusServer } from '#shared/http/createStatus
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import type { ProjectorEnv } from './config.js';
 import { createProjector, type Projector, type ProjectorHooks } from './createProjector.js';
-import { projectionStatus } from './db/projectionStatus.js';
+import { projectionStatus } from '#shared/views/projectionStatus.js';
 import { createProjectorMetrics } from './metrics.js';
 
 export interface WiredProjector {

@@ -1,5 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
-import { VIEWS, type Tip } from './tables.js';
+import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
+import type { Tip } from './tables.js';
 
 interface ActivityJson {
   seq: number;
@@ -54,18 +55,18 @@ export async function readActivitiesPage(
   const { rows } = await ex.query<PageRow>({
     name: 'bff_read_activities_page',
     text: `SELECT
-             (EXISTS (SELECT 1 FROM ${VIEWS.users} WHERE user_id = $1)
-               OR EXISTS (SELECT 1 FROM ${VIEWS.balances} WHERE user_id = $1)
-               OR EXISTS (SELECT 1 FROM ${VIEWS.activities} WHERE user_id = $1)) AS known,
+             (EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.users} WHERE user_id = $1)
+               OR EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.balances} WHERE user_id = $1)
+               OR EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.activities} WHERE user_id = $1)) AS known,
              t.height AS tip_height, t.hash AS tip_hash,
              coalesce((SELECT json_agg(a ORDER BY a.seq DESC) FROM (
                  SELECT seq, txid, type, amount_sats, status, block_hash, block_height, first_seen_at
-                 FROM ${VIEWS.activities}
+                 FROM ${LIVE_PROJECTION.activities}
                  WHERE user_id = $1 AND seq < $2::int8
                  ORDER BY seq DESC
                  LIMIT $3) a), '[]'::json) AS items
            FROM (SELECT 1) one
-           LEFT JOIN LATERAL (SELECT height, hash FROM ${VIEWS.chainBlocks} ORDER BY height DESC LIMIT 1) t
+           LEFT JOIN LATERAL (SELECT height, hash FROM ${LIVE_PROJECTION.chainBlocks} ORDER BY height DESC LIMIT 1) t
              ON true`,
     values: [userId, beforeSeq === undefined ? NO_CURSOR : String(beforeSeq), limit],
   });

@@ -1,5 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
-import { VIEWS, type Tip } from './tables.js';
+import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
+import type { Tip } from './tables.js';
 
 interface BalanceRow {
   user_id: string;
@@ -36,9 +37,9 @@ export async function readBalances(
     text: `SELECT q.user_id, b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
                   t.height AS tip_height, t.hash AS tip_hash
            FROM unnest($1::text[]) AS q(user_id)
-           LEFT JOIN ${VIEWS.balances} b ON b.user_id = q.user_id
-           LEFT JOIN ${VIEWS.users} u ON u.user_id = q.user_id
-           LEFT JOIN LATERAL (SELECT height, hash FROM ${VIEWS.chainBlocks} ORDER BY height DESC LIMIT 1) t
+           LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
+           LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
+           LEFT JOIN LATERAL (SELECT height, hash FROM ${LIVE_PROJECTION.chainBlocks} ORDER BY height DESC LIMIT 1) t
              ON true
            WHERE b.user_id IS NOT NULL OR u.user_id IS NOT NULL`,
     values: [userIds],

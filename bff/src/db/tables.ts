@@ -1,16 +1,10 @@
-/** Tables the BFF reads or writes. Online DB: the write side; views DB: schema `projection`. */
+/**
+ * Tables the BFF writes in the online DB. What it reads in the views DB is the read
+ * model's contract with the projector: LIVE_PROJECTION (#shared/views/projectionTables).
+ */
 export const ONLINE = {
   users: 'users',
   watchedAddresses: 'watched_addresses',
-} as const;
-
-export const VIEWS = {
-  balances: 'projection.balances',
-  activities: 'projection.activities',
-  chainBlocks: 'projection.chain_blocks',
-  users: 'projection.users',
-  parkedEvents: 'projection.parked_events',
-  deadLetters: 'projection.dead_letters',
 } as const;
 
 /** A chain tip as the read side (or a node, or the crawler) knows it. */

@@ -6,7 +6,7 @@ import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';
 import type { StatusSources } from '../status/statusSources.js';
 
-/** What the route modules need, handed down by buildApp. */
+/** What the route modules need, handed down by createBff. */
 export interface RouteDeps {
   online: Pool;
   views: Pool;

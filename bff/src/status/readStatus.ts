@@ -1,3 +1,4 @@
+import type { ProjectionStatus } from '#shared/views/projectionStatus.js';
 import type { Tip } from '../db/tables.js';
 import type { StatusSources } from './statusSources.js';
 
@@ -10,16 +11,12 @@ export interface Status {
   crawler: { available: true; tip: Tip | null; lagBlocks: number | null } | Unavailable;
   /** The relay's lag: events not yet published, and the age of the oldest. */
   outbox: { available: true; backlog: number; lagMs: number } | Unavailable;
-  /** lagBlocks: node tip height − projection tip height (how far answers trail the chain). */
-  projector:
-    | {
-        available: true;
-        tip: Tip | null;
-        lagBlocks: number | null;
-        parkedEvents: number;
-        deadLetters: number;
-      }
-    | Unavailable;
+  /**
+   * The read side as the projector's own /status shows it (tip, streams, parked and
+   * dead-letter counts, open gaps, stopped streams), plus lagBlocks: node tip height −
+   * projection tip height (how far answers trail the chain).
+   */
+  projector: ({ available: true; lagBlocks: number | null } & ProjectionStatus) | Unavailable;
 }
 
 /**
@@ -36,9 +33,7 @@ export async function readStatus(
     bounded('the node', () => sources.nodeTip()),
     bounded('the crawler', () => sources.crawlerTip()),
     bounded('the online database', () => sources.outboxBacklog()),
-    bounded('the views database', () =>
-      Promise.all([sources.projectorTip(), sources.parkedCount(), sources.deadLetterCount()]),
-    ),
+    bounded('the views database', () => sources.projection()),
   ]);
   const nodeHeight = node.status === 'fulfilled' ? node.value.height : undefined;
   const lag = (tip: Tip | null) => (nodeHeight === undefined ? null : nodeHeight - (tip?.height ?? -1));
@@ -60,13 +55,7 @@ export async function readStatus(
         : unavailable(outbox.reason),
     projector:
       projector.status === 'fulfilled'
-        ? {
-            available: true,
-            tip: projector.value[0],
-            lagBlocks: lag(projector.value[0]),
-            parkedEvents: projector.value[1],
-            deadLetters: projector.value[2],
-          }
+        ? { available: true, lagBlocks: lag(projector.value.tip), ...projector.value }
         : unavailable(projector.reason),
   };
 }

@@ -1,24 +1,21 @@
 import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
 import type { Executor } from '#shared/db/pool.js';
-import { countProjectionProblems } from '../db/countProjectionProblems.js';
 import { readOutboxBacklog, type OutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
-import { readProjectionTip } from '../db/readProjectionTip.js';
+import { projectionStatus, type ProjectionStatus } from '#shared/views/projectionStatus.js';
 import type { Tip } from '../db/tables.js';
 
 /**
- * Where /v1/status gets each figure. A port of its own so each source can be swapped
- * when the module that owns it exports its own reader (the projector's and the relay's
- * status functions), and so tests can make any one of them fail.
+ * Where /v1/status gets each figure: the readers the relay and the projector use for
+ * their own /status, so the BFF shows what they would. A port of its own so tests can
+ * make any one of them fail.
  */
 export interface StatusSources {
   nodeTip(): Promise<Tip>;
   /** null: the crawler has not applied a block yet. */
   crawlerTip(): Promise<Tip | null>;
   outboxBacklog(): Promise<OutboxBacklog>;
-  /** null: the projection has not seen a block yet. */
-  projectorTip(): Promise<Tip | null>;
-  parkedCount(): Promise<number>;
-  deadLetterCount(): Promise<number>;
+  /** The read side's tip, parked and dead-letter counts, open gaps and stopped streams. */
+  projection(): Promise<ProjectionStatus>;
 }
 
 export interface StatusSourceDeps {
@@ -29,6 +26,9 @@ export interface StatusSourceDeps {
   crawlerStatusUrl: string;
   timeoutMs: number;
 }
+
+/** How many open gaps and stopped streams /v1/status lists (the counts are always whole). */
+const LISTED_PROBLEMS = 20;
 
 export function createStatusSources(deps: StatusSourceDeps): StatusSources {
   return {
@@ -42,9 +42,7 @@ export function createStatusSources(deps: StatusSourceDeps): StatusSources {
       return tipOf(await res.json());
     },
     outboxBacklog: () => readOutboxBacklog(deps.online),
-    projectorTip: () => readProjectionTip(deps.views),
-    parkedCount: async () => (await countProjectionProblems(deps.views)).parkedEvents,
-    deadLetterCount: async () => (await countProjectionProblems(deps.views)).deadLetters,
+    projection: () => projectionStatus(deps.views, { limit: LISTED_PROBLEMS }),
   };
 }
 

@@ -3,7 +3,7 @@ import type { DestinationStream } from 'pino';
 import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
-import { buildApp } from '../app.js';
+import { createBff } from '../createBff.js';
 import { createUserTokens } from '../auth/userTokens.js';
 import type { AppSettings } from '../config.js';
 import { createBffLogger } from '../logging.js';
@@ -51,7 +51,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     bodyLimitBytes: 16 * 1024,
     ...options.settings,
   };
-  const app = await buildApp({
+  const app = await createBff({
     settings,
     online: dbs.online,
     views: dbs.views,

@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { Activity, ActivityChange, ActivityStatus, ActivityType } from '../projections/activities.js';
-import type { ProjectionTables } from './tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 interface ActivityRow {
   user_id: string;

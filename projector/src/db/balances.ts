@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { BalanceDelta } from '../projections/balances.js';
-import type { ProjectionTables } from './tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 /** Adds each user's batch delta to their one balance row (created at 0 when missing). */
 export async function upsertBalances(

@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { RecordedEvent } from '#shared/events/types.js';
-import type { ProjectionTables } from './tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 export async function insertParkedEvents(
   tx: Executor,

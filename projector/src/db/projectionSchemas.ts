@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import { projectionTables } from './tables.js';
+import { projectionTables } from '#shared/views/projectionTables.js';
 
 /** Creates an empty read model in `schema` with the migration's own function. */
 export async function createProjectionSchema(db: Executor, schema: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import type { ProjectionTables } from './tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 export interface StreamVersionUpdate {
   stream: string;

@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import { projectionTables, type ProjectionTables } from './tables.js';
+import { projectionTables, type ProjectionTables } from '#shared/views/projectionTables.js';
 
 /**
  * The row expression hashed per table: every column a replay must reproduce. Left

@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { User, UserAddress } from '../projections/users.js';
-import type { ProjectionTables } from './tables.js';
+import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 export async function insertUsers(tx: Executor, tables: ProjectionTables, users: User[]): Promise<void> {
   if (users.length === 0) return;

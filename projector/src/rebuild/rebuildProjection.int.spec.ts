@@ -6,7 +6,7 @@ import { waitFor } from '#shared/testing/waitFor.js';
 import { createProjector } from '../createProjector.js';
 import { createProjectionSchema } from '../db/projectionSchemas.js';
 import { tableChecksums } from '../db/tableChecksums.js';
-import { projectionTables } from '../db/tables.js';
+import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../metrics.js';
 import {
   blockConnected,

@@ -12,7 +12,7 @@ import {
   dropProjectionSchema,
   swapProjectionSchemas,
 } from '../db/projectionSchemas.js';
-import { PROJECTION_SCHEMA } from '../db/tables.js';
+import { PROJECTION_SCHEMA } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../metrics.js';
 
 export interface RebuildConfig {

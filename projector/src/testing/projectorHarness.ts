@@ -16,8 +16,8 @@ import {
   type ProjectorHooks,
 } from '../createProjector.js';
 import { createProjectionSchema } from '../db/projectionSchemas.js';
-import { projectionStatus } from '../db/projectionStatus.js';
-import { projectionTables } from '../db/tables.js';
+import { projectionStatus } from '#shared/views/projectionStatus.js';
+import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics, type ProjectorMetrics } from '../metrics.js';
 import { publish } from './events.js';
 

@@ -1,10 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { readProjectionTip } from '#shared/views/readProjectionTip.js';
 import { createAccessHook } from './auth/accessHook.js';
 import { createAdminTokenCheck } from './auth/adminToken.js';
 import { sha256 } from './auth/sha256.js';
@@ -13,9 +14,9 @@ import { createBalanceBatcher } from './balance/balanceBatcher.js';
 import { createTipWatcher } from './balance/tipWatcher.js';
 import type { AppSettings } from './config.js';
 import { readBalances } from './db/readBalances.js';
-import { readProjectionTip } from './db/readProjectionTip.js';
 import { sendProblem, toForklineError } from './http/problem.js';
 import { validationMessage } from './http/validationMessage.js';
+import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
 import { registerBalanceRoutes } from './routes/balanceRoutes.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
@@ -24,7 +25,7 @@ import { registerStatusRoutes } from './routes/statusRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
 import type { StatusSources } from './status/statusSources.js';
 
-export interface AppDeps {
+export interface BffDeps {
   settings: AppSettings;
   /** Commands write here (users, watched addresses, outbox). */
   online: Pool;
@@ -42,7 +43,7 @@ export interface AppDeps {
  * decides where it listens. The pools belong to the caller (main.ts closes them in an
  * onClose hook); the app closes what it creates itself.
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   // Typed as fastify's logger interface, so the instance is a plain FastifyInstance.
   const logger: FastifyBaseLogger = deps.log;
@@ -70,38 +71,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
-  const requestDuration = new Histogram({
-    name: 'forkline_bff_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
-    registers: [metrics],
-  });
-  const problems = new Counter({
-    name: 'forkline_bff_problems_total',
-    help: 'Error answers by problem code',
-    labelNames: ['code'],
-    registers: [metrics],
-  });
-  // One labelled child per (method, route, status), found by a string key: observe() with
-  // a label object would hash the labels on every request. The set is bounded (the
-  // parser accepts known methods only; routes are templates or "unmatched").
-  const durationByLabels = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
+  const bffMetrics = createBffMetrics(metrics);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let duration = durationByLabels.get(key);
-    if (!duration) {
-      duration = requestDuration.labels({ method: request.method, route, status: reply.statusCode });
-      durationByLabels.set(key, duration);
-    }
-    duration.observe(reply.elapsedTime / 1000);
+    bffMetrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toForklineError(err, settings.bodyLimitBytes);
-    problems.inc({ code: problem.code });
+    bffMetrics.countProblem(problem.code);
     if (problem.code === 'INTERNAL') request.log.error({ err }, 'request failed');
     else if (problem.status >= 500) {
       request.log.warn(
@@ -112,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(reply, request, problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    problems.inc({ code: 'NOT_FOUND' });
+    bffMetrics.countProblem('NOT_FOUND');
     const path = request.url.split('?')[0] ?? '';
     return sendProblem(
       reply,

@@ -1,3 +1,8 @@
+/**
+ * The read model's contract between the projector, which writes these tables, and the
+ * BFF, which reads them: one definition of their names for both.
+ */
+
 /** The live read model's schema: what the BFF reads as `projection.*`. */
 export const PROJECTION_SCHEMA = 'projection';
 
@@ -37,3 +42,6 @@ export function projectionTables(schema: string = PROJECTION_SCHEMA): Projection
     deadLetters: q('dead_letters'),
   };
 }
+
+/** The live read model, as the BFF reads it. */
+export const LIVE_PROJECTION: ProjectionTables = Object.freeze(projectionTables(PROJECTION_SCHEMA));

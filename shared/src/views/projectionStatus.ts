@@ -1,5 +1,6 @@
-import type { Executor } from '#shared/db/pool.js';
-import { PROJECTION_SCHEMA, projectionTables } from './tables.js';
+import type { Executor } from '../db/pool.js';
+import { PROJECTION_SCHEMA, projectionTables } from './projectionTables.js';
+import { readProjectionTip, type ProjectionTip } from './readProjectionTip.js';
 
 /** A stream whose next version has not arrived while later ones wait parked. */
 export interface OpenGap {
@@ -23,7 +24,7 @@ export interface StoppedStream {
 
 export interface ProjectionStatus {
   /** The projection's chain tip (highest block row), null before the first block. */
-  tip: { height: number; hash: string } | null;
+  tip: ProjectionTip | null;
   streams: number;
   parkedEvents: number;
   deadLetters: number;
@@ -31,10 +32,6 @@ export interface ProjectionStatus {
   stoppedStreams: StoppedStream[];
 }
 
-interface TipRow {
-  height: number;
-  hash: string;
-}
 interface CountsRow {
   streams: number;
   parked: number;
@@ -65,7 +62,7 @@ export async function projectionStatus(
 ): Promise<ProjectionStatus> {
   const t = projectionTables(schema);
   const [tip, counts, gaps, stopped] = await Promise.all([
-    db.query<TipRow>(`SELECT height, hash FROM ${t.chainBlocks} ORDER BY height DESC LIMIT 1`),
+    readProjectionTip(db, t),
     db.query<CountsRow>(
       `SELECT (SELECT count(*) FROM ${t.streamVersions})::int AS streams,
               (SELECT count(*) FROM ${t.parkedEvents})::int AS parked,
@@ -90,9 +87,8 @@ export async function projectionStatus(
     ),
   ]);
   const c = counts.rows[0]!;
-  const top = tip.rows[0];
   return {
-    tip: top ? { height: top.height, hash: top.hash } : null,
+    tip,
     streams: c.streams,
     parkedEvents: c.parked,
     deadLetters: c.dead,
