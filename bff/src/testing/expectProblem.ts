@@ -1,14 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  code: string;
-}
+import type { Problem } from '../http/problem.js';
 
 /** Asserts an RFC 9457 problem answer with this status and code; returns its body. */
 export function expectProblem(res: LightMyRequestResponse, status: number, code: string): Problem {
