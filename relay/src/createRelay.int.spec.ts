@@ -137,14 +137,18 @@ describe('relay (real PostgreSQL and Kafka)', () => {
       (n) => n > 0,
       { what: 'a first batch' },
     );
-    // What a server restart does to the relay's sessions: every one of them terminated.
+    // What a server restart does to the relay's sessions: every one of them terminated,
+    // its pool's and its LISTEN connection.
     const terminate = () =>
-      dbs.online.query<{ n: number }>(
-        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-          WHERE application_name = 'relay-pgdown' AND datname = current_database()`,
+      dbs.online.query<{ n: number; listen: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n,
+                count(*) FILTER (WHERE application_name = 'relay-pgdown-listen')::int AS listen
+           FROM pg_stat_activity
+          WHERE application_name IN ('relay-pgdown', 'relay-pgdown-listen') AND datname = current_database()`,
       );
     const { rows } = await terminate();
-    expect(rows[0]!.n).toBeGreaterThan(0);
+    expect(rows[0]!.n).toBeGreaterThan(1);
+    expect(rows[0]!.listen).toBe(1);
     await waitFor(
       async () => (await r.relay.status()).state,
       (s) => s === 'db-unavailable' || r.relay.publishedTotal() >= 3_000,

@@ -44,6 +44,8 @@ export interface RelayDeps {
   db: Pool;
   /** The online database again, for the connection that LISTENs to the writers' NOTIFY. */
   databaseUrl: string;
+  /** The LISTEN session's application_name (operators and tests tell it apart by it). */
+  listenApplicationName?: string;
   kafka: Kafka;
   log: Logger;
   config: RelayConfig;
@@ -58,6 +60,7 @@ export interface RelayDeps {
 export function createRelay({
   db,
   databaseUrl,
+  listenApplicationName = 'forkline-relay-listen',
   kafka,
   log: parentLog,
   config,
@@ -72,11 +75,12 @@ export function createRelay({
   // Every (re)connect also wakes the loop: NOTIFYs sent while nobody listened are lost.
   const listener = createPgListener({
     connectionString: databaseUrl,
-    applicationName: 'forkline-relay-listen',
+    applicationName: listenApplicationName,
     channel: OUTBOX_CHANNEL,
     onNotification: () => wake.wake(),
     onListening: () => wake.wake(),
     log,
+    maxRetryMs: 5_000,
   });
   let state: RelayState = 'new';
   let published = 0;

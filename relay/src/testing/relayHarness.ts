@@ -24,14 +24,12 @@ export function startTestRelay(options: {
   applicationName?: string;
   metrics?: Registry;
 }): { relay: Relay; db: Pool; stop(): Promise<void> } {
-  const db = createPool({
-    connectionString: options.databaseUrl,
-    max: 3,
-    applicationName: options.applicationName ?? 'forkline-relay-test',
-  });
+  const applicationName = options.applicationName ?? 'forkline-relay-test';
+  const db = createPool({ connectionString: options.databaseUrl, max: 3, applicationName });
   const relay = createRelay({
     db,
     databaseUrl: options.databaseUrl,
+    listenApplicationName: `${applicationName}-listen`,
     kafka: options.kafka,
     log: testLog,
     config: { ...defaultRelayConfig, pollIntervalMs: 200, publishTimeoutMs: 2_000, ...options.config },

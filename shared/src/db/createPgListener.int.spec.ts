@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.js';
 import { createTestDatabases, type TestDatabases } from '../testing/testDatabases.js';
@@ -94,6 +95,41 @@ describe('createPgListener (real PostgreSQL)', () => {
       [APPLICATION],
     );
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it('gives up on a server that never answers, and close() ends such a connect at once', async () => {
+    // Accepts TCP connections and never says a word: a host that drops packets after SYN.
+    let attempts = 0;
+    const silent = createServer(() => void attempts++);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const listener = createPgListener({
+      connectionString: `postgres://u:p@127.0.0.1:${port}/db`,
+      applicationName: APPLICATION,
+      channel: CHANNEL,
+      onNotification: () => undefined,
+      onListening: () => undefined,
+      log,
+      connectTimeoutMs: 100,
+      initialRetryMs: 10,
+      maxRetryMs: 10,
+    });
+    try {
+      const started = listener.start();
+      started.catch(() => undefined);
+      // A second attempt means the first one timed out instead of hanging.
+      await waitFor(
+        () => attempts,
+        (n) => n >= 2,
+        { what: 'connect timeouts', timeoutMs: 5_000 },
+      );
+      const before = Date.now();
+      await listener.close();
+      expect(Date.now() - before).toBeLessThan(1_000);
+      await expect(started).rejects.toThrow();
+    } finally {
+      silent.close();
+    }
   });
 
   it('refuses a channel that is not a plain identifier', () => {

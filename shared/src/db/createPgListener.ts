@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sharedPromise } from '../lifecycle/sharedPromise.js';
 import type { Logger } from '../logging/logger.js';
 import { retry } from '../retry/retry.js';
@@ -25,6 +26,8 @@ export interface PgListenerOptions {
   log: Logger;
   initialRetryMs?: number;
   maxRetryMs?: number;
+  /** A server that drops packets must not hold a (re)connect, or close(), for minutes. */
+  connectTimeoutMs?: number;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -41,15 +44,25 @@ export function createPgListener(options: PgListenerOptions): PgListener {
   const { connectionString, applicationName, channel, onNotification, onListening, log } = options;
   if (!IDENTIFIER.test(channel)) throw new Error(`invalid LISTEN channel ${JSON.stringify(channel)}`);
   const abort = new AbortController();
+  /** The connection being opened or listening: close() ends it either way. */
   let client: pg.Client | undefined;
   let supervisor: Promise<void> | undefined;
 
-  /** Connects, listens and catches up; resolves with the client and a promise of its end. */
-  async function listen(): Promise<{ client: pg.Client; ended: Promise<void> }> {
-    const c = new pg.Client({ connectionString, application_name: applicationName });
-    const ended = new Promise<void>((resolve) => c.once('end', resolve));
-    c.on('error', () => undefined); // a lost connection surfaces as 'end'
+  /** Connects, listens and catches up; resolves with the client and a promise of why it ended. */
+  async function listen(): Promise<{ client: pg.Client; ended: Promise<string> }> {
+    const c = new pg.Client({
+      connectionString,
+      application_name: applicationName,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    });
+    let lastError: Error | undefined;
+    c.on('error', (err) => (lastError = err)); // a lost connection surfaces as 'end'
+    const ended = new Promise<string>((resolve) =>
+      c.once('end', () => resolve(lastError?.message ?? 'connection ended')),
+    );
+    client = c;
     try {
+      if (abort.signal.aborted) throw new Error('listener closed');
       await c.connect();
       c.on('notification', (msg) => {
         if (msg.channel === channel) onNotification(msg.payload ?? '');
@@ -58,12 +71,14 @@ export function createPgListener(options: PgListenerOptions): PgListener {
       await onListening(c);
       return { client: c, ended };
     } catch (err) {
+      client = undefined;
       await c.end().catch(() => undefined);
       throw err;
     }
   }
 
   async function supervise(first: { resolve: () => void; reject: (err: unknown) => void }): Promise<void> {
+    let reconnects = 0;
     while (!abort.signal.aborted) {
       let listening: Awaited<ReturnType<typeof listen>>;
       try {
@@ -72,21 +87,30 @@ export function createPgListener(options: PgListenerOptions): PgListener {
           maxRetryMs: options.maxRetryMs ?? 10_000,
           signal: abort.signal,
           onRetry: (err, attempt, delayMs) =>
-            log.warn({ err: (err as Error).message, attempt, delayMs, channel }, 'cannot LISTEN, retrying'),
+            log.warn(
+              { err: err instanceof Error ? err.message : String(err), attempt, delayMs, channel },
+              'cannot listen and catch up, retrying',
+            ),
         });
       } catch (err) {
-        first.reject(err); // only when closed before the first success
+        // retry() gives up only once close() aborted it; anything else is a bug to see.
+        if (!abort.signal.aborted) log.error({ err, channel }, 'listener stopped unexpectedly');
+        first.reject(err);
         return;
       }
       if (abort.signal.aborted) {
         await listening.client.end().catch(() => undefined);
         break;
       }
-      client = listening.client;
+      if (reconnects > 0) log.info({ channel, reconnects }, 'listening again');
       first.resolve();
-      await listening.ended;
+      const reason = await listening.ended;
       client = undefined;
-      if (!abort.signal.aborted) log.warn({ channel }, 'LISTEN connection lost, reconnecting');
+      if (abort.signal.aborted) break;
+      reconnects++;
+      log.warn({ channel, err: reason }, 'LISTEN connection lost, reconnecting');
+      // A connection that dies right after every catch-up must not reload back to back.
+      await sleep(options.initialRetryMs ?? 200, undefined, { signal: abort.signal }).catch(() => undefined);
     }
     first.reject(new Error('listener closed'));
   }

@@ -23,7 +23,7 @@ export interface StatusServerOptions {
 /**
  * Every process's operator endpoint: GET /metrics (Prometheus text) and GET /status
  * (JSON) on a plain node:http server. Anything else, and a status that cannot be read,
- * is answered as application/problem+json, like the BFF's errors.
+ * is answered as an RFC 9457 application/problem+json document.
  */
 export function createStatusServer({
   host,
