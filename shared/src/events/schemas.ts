@@ -19,6 +19,7 @@ const HEX = /^[0-9a-f]+$/;
 const UUID = /^[0-9a-fA-F]{8}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{12}$/i;
 const DATETIME = datetimeRegex({ precision: null, offset: true, local: false });
 const ADDRESS_TYPES = ['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr'] as const;
+const DROP_REASONS = ['replaced', 'conflict', 'evicted'] as const;
 
 const hash = z.string().regex(HASH, 'must be 64 hex characters');
 const sats = z.number().int().safe();
@@ -45,8 +46,21 @@ const payloads = {
       sentSats: sats.nonnegative(),
       paidToOthersSats: sats.nonnegative(),
       addresses: z.array(z.string()),
+      coinbase: z.boolean().optional(),
     })
     .strict(),
+  TxPending: z
+    .object({
+      txid: hash,
+      receivedSats: sats.nonnegative(),
+      sentSats: sats.nonnegative(),
+      deltaSats: sats,
+      paidToOthersSats: sats.nonnegative(),
+      firstSeenAt: z.string().datetime({ offset: true }),
+      replaceable: z.boolean(),
+    })
+    .strict(),
+  TxDropped: z.object({ txid: hash, reason: z.enum(DROP_REASONS), replacedBy: hash.optional() }).strict(),
   TxReverted: z.object({ txid: hash, blockHash: hash, height, deltaSats: sats }).strict(),
   BlockConnected: z.object({ hash, height, prevHash: hash, time: z.number().int() }).strict(),
   BlockDisconnected: z.object({ hash, height }).strict(),
@@ -127,6 +141,7 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
       'sentSats',
       'paidToOthersSats',
       'addresses',
+      'coinbase',
     ]) &&
     isHash(p.txid) &&
     isHash(p.blockHash) &&
@@ -139,7 +154,34 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
     isSats(p.paidToOthersSats) &&
     (p.paidToOthersSats as number) >= 0 &&
     Array.isArray(p.addresses) &&
-    p.addresses.every((a) => typeof a === 'string'),
+    p.addresses.every((a) => typeof a === 'string') &&
+    (p.coinbase === undefined || typeof p.coinbase === 'boolean'),
+  TxPending: (p) =>
+    hasOnlyKeys(p, [
+      'txid',
+      'receivedSats',
+      'sentSats',
+      'deltaSats',
+      'paidToOthersSats',
+      'firstSeenAt',
+      'replaceable',
+    ]) &&
+    isHash(p.txid) &&
+    isSats(p.receivedSats) &&
+    (p.receivedSats as number) >= 0 &&
+    isSats(p.sentSats) &&
+    (p.sentSats as number) >= 0 &&
+    isSats(p.deltaSats) &&
+    isSats(p.paidToOthersSats) &&
+    (p.paidToOthersSats as number) >= 0 &&
+    typeof p.firstSeenAt === 'string' &&
+    DATETIME.test(p.firstSeenAt) &&
+    typeof p.replaceable === 'boolean',
+  TxDropped: (p) =>
+    hasOnlyKeys(p, ['txid', 'reason', 'replacedBy']) &&
+    isHash(p.txid) &&
+    (DROP_REASONS as readonly unknown[]).includes(p.reason) &&
+    (p.replacedBy === undefined || isHash(p.replacedBy)),
   TxReverted: (p) =>
     hasOnlyKeys(p, ['txid', 'blockHash', 'height', 'deltaSats']) &&
     isHash(p.txid) &&

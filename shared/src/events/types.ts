@@ -31,6 +31,11 @@ export interface TxConfirmed {
     paidToOthersSats: number;
     /** The user's addresses this transaction touched. */
     addresses: string[];
+    /**
+     * A coinbase output (a mining reward): spendable only after 100 confirmations, so
+     * counted as immature until then. Absent on events written before it existed.
+     */
+    coinbase?: boolean;
   };
 }
 
@@ -38,6 +43,39 @@ export interface TxConfirmed {
 export interface TxReverted {
   type: 'TxReverted';
   payload: { txid: string; blockHash: string; height: number; deltaSats: number };
+}
+
+/**
+ * A transaction touching the user entered the node's mempool: what it would do once
+ * mined. Superseded by its TxConfirmed when mined; ended by a TxDropped otherwise.
+ */
+export interface TxPending {
+  type: 'TxPending';
+  payload: {
+    txid: string;
+    receivedSats: number;
+    sentSats: number;
+    /** received − sent: what the user's balance gains (negative when spending) once mined. */
+    deltaSats: number;
+    paidToOthersSats: number;
+    /** When forkline first saw it in the mempool (ISO 8601). */
+    firstSeenAt: string;
+    /** BIP 125: it signals that it may be replaced by a higher-fee version. */
+    replaceable: boolean;
+  };
+}
+
+export type DropReason = 'replaced' | 'conflict' | 'evicted';
+
+/**
+ * A pending transaction left the mempool without being mined: `replaced` by another
+ * spending the same outpoint (RBF; `replacedBy` names it), `conflict` when a block
+ * confirmed a transaction spending the same outpoint, `evicted` for anything else
+ * (expiry, mempool limits, a node restarted without its mempool).
+ */
+export interface TxDropped {
+  type: 'TxDropped';
+  payload: { txid: string; reason: DropReason; replacedBy?: string };
 }
 
 export interface BlockConnected {
@@ -52,7 +90,7 @@ export interface BlockDisconnected {
 
 export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr';
 
-export type UserEvent = UserRegistered | AddressAdded | TxConfirmed | TxReverted;
+export type UserEvent = UserRegistered | AddressAdded | TxConfirmed | TxReverted | TxPending | TxDropped;
 export type ChainEvent = BlockConnected | BlockDisconnected;
 export type ForklineEvent = UserEvent | ChainEvent;
 export type EventType = ForklineEvent['type'];
