@@ -50,6 +50,7 @@ const crawler = createCrawler({
     fetchConcurrency: job.fetchConcurrency,
     zmqEndpoint: undefined,
     databaseUrl: job.databaseUrl,
+    mempoolResyncMs: 10_000,
   },
 });
 

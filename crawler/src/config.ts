@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  bool,
   httpUrl,
   logLevel,
   network,
@@ -19,6 +20,10 @@ const shape = {
   CRAWLER_POLL_INTERVAL_MS: positiveInt(2_000),
   /** Default 0 (genesis) on regtest; required elsewhere, where a scan from genesis is rarely meant. */
   CRAWLER_START_HEIGHT: nonNegativeInt(0).optional(),
+  /** Follow the node's mempool (pending transactions); off: only mined ones are seen. */
+  CRAWLER_MEMPOOL: bool(true),
+  /** Longest time between full mempool snapshots while ZMQ announces every change. */
+  CRAWLER_MEMPOOL_RESYNC_MS: positiveInt(10_000),
   CRAWLER_FETCH_CONCURRENCY: positiveInt(4).refine((n) => n <= 64, 'must be 64 or less'),
   /** 0 picks a free port (tests). */
   CRAWLER_METRICS_PORT: nonNegativeInt(38_081).refine((n) => n <= 65_535, 'must be a port number 0-65535'),

@@ -8,8 +8,11 @@ import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import { backoffDelayMs } from '#shared/retry/retry.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { createUnspentTxids } from './matching/unspentTxids.js';
+import { createMempoolFollower, type MempoolStatus } from './mempool/createMempoolFollower.js';
+import { createPendingIndex } from './mempool/pendingIndex.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip } from './node/chainSource.js';
+import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
 import type { CrawlerMetrics } from './metrics.js';
 import { syncToNode } from './sync/syncToNode.js';
@@ -24,6 +27,8 @@ export interface CrawlerSettings {
   zmqEndpoint: string | undefined;
   /** For the connection that LISTENs for new watched addresses (see createPgListener). */
   databaseUrl: string;
+  /** Longest time between two full mempool snapshots (0: every loop; ZMQ keeps it exact between). */
+  mempoolResyncMs: number;
 }
 
 export type CrawlerState = 'starting' | 'syncing' | 'in-sync' | 'retrying' | 'failed' | 'stopped';
@@ -34,6 +39,8 @@ export interface CrawlerStatus {
   nodeTip: ChainTip | null;
   behindBlocks: number | null;
   watchedScripts: number;
+  /** null when the mempool is not followed. */
+  mempool: MempoolStatus | null;
   lastError: string | null;
 }
 
@@ -59,10 +66,13 @@ export function createCrawler({
   log,
   metrics,
   settings,
+  mempoolSource,
   index = createWatchIndex(),
 }: {
   pool: Pool;
   source: ChainSource;
+  /** Without it the mempool is not followed: only mined transactions are seen. */
+  mempoolSource?: MempoolSource;
   log: Logger;
   metrics: CrawlerMetrics;
   settings: CrawlerSettings;
@@ -75,9 +85,24 @@ export function createCrawler({
     nodeTip: null,
     behindBlocks: null,
     watchedScripts: 0,
+    mempool: null,
     lastError: null,
   };
   const unspent = createUnspentTxids();
+  const pending = createPendingIndex();
+  const mempool =
+    mempoolSource &&
+    createMempoolFollower({
+      pool,
+      source: mempoolSource,
+      bestTip: () => source.bestTip(),
+      watch: index,
+      pending,
+      fetchConcurrency: settings.fetchConcurrency,
+      resyncIntervalMs: settings.zmqEndpoint ? settings.mempoolResyncMs : 0,
+      log: log.child({ component: 'mempool' }),
+      metrics,
+    });
   const wake = createWakeSignal();
   const kick = () => wake.wake();
 
@@ -92,7 +117,12 @@ export function createCrawler({
     },
   });
   const zmq = settings.zmqEndpoint
-    ? createZmqWakeups({ endpoint: settings.zmqEndpoint, onWake: kick, log: log.child({ component: 'zmq' }) })
+    ? createZmqWakeups({
+        endpoint: settings.zmqEndpoint,
+        onWake: kick,
+        onMempool: mempool && ((message) => mempool.onMessage(message)),
+        log: log.child({ component: 'zmq' }),
+      })
     : undefined;
 
   const onTip = (ours: ChainTip | undefined, node: ChainTip) => {
@@ -126,6 +156,7 @@ export function createCrawler({
           source,
           watch: index,
           unspent,
+          pending,
           log,
           metrics,
           startHeight: settings.startHeight,
@@ -139,10 +170,13 @@ export function createCrawler({
             'in sync with the node',
           );
         }
+        // The mempool after the blocks: a block's effects on it are recorded first.
+        const mempoolOutcome = mempool ? await mempool.sync(result.tip?.hash) : 'synced';
+        status.mempool = mempool?.status() ?? null;
         failures = 0;
         status.state = 'in-sync';
         status.lastError = null;
-        await wake.wait(settings.pollIntervalMs, abort.signal);
+        if (mempoolOutcome === 'synced') await wake.wait(settings.pollIntervalMs, abort.signal);
       } catch (err) {
         const message = (err as Error).message;
         status.lastError = message;

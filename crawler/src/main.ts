@@ -11,6 +11,7 @@ import { retry } from '#shared/retry/retry.js';
 import { loadCrawlerConfig } from './config.js';
 import { createCrawler } from './createCrawler.js';
 import { createBitcoindSource } from './node/chainSource.js';
+import { createBitcoindMempoolSource } from './node/mempoolSource.js';
 import { createCrawlerMetrics } from './metrics.js';
 
 /** The crawler process: config, wiring, start, graceful shutdown on SIGTERM/SIGINT. */
@@ -23,9 +24,11 @@ runMain(async () => {
     log,
   });
   const registry = createMetricsRegistry('crawler');
+  const rpc = createRpcClient({ url: config.BITCOIND_RPC_URL });
   const crawler = createCrawler({
     pool,
-    source: createBitcoindSource(createRpcClient({ url: config.BITCOIND_RPC_URL })),
+    source: createBitcoindSource(rpc),
+    mempoolSource: config.CRAWLER_MEMPOOL ? createBitcoindMempoolSource(rpc) : undefined,
     log,
     metrics: createCrawlerMetrics(registry),
     settings: {
@@ -35,6 +38,7 @@ runMain(async () => {
       fetchConcurrency: config.CRAWLER_FETCH_CONCURRENCY,
       zmqEndpoint: config.BITCOIND_ZMQ_SEQUENCE,
       databaseUrl: config.ONLINE_DATABASE_URL,
+      mempoolResyncMs: config.CRAWLER_MEMPOOL_RESYNC_MS,
     },
   });
   const server = createStatusServer({

@@ -57,6 +57,22 @@ export function createCrawlerMetrics(registry: Registry) {
       help: 'Sync passes that failed and were retried',
       registers,
     }),
+    pendingTxs: new Gauge({
+      name: 'forkline_crawler_pending_transactions',
+      help: 'Mempool transactions touching a watched user (pending)',
+      registers,
+    }),
+    mempoolChanges: new Counter({
+      name: 'forkline_crawler_mempool_changes_total',
+      help: 'Pending transactions recorded (outcome=pending) and dropped (outcome=dropped)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    mempoolSnapshots: new Counter({
+      name: 'forkline_crawler_mempool_snapshots_total',
+      help: 'Full mempool snapshots taken (start, blocks, lost messages, the resync timer)',
+      registers,
+    }),
   };
 }
 

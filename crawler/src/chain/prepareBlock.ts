@@ -5,15 +5,17 @@ import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
 import { matchBlock, spentOutpoints } from '../matching/matchBlock.js';
 import type { BlockMatch, WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
+import type { PendingIndex } from '../mempool/pendingIndex.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { ParsedBlock } from '../node/parseBlock.js';
+import { settlePending, type PendingSettlement } from './settlePending.js';
 
 export type PrepareOutcome = { kind: 'prepared'; block: BlockToApply } | { kind: 'tip-moved' };
 
 /**
  * Matches a block extending `parent` (undefined: the first block) and builds what
- * applyBlock writes: wallet UTXOs created and spent, and wallet transactions (the
- * database makes their events).
+ * applyBlock writes: wallet UTXOs created and spent, wallet transactions (the database
+ * makes their events), and the pending transactions it mines or conflicts with.
  *
  * Inputs are matched against our unspent outputs, looked up only for the inputs that
  * spend one of `unspent`: most blocks spend nothing of ours and cost no query. `unspent`
@@ -32,6 +34,7 @@ export async function prepareBlock({
   parent,
   watch,
   unspent,
+  pending,
   parentCommitted,
 }: {
   db: Executor;
@@ -40,6 +43,8 @@ export async function prepareBlock({
   parent: ChainTip | undefined;
   watch: WatchLookup;
   unspent: UnspentTxids;
+  /** Our pending transactions: the block may mine them or conflict with them. */
+  pending: PendingIndex;
   parentCommitted?: Promise<unknown>;
 }): Promise<PrepareOutcome> {
   if (!unspent.isAt(parent?.hash)) {
@@ -56,10 +61,16 @@ export async function prepareBlock({
   }
   const match = matchBlock(block.txs, watch, prevouts);
   unspent.advance(block.hash, match.created, match.spent);
-  return { kind: 'prepared', block: toApply(block, height, match) };
+  const settled = settlePending(block.txs, match, pending);
+  return { kind: 'prepared', block: toApply(block, height, match, settled) };
 }
 
-function toApply(block: ParsedBlock, height: number, match: BlockMatch): BlockToApply {
+function toApply(
+  block: ParsedBlock,
+  height: number,
+  match: BlockMatch,
+  settled: PendingSettlement,
+): BlockToApply {
   return {
     hash: block.hash,
     height,
@@ -69,6 +80,8 @@ function toApply(block: ParsedBlock, height: number, match: BlockMatch): BlockTo
     created: match.created,
     spent: match.spent,
     walletTxs: match.walletTxs,
+    pendingMined: settled.mined,
+    pendingDropped: settled.dropped,
     occurredAt: new Date(),
   };
 }

@@ -16,6 +16,10 @@ export interface BlockToApply {
   spent: SpentOutput[];
   /** In block order. */
   walletTxs: WalletTx[];
+  /** Pending transactions it mines: their rows go, their TxConfirmed supersedes them. */
+  pendingMined: string[];
+  /** Pending (txid, user) it conflicts with: rows go, each gets TxDropped {reason: conflict}. */
+  pendingDropped: { txid: string; userId: string }[];
   occurredAt: Date;
 }
 
@@ -23,15 +27,16 @@ export type ApplyOutcome = { kind: 'applied'; walletTxs: number } | { kind: 'tip
 
 /**
  * Applies a block in one statement, so in one SQL transaction: crawler_apply_block
- * (migrations 0102, 0103) takes the chain lock, checks the expected tip, writes the block
- * row, the wallet UTXOs created and spent, one wallet transaction per (user, txid), and
- * the outbox events — BlockConnected on the chain stream, a TxConfirmed per wallet
- * transaction — with their stream versions, then NOTIFYs. `expectedTip` is the block it
+ * (migrations 0102–0104) takes the chain lock, checks the expected tip, writes the block
+ * row, the wallet UTXOs created and spent, one wallet transaction per (user, txid), ends
+ * the pending transactions the block settles, and writes the outbox events —
+ * BlockConnected on the chain stream, a TxConfirmed per wallet transaction, then a
+ * TxDropped per pending one it conflicts with — with their stream versions, then NOTIFYs. `expectedTip` is the block it
  * extends (undefined for the very first block); if the stored tip is no longer that,
  * nothing is written and `tip-moved` is returned.
  *
  * The function builds the events' JSON itself: their one definition is the zod schemas
- * of shared/src/events/schemas.ts (TxConfirmed, BlockConnected), which
+ * of shared/src/events/schemas.ts (TxConfirmed, TxDropped, BlockConnected), which
  * crawler/src/outboxEvents.int.spec.ts parses every outbox row with.
  */
 export async function applyBlock(
@@ -45,13 +50,19 @@ export async function applyBlock(
   const counts = new Map<string, number>([[CHAIN_STREAM, 1]]);
   const txStreams: string[] = [];
   const txNth: number[] = [];
-  for (const w of txs) {
-    const stream = userStream(w.userId);
+  const next = (userId: string) => {
+    const stream = userStream(userId);
     const nth = (counts.get(stream) ?? 0) + 1;
     counts.set(stream, nth);
+    return { stream, nth };
+  };
+  for (const w of txs) {
+    const { stream, nth } = next(w.userId);
     txStreams.push(stream);
     txNth.push(nth);
   }
+  // After the block's TxConfirmed events: the node dropped them because of this block.
+  const dropped = block.pendingDropped.map((d) => ({ ...d, ...next(d.userId) }));
   // appendToManyStreams' order, in which every writer locks version rows.
   const streams = [...counts.keys()].sort();
   // Passed by name (p_hash => $3, …), so their order here need not follow the signature.
@@ -79,6 +90,11 @@ export async function applyBlock(
     p_tx_sent: txs.map((w) => w.sentSats),
     p_tx_paid_to_others: txs.map((w) => w.paidToOthersSats),
     p_tx_addresses: txs.map((w) => w.addresses.join(',')),
+    p_tx_coinbase: txs.map((w) => w.coinbase === true),
+    p_mined_txid: block.pendingMined,
+    p_dropped_txid: dropped.map((d) => d.txid),
+    p_dropped_stream: dropped.map((d) => d.stream),
+    p_dropped_nth: dropped.map((d) => d.nth),
     p_streams: streams,
     p_stream_counts: streams.map((s) => counts.get(s)!),
     p_chain_stream: CHAIN_STREAM,

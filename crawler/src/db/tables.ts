@@ -5,3 +5,7 @@ export const WALLET_TXS_TABLE = 'wallet_transactions';
 export const WATCHED_ADDRESSES_TABLE = 'watched_addresses';
 /** The trigger on watched_addresses NOTIFYs this channel with the new address. */
 export const WATCHED_ADDRESS_CHANNEL = 'forkline_watched_address';
+/** The pending transactions (0104): per (txid, user), their inputs, their watched outputs. */
+export const MEMPOOL_TXS_TABLE = 'mempool_txs';
+export const MEMPOOL_INPUTS_TABLE = 'mempool_inputs';
+export const MEMPOOL_OUTPUTS_TABLE = 'mempool_outputs';

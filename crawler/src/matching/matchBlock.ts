@@ -93,7 +93,9 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
     if (tally) {
       let outputsSats = 0;
       for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) outputsSats += txs.outputValue(o);
-      walletTxs.push(...tally.walletTxs(outputsSats));
+      const matched = tally.walletTxs(outputsSats);
+      if (txs.isCoinbase(t)) for (const w of matched) w.coinbase = true;
+      walletTxs.push(...matched);
     }
   }
   return { created, spent, walletTxs };

@@ -61,6 +61,8 @@ export interface WalletTx {
   paidToOthersSats: number;
   /** The user's addresses the transaction paid or spent from, sorted. */
   addresses: string[];
+  /** A block's coinbase: its outputs mature only after 100 confirmations. */
+  coinbase?: true;
 }
 
 export interface BlockMatch {

@@ -9,6 +9,8 @@ import { selectLowestBlock } from '../db/selectLowestBlock.js';
 import { selectTip } from '../db/selectTip.js';
 import type { WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
+import { loadPendingIndex } from '../mempool/loadPendingIndex.js';
+import type { PendingIndex } from '../mempool/pendingIndex.js';
 import type { ChainSource, ChainTip } from '../node/chainSource.js';
 import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
 import type { CrawlerMetrics } from '../metrics.js';
@@ -21,6 +23,8 @@ export interface SyncDeps {
   watch: WatchLookup;
   /** Our unspent outputs' txids, kept across passes (reloaded by prepareBlock when stale). */
   unspent: UnspentTxids;
+  /** Our pending transactions, which blocks mine or conflict with (reloaded when stale). */
+  pending: PendingIndex;
   log: Logger;
   metrics: CrawlerMetrics;
   startHeight: number;
@@ -60,6 +64,7 @@ export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
       return result;
     }
     try {
+      await loadPendingIndex(pool, deps.pending);
       if (tip) tip = await revertToForkPoint(deps, tip, node, result);
       if (signal.aborted) return result;
       result.tip = tip;
@@ -152,6 +157,7 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
         parent: current,
         watch: deps.watch,
         unspent: deps.unspent,
+        pending: deps.pending,
         parentCommitted: committing,
       });
       const preparedMs = performance.now() - started;
@@ -166,8 +172,9 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
     await committing;
   } catch (err) {
     await committing?.catch(() => undefined);
-    // The mirror may have moved past a block that did not commit: reload it next time.
+    // The mirrors may have moved past a block that did not commit: reload them next time.
     deps.unspent.reset();
+    deps.pending.markStale();
     throw err;
   } finally {
     prefetcher.close();

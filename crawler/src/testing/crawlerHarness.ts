@@ -11,6 +11,7 @@ import { createCrawler, type Crawler, type CrawlerSettings } from '../createCraw
 import { selectBalances } from '../db/selectBalances.js';
 import { selectTip } from '../db/selectTip.js';
 import { createBitcoindSource, type ChainSource } from '../node/chainSource.js';
+import { createBitcoindMempoolSource, type MempoolSource } from '../node/mempoolSource.js';
 import { createCrawlerMetrics, type CrawlerMetrics } from '../metrics.js';
 
 /** Registers a user and their addresses the way the BFF does (rows only; the trigger notifies). */
@@ -36,7 +37,10 @@ export interface Harness {
   users: Map<string, string[]>;
   crawler: Crawler | undefined;
   metrics: CrawlerMetrics | undefined;
-  startCrawler(options?: Partial<CrawlerSettings> & { source?: ChainSource }): Promise<Crawler>;
+  /** `mempoolSource`: follow the mempool too (`true`: the node's own, or a wrapped one). */
+  startCrawler(
+    options?: Partial<CrawlerSettings> & { source?: ChainSource; mempoolSource?: MempoolSource | true },
+  ): Promise<Crawler>;
   stopCrawler(): Promise<void>;
   /** Adds a user with `count` fresh node-wallet addresses of the given types; waits until watched. */
   newUser(userId: string, types?: Parameters<RegtestNode['newAddress']>[0][]): Promise<string[]>;
@@ -67,10 +71,12 @@ export async function createHarness(label: string): Promise<Harness> {
     crawler: undefined,
     metrics: undefined,
     async startCrawler(options = {}) {
+      const { source: chainSource, mempoolSource, ...settings } = options;
       const metrics = createCrawlerMetrics(createMetricsRegistry('crawler', false));
       const crawler = createCrawler({
         pool: db.online,
-        source: options.source ?? source,
+        source: chainSource ?? source,
+        mempoolSource: mempoolSource === true ? createBitcoindMempoolSource(node.rpc) : mempoolSource,
         log,
         metrics,
         settings: {
@@ -80,7 +86,8 @@ export async function createHarness(label: string): Promise<Harness> {
           fetchConcurrency: 4,
           zmqEndpoint: stack.BITCOIND_ZMQ_SEQUENCE,
           databaseUrl: db.onlineUrl,
-          ...options,
+          mempoolResyncMs: 10_000,
+          ...settings,
         },
       });
       await crawler.start();

@@ -1,6 +1,13 @@
 import { ForklineError } from '../errors/catalogue.js';
 import { createHttpRequester, type HttpAnswer } from './httpRequester.js';
-import type { RpcBlockchainInfo, RpcBlockHeader, RpcNetworkInfo } from './rpcTypes.js';
+import type {
+  RpcBlockchainInfo,
+  RpcBlockHeader,
+  RpcMempoolEntry,
+  RpcNetworkInfo,
+  RpcRawMempoolSequence,
+  RpcSpendingPrevout,
+} from './rpcTypes.js';
 
 export interface RpcClientOptions {
   /** http://user:password@host:port[/wallet/<name>] */
@@ -89,6 +96,13 @@ export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
     getBlockHash: (height: number) => call<string>('getblockhash', [height]),
     getBlockHeader: (hash: string) => call<RpcBlockHeader>('getblockheader', [hash, true]),
     getNetworkInfo: () => call<RpcNetworkInfo>('getnetworkinfo'),
+    /** Every mempool txid and the mempool sequence number the list reflects. */
+    getRawMempoolSequence: () => call<RpcRawMempoolSequence>('getrawmempool', [false, true]),
+    /** A transaction's hex: from the mempool, or (with -txindex) from a block. */
+    getRawTransactionHex: (txid: string) => call<string>('getrawtransaction', [txid, 0]),
+    getMempoolEntry: (txid: string) => call<RpcMempoolEntry>('getmempoolentry', [txid]),
+    getTxSpendingPrevout: (outpoints: { txid: string; vout: number }[]) =>
+      call<RpcSpendingPrevout[]>('gettxspendingprevout', [outpoints]),
     /** Closes idle connections (they do not keep the process alive meanwhile). */
     close: () => http.close(),
   };

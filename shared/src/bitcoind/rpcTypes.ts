@@ -27,3 +27,22 @@ export interface RpcScanTxOutSet {
   total_amount: number;
   unspents: { txid: string; vout: number; scriptPubKey: string; amount: number; height: number }[];
 }
+
+/** getrawmempool false true: the txids and the mempool sequence they reflect. */
+export interface RpcRawMempoolSequence {
+  txids: string[];
+  mempool_sequence: number;
+}
+
+export interface RpcMempoolEntry {
+  /** BIP 125 replaceability, inherited from unconfirmed ancestors too. */
+  'bip125-replaceable': boolean;
+  time: number;
+}
+
+/** gettxspendingprevout: which mempool transaction, if any, spends each outpoint. */
+export interface RpcSpendingPrevout {
+  txid: string;
+  vout: number;
+  spendingtxid?: string;
+}

@@ -1,0 +1,176 @@
+import { Transaction } from 'bitcoinjs-lib';
+import PQueue from 'p-queue';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { userStream } from '#shared/events/streams.js';
+import type { DropReason, ForklineEvent } from '#shared/events/types.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { appendToManyStreams } from '#shared/outbox/appendToManyStreams.js';
+import { deletePendingTxs } from '../db/deletePendingTxs.js';
+import { insertPendingTxs, type NewPendingTx } from '../db/insertPendingTxs.js';
+import { lockChain } from '../db/lockChain.js';
+import { selectTip } from '../db/selectTip.js';
+import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
+import { outpointKey, type OwnedOutput, type WatchLookup } from '../matching/types.js';
+import type { MempoolSource } from '../node/mempoolSource.js';
+import { matchMempoolTx } from './matchMempoolTx.js';
+import { parentsFirst } from './parentsFirst.js';
+import type { PendingIndex, PendingTx } from './pendingIndex.js';
+
+/** One mempool change, in the node's order: a transaction entered or left. */
+export type MempoolOp = { kind: 'add' | 'remove'; txid: string };
+
+export interface MempoolChangeDeps {
+  pool: Pool;
+  source: MempoolSource;
+  watch: WatchLookup;
+  pending: PendingIndex;
+  fetchConcurrency: number;
+  log: Logger;
+}
+
+export type ChangeOutcome = { kind: 'applied'; pending: number; dropped: number } | { kind: 'tip-moved' };
+
+/**
+ * Applies mempool changes to our pending transactions in one SQL transaction: each
+ * added transaction touching a user becomes pending (TxPending per user, rows for its
+ * inputs and watched outputs); each pending one that left is dropped (TxDropped:
+ * `replaced` when another mempool transaction now spends one of its inputs, else
+ * `evicted` — a block's conflicts were settled with the block). Events keep the node's
+ * order. Written only while our chain tip is still `expectedTip` (the snapshot's).
+ */
+export async function applyMempoolChanges(
+  deps: MempoolChangeDeps,
+  ops: MempoolOp[],
+  expectedTip: string | null,
+): Promise<ChangeOutcome> {
+  const { pool, source, watch, pending } = deps;
+  const txs = await fetchAdded(deps, ops);
+  const order = parentsFirst(ops, txs);
+
+  // Prevouts: our confirmed unspent outputs (one query), then our pending outputs,
+  // including those of transactions added earlier in this batch.
+  const outpoints = [...txs.values()].flatMap(({ tx }) =>
+    tx.ins.map((i) => ({ txid: Buffer.from(i.hash).reverse().toString('hex'), vout: i.index })),
+  );
+  const confirmed = new Map(
+    (await selectUnspentOutpoints(pool, outpoints)).map((o) => [outpointKey(o.txid, o.vout), o]),
+  );
+  const added = new Map<string, NewPendingTx>();
+  const batchOutputs = new Map<string, OwnedOutput>();
+  const prevout = (txid: string, vout: number) => {
+    const key = outpointKey(txid, vout);
+    return batchOutputs.get(key) ?? pending.output(txid, vout) ?? confirmed.get(key);
+  };
+  const now = new Date();
+  const matched = new Map<string, NewPendingTx & { signalsRbf: boolean }>();
+  for (const op of order) {
+    const fetched = op.kind === 'add' ? txs.get(op.txid) : undefined;
+    if (!fetched || matched.has(op.txid)) continue;
+    const m = matchMempoolTx(fetched.tx, op.txid, watch, prevout);
+    if (m.walletTxs.length === 0) continue;
+    for (const o of m.outputs) batchOutputs.set(outpointKey(o.txid, o.vout), o);
+    matched.set(op.txid, {
+      txid: op.txid,
+      users: m.walletTxs.map((w) => w.userId),
+      inputs: m.inputs,
+      outputs: m.outputs,
+      walletTxs: m.walletTxs,
+      firstSeenAt: now,
+      replaceable: m.signalsRbf,
+      signalsRbf: m.signalsRbf,
+    });
+  }
+
+  // What the node says now: replaceability of the new ones, spenders of the gone ones.
+  const leaving = ops
+    .filter((op) => op.kind === 'remove')
+    .map((op) => matched.get(op.txid) ?? pending.get(op.txid))
+    .filter((p): p is PendingTx => p !== undefined);
+  const [spenders] = await Promise.all([
+    source.spenders(leaving.flatMap((p) => p.inputs)),
+    Promise.all(
+      [...matched.values()].map(async (p) => {
+        p.replaceable = (await source.replaceable(p.txid)) ?? p.signalsRbf;
+      }),
+    ),
+  ]);
+
+  const events = new Map<string, ForklineEvent[]>();
+  const emit = (userId: string, event: ForklineEvent) => {
+    const stream = userStream(userId);
+    events.set(stream, [...(events.get(stream) ?? []), event]);
+  };
+  const gone = new Set<string>();
+  // Stored pending transactions that left: their rows go.
+  const stored = new Set<string>();
+  for (const op of order) {
+    if (op.kind === 'add') {
+      const p = matched.get(op.txid);
+      if (!p || added.has(op.txid)) continue;
+      gone.delete(op.txid);
+      added.set(op.txid, p);
+      for (const w of p.walletTxs) emit(w.userId, pendingEvent(p, w));
+      continue;
+    }
+    const p = added.get(op.txid) ?? (gone.has(op.txid) ? undefined : pending.get(op.txid));
+    if (!p) continue;
+    gone.add(op.txid);
+    if (pending.has(op.txid)) stored.add(op.txid);
+    added.delete(op.txid);
+    const replacedBy = p.inputs
+      .map((i) => spenders.get(outpointKey(i.txid, i.vout)))
+      .find((s) => s !== undefined && s !== op.txid);
+    const reason: DropReason = replacedBy ? 'replaced' : 'evicted';
+    const payload = replacedBy ? { txid: op.txid, reason, replacedBy } : { txid: op.txid, reason };
+    for (const userId of p.users) emit(userId, { type: 'TxDropped', payload });
+  }
+
+  const written = await withTransaction(pool, async (tx) => {
+    await lockChain(tx);
+    if (((await selectTip(tx))?.hash ?? null) !== expectedTip) return false;
+    await deletePendingTxs(tx, [...stored]);
+    await insertPendingTxs(tx, [...added.values()]);
+    await appendToManyStreams(tx, events);
+    return true;
+  });
+  if (!written) return { kind: 'tip-moved' };
+  for (const txid of stored) pending.remove(txid);
+  for (const p of added.values()) pending.add(p);
+  return { kind: 'applied', pending: added.size, dropped: gone.size };
+}
+
+function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): ForklineEvent {
+  return {
+    type: 'TxPending',
+    payload: {
+      txid: p.txid,
+      receivedSats: w.receivedSats,
+      sentSats: w.sentSats,
+      deltaSats: w.deltaSats,
+      paidToOthersSats: w.paidToOthersSats,
+      firstSeenAt: p.firstSeenAt.toISOString(),
+      replaceable: p.replaceable,
+    },
+  };
+}
+
+/** The added transactions we do not hold yet, fetched with bounded concurrency. */
+async function fetchAdded(
+  deps: MempoolChangeDeps,
+  ops: MempoolOp[],
+): Promise<Map<string, { tx: Transaction }>> {
+  const wanted = new Set(
+    ops.filter((op) => op.kind === 'add' && !deps.pending.has(op.txid)).map((op) => op.txid),
+  );
+  const queue = new PQueue({ concurrency: deps.fetchConcurrency });
+  const found = new Map<string, { tx: Transaction }>();
+  await queue.addAll(
+    [...wanted].map((txid) => async () => {
+      const raw = await deps.source.rawTransaction(txid);
+      // Gone already: its removal follows in the node's sequence, nothing to do for it.
+      if (raw) found.set(txid, { tx: Transaction.fromBuffer(Buffer.from(raw)) });
+    }),
+  );
+  return found;
+}

@@ -1,0 +1,157 @@
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logging/logger.js';
+import type { WatchLookup } from '../matching/types.js';
+import type { CrawlerMetrics } from '../metrics.js';
+import type { ChainTip } from '../node/chainSource.js';
+import type { MempoolSource } from '../node/mempoolSource.js';
+import type { MempoolMessage, MempoolChange } from '../node/zmqWakeups.js';
+import { applyMempoolChanges, type MempoolOp } from './applyMempoolChanges.js';
+import { loadPendingIndex } from './loadPendingIndex.js';
+import type { PendingIndex } from './pendingIndex.js';
+
+/** `again`: more to do at once (a gap to resync, a long queue); `behind`: sync blocks first. */
+export type MempoolSyncOutcome = 'synced' | 'again' | 'behind';
+
+export interface MempoolStatus {
+  /** Transactions in the node's mempool as we last saw it; null before the first snapshot. */
+  nodeTxs: number | null;
+  pendingTxs: number;
+  /** The mempool sequence number the next change will carry, as far as we know. */
+  sequence: number | null;
+  snapshots: number;
+}
+
+// One SQL transaction applies at most this many changes: a burst is written in slices.
+const MAX_OPS_PER_BATCH = 5_000;
+
+/**
+ * Follows the node's mempool gap-free, after Bitcoin Core's recipe (doc/zmq.md): take a
+ * snapshot (`getrawmempool` with its mempool sequence number), drop the ZMQ messages it
+ * already covers, then apply `A`/`R` messages one sequence number after another. A
+ * missing number means lost messages: take a new snapshot. So does every block change
+ * (a block removes its transactions from the mempool without messages, which moves the
+ * sequence), our tip moving, and a timer — with ZMQ silent, snapshots alone converge.
+ * Runs only while our chain equals the node's, after the block sync, in the crawler's
+ * loop: a block has always been applied before the mempool changes it caused.
+ */
+export function createMempoolFollower(deps: {
+  pool: Pool;
+  source: MempoolSource;
+  bestTip: () => Promise<ChainTip>;
+  watch: WatchLookup;
+  pending: PendingIndex;
+  fetchConcurrency: number;
+  /** Longest time between two snapshots (0: one every sync). */
+  resyncIntervalMs: number;
+  log: Logger;
+  metrics: CrawlerMetrics;
+}) {
+  const { source, pending, log, metrics } = deps;
+  let known = new Set<string>();
+  let sequence: number | undefined;
+  let snapshotTip: string | null | undefined;
+  let resyncDue = true;
+  let nextSnapshotAt = 0;
+  let snapshots = 0;
+  let queue: MempoolChange[] = [];
+
+  function onMessage(message: MempoolMessage): void {
+    if (message.kind === 'block') resyncDue = true;
+    else queue.push(message);
+  }
+
+  async function apply(ops: MempoolOp[], tip: string | null): Promise<boolean> {
+    if (ops.length === 0) return true;
+    const outcome = await applyMempoolChanges(deps, ops, tip);
+    if (outcome.kind === 'tip-moved') return false;
+    metrics.mempoolChanges.inc({ outcome: 'pending' }, outcome.pending);
+    metrics.mempoolChanges.inc({ outcome: 'dropped' }, outcome.dropped);
+    metrics.pendingTxs.set(pending.size);
+    if (outcome.pending + outcome.dropped > 0)
+      log.info({ pending: outcome.pending, dropped: outcome.dropped }, 'mempool changes recorded');
+    return true;
+  }
+
+  async function snapshot(tip: string | null): Promise<MempoolSyncOutcome> {
+    const snap = await source.snapshot();
+    // Taken after the snapshot: equal to ours, the snapshot saw no block we lack.
+    if ((await deps.bestTip()).hash !== tip) return 'behind';
+    const inSnapshot = new Set(snap.txids);
+    const ops: MempoolOp[] = [];
+    for (const txid of pending.txids()) if (!inSnapshot.has(txid)) ops.push({ kind: 'remove', txid });
+    for (const txid of snap.txids)
+      if (!known.has(txid) && !pending.has(txid)) ops.push({ kind: 'add', txid });
+    for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH)
+      if (!(await apply(ops.slice(from, from + MAX_OPS_PER_BATCH), tip))) return 'behind';
+    known = inSnapshot;
+    sequence = snap.sequence;
+    snapshotTip = tip;
+    resyncDue = false;
+    nextSnapshotAt = Date.now() + deps.resyncIntervalMs;
+    snapshots++;
+    metrics.mempoolSnapshots.inc();
+    // The snapshot's number is the next one to be taken: A/R messages carry the number
+    // before the change took it, so those from snap.sequence on are not in the snapshot.
+    queue = queue.filter((m) => m.sequence >= snap.sequence);
+    return drain(tip);
+  }
+
+  async function drain(tip: string | null): Promise<MempoolSyncOutcome> {
+    const ops: MempoolOp[] = [];
+    let next = sequence!; // the number the next change will carry
+    let taken = 0;
+    while (taken < queue.length && ops.length < MAX_OPS_PER_BATCH) {
+      const m = queue[taken]!;
+      if (m.sequence > next) {
+        log.warn({ expected: next, got: m.sequence }, 'mempool messages lost: resyncing');
+        resyncDue = true;
+        break;
+      }
+      taken++;
+      if (m.sequence < next) continue; // covered by the snapshot or seen already
+      next = m.sequence + 1;
+      const seen = m.kind === 'A' && (known.has(m.txid) || pending.has(m.txid));
+      if (!seen) ops.push({ kind: m.kind === 'A' ? 'add' : 'remove', txid: m.txid });
+    }
+    queue = queue.slice(taken);
+    if (!(await apply(ops, tip))) {
+      resyncDue = true;
+      return 'behind';
+    }
+    for (const op of ops) {
+      if (op.kind === 'add') known.add(op.txid);
+      else known.delete(op.txid);
+    }
+    sequence = next;
+    return resyncDue || queue.length > 0 ? 'again' : 'synced';
+  }
+
+  return {
+    onMessage,
+    /**
+     * Brings our pending transactions to the node's mempool; `ourTip` is our chain tip,
+     * just found equal to the node's. A failure leaves things to the next snapshot.
+     */
+    async sync(ourTip: string | undefined): Promise<MempoolSyncOutcome> {
+      const tip = ourTip ?? null;
+      try {
+        await loadPendingIndex(deps.pool, pending);
+        const due =
+          resyncDue || sequence === undefined || snapshotTip !== tip || Date.now() >= nextSnapshotAt;
+        return await (due ? snapshot(tip) : drain(tip));
+      } catch (err) {
+        resyncDue = true;
+        pending.markStale();
+        throw err;
+      }
+    },
+    status: (): MempoolStatus => ({
+      nodeTxs: sequence === undefined ? null : known.size,
+      pendingTxs: pending.size,
+      sequence: sequence ?? null,
+      snapshots,
+    }),
+  };
+}
+
+export type MempoolFollower = ReturnType<typeof createMempoolFollower>;
