@@ -4,6 +4,10 @@
 #   regtest/bitcoind.sh install        bitcoind + bitcoin-cli ready behind .run/bin/ wrappers
 #   regtest/bitcoind.sh start          install, start (daemon), wait for RPC, load wallet "forkline"
 #   regtest/bitcoind.sh stop           RPC stop, wait for exit, SIGTERM/SIGKILL fallback
+#   regtest/bitcoind.sh restart [--empty-mempool]
+#                                      stop and start again with the same bitcoin.conf; with
+#                                      --empty-mempool the node comes back with nothing in its
+#                                      mempool (and the wallets' unconfirmed transactions abandoned)
 #   regtest/bitcoind.sh status         one line; exit 0 running, 3 stopped
 #   regtest/bitcoind.sh version        e.g. "Bitcoin Knots v29.4.3 (/Satoshi:29.4.3/Knots:20260508/)"
 #   regtest/bitcoind.sh cli ARGS...    bitcoin-cli against this node (-rpcwallet=forkline added)
@@ -258,12 +262,12 @@ cmd_start() {
     log "bitcoind (pid $pid) is up but RPC is not answering yet; waiting"
   else
     rm -f "$BTC_PID"
-    write_conf
+    [[ ${KEEP_CONF:-0} == 1 ]] || write_conf
     log "starting bitcoind (regtest, rpc 127.0.0.1:$BITCOIND_RPC_PORT, zmq 127.0.0.1:$BITCOIND_ZMQ_PORT)"
     local daemon=-daemon
     supports daemonwait && daemon=-daemonwait
     "$BITCOIND" -datadir="$BTC_DATA" -conf="$BTC_CONF" -pid="$BTC_PID" -debuglogfile="$BTC_LOG" \
-      "$daemon" >"$BTC_DIR/start.log" 2>&1 9>&- ||
+      "$daemon" ${BITCOIND_EXTRA_ARGS:-} >"$BTC_DIR/start.log" 2>&1 9>&- ||
       die "bitcoind failed to start: $(tail -5 "$BTC_DIR/start.log"; tail -5 "$BTC_LOG" 2>/dev/null)"
   fi
   local deadline=$((SECONDS + 120))
@@ -300,6 +304,60 @@ cmd_stop() {
   fi
   rm -f "$BTC_PID"
   log "stopped"
+}
+
+# The RPC settings of the bitcoin.conf the node was started with: a restart talks to
+# that node and brings it back on the same ports, whatever this shell's environment says.
+use_conf_settings() {
+  [[ -f $BTC_CONF ]] || die "no $BTC_CONF: the node was never started here (run $0 start)"
+  conf_value() { sed -n "s/^$1=//p" "$BTC_CONF" | tail -1; }
+  BITCOIND_RPC_PORT=$(conf_value rpcport)
+  BITCOIND_RPC_USER=$(conf_value rpcuser)
+  BITCOIND_RPC_PASSWORD=$(conf_value rpcpassword)
+  BITCOIND_P2P_PORT=$(conf_value port)
+  BITCOIND_ZMQ_PORT=$(conf_value zmqpubsequence); BITCOIND_ZMQ_PORT=${BITCOIND_ZMQ_PORT##*:}
+  [[ -n $BITCOIND_RPC_PORT && -n $BITCOIND_RPC_USER && -n $BITCOIND_RPC_PASSWORD ]] ||
+    die "$BTC_CONF lacks rpcport, rpcuser or rpcpassword"
+}
+
+# Abandons every loaded wallet's unconfirmed transactions that are not in the mempool.
+# Without this a wallet submits its unconfirmed transactions again as it loads, and the
+# mempool would not stay empty. Ones the node refuses to abandon (conflicted, already
+# abandoned) are skipped.
+abandon_unconfirmed() {
+  local wallet txid tip; tip=$(rpc getbestblockhash)
+  for wallet in $(rpc listwallets | sed -n 's/^ *"\(.*\)",\{0,1\}$/\1/p'); do
+    # listsinceblock <tip> lists only the transactions not in the main chain.
+    for txid in $(rpc -rpcwallet="$wallet" listsinceblock "$tip" | sed -n 's/^ *"txid": "\([0-9a-f]\{64\}\)",\{0,1\}$/\1/p' | sort -u); do
+      rpc -rpcwallet="$wallet" abandontransaction "$txid" >/dev/null 2>&1 && log "abandoned $txid ($wallet)"
+    done
+  done
+  return 0
+}
+
+cmd_restart() {
+  local empty=0 arg
+  for arg in "$@"; do
+    case $arg in
+      --empty-mempool) empty=1 ;;
+      *) die "restart: unknown option $arg (only --empty-mempool)" ;;
+    esac
+  done
+  use_conf_settings
+  cmd_stop
+  if ((empty)); then
+    # First a start that does not broadcast wallet transactions, over a deleted mempool.dat,
+    # to abandon what the wallets would submit again; then the normal start.
+    rm -f "$BTC_DATA/regtest/mempool.dat"
+    KEEP_CONF=1 BITCOIND_EXTRA_ARGS=-walletbroadcast=0 cmd_start
+    abandon_unconfirmed
+    cmd_stop
+  fi
+  KEEP_CONF=1 cmd_start
+  if ((empty)); then
+    local left; left=$(rpc getmempoolinfo | sed -n 's/^ *"size": \([0-9]*\),\{0,1\}$/\1/p')
+    [[ $left == 0 ]] || die "the mempool holds $left transaction(s) after the restart"
+  fi
 }
 
 subversion() { rpc getnetworkinfo | sed -n 's/^ *"subversion": "\(.*\)",\{0,1\}$/\1/p'; }
@@ -340,8 +398,9 @@ case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
+  restart) shift; cmd_restart "$@" ;;
   status) cmd_status ;;
   version) cmd_version ;;
   cli) shift; [[ -x $BITCOIN_CLI ]] || die "not installed; run $0 start"; cmd_cli "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|version|cli <args...>" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|restart [--empty-mempool]|status|version|cli <args...>" >&2; exit 2 ;;
 esac

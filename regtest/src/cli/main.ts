@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ForklineError } from '#shared/errors/catalogue.js';
+import { RegtestError } from '#shared/testing/regtestError.js';
 import { registerChainCommands } from './commands/chain.js';
+import { registerMempoolCommands } from './commands/mempool.js';
 import { registerRebuildCommand } from './commands/rebuild.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStackCommands } from './commands/stackCommands.js';
@@ -15,6 +17,7 @@ const program = new Command('forkline')
 
 registerStackCommands(program);
 registerChainCommands(program);
+registerMempoolCommands(program);
 registerRunCommand(program);
 registerTokenCommand(program);
 registerRebuildCommand(program);
@@ -25,7 +28,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
-  } else if (err instanceof CliError || err instanceof ForklineError) {
+  } else if (err instanceof CliError || err instanceof ForklineError || err instanceof RegtestError) {
     console.error(`forkline: ${err.message}`);
     process.exitCode = 1;
   } else {

@@ -1,3 +1,4 @@
+import { addressToScript } from '#shared/bitcoin/addressToScript.js';
 import { CliError } from './stack.js';
 
 /** A whole number from 1 to max, or a CliError naming the argument. */
@@ -14,4 +15,18 @@ export function parseBtc(value: string): number {
     throw new CliError(`amount must be in BTC with at most 8 decimals, above 0 (got "${value}")`);
   }
   return Number(value);
+}
+
+/** A txid: 64 hex characters (upper case accepted, answered in the node's lower case). */
+export function parseTxid(value: string, name = 'txid'): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    throw new CliError(`${name} must be a txid, 64 hex characters (got "${value}")`);
+  return value.toLowerCase();
+}
+
+/** A regtest address; another network's, or no address at all, is refused saying which. */
+export function parseAddress(value: string): string {
+  const parsed = addressToScript(value, 'regtest');
+  if (!parsed.ok) throw new CliError(parsed.message);
+  return parsed.address;
 }

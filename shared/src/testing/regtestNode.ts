@@ -1,14 +1,18 @@
 import { btcToSats, satsToBtc } from '../bitcoin/btcSats.js';
 import { createRpcClient, type RpcClient } from '../bitcoind/rpcClient.js';
 import type { RpcScanTxOutSet } from '../bitcoind/rpcTypes.js';
+import { RegtestError } from './regtestError.js';
 import { regtestReorg } from './regtestReorg.js';
+import { regtestReplacements } from './regtestReplacements.js';
+import { restartWithEmptyMempool } from './regtestRestart.js';
 import { blocksToFund, regtestRewardSats } from './regtestReward.js';
 
 export type WalletAddressType = 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m';
 
 /**
- * The developer's and the tests' handle on the regtest node: mine, send, reorg, and
- * ask the node itself what addresses hold (the oracle forkline is checked against).
+ * The developer's and the tests' handle on the regtest node: mine, send, replace, reorg,
+ * restart, and ask the node itself what addresses hold (the oracle forkline is checked
+ * against; `expectedPending` is the mempool's).
  */
 export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
   const rpc: RpcClient = createRpcClient({ url: rpcUrl, timeoutMs: 120_000 });
@@ -64,7 +68,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
         const after = await walletCall<number>('getbalance');
         if (after >= minBtc) return;
       }
-      throw new Error(
+      throw new RegtestError(
         `the node's wallet "${wallet}" has ${coins.trusted} BTC to spend, less than the ${minBtc} BTC needed, ` +
           `and mining cannot make up for it: at height ${height} a regtest block pays ` +
           `${satsToBtc(regtestRewardSats(height + 1))} BTC (the reward halves every 150 blocks). ` +
@@ -72,7 +76,13 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       );
     },
 
-    /** Sends from the node's wallet; returns the txid. */
+    /**
+     * Restarts the node (the local stack's) with an empty mempool and the same
+     * configuration; the wallets' unconfirmed transactions are abandoned.
+     */
+    restartWithEmptyMempool: () => restartWithEmptyMempool(rpc, rpcUrl, () => node.ensureWallet(wallet)),
+
+    /** Sends from the node's wallet without mining; returns the txid, which is in the mempool. */
     send: async (address: string, btc: number) =>
       node.expectInMempool(await walletCall<string>('sendtoaddress', [address, satsToBtc(btcToSats(btc))])),
 
@@ -104,7 +114,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
         'testmempoolaccept',
         [[wtx.hex]],
       );
-      throw new Error(
+      throw new RegtestError(
         `wallet "${walletName}" made transaction ${txid}, but the node's mempool refused it: ` +
           `${verdict?.['reject-reason'] ?? (verdict?.allowed ? 'it is acceptable now' : 'no reason given')}`,
       );
@@ -120,7 +130,7 @@ export function createRegtestNode(rpcUrl: string, wallet = 'forkline') {
       return scan.unspents.reduce((sum, u) => sum + btcToSats(u.amount), 0);
     },
   };
-  return { ...node, ...regtestReorg(node) };
+  return { ...node, ...regtestReorg(node), ...regtestReplacements(node) };
 }
 
 export type RegtestNode = ReturnType<typeof createRegtestNode>;

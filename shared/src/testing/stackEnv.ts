@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const stackEnvPath = `${process.env.FORKLINE_RUN_DIR ?? `${repoRoot}.run`}/stack.env`;
+/** The local stack's data directory (`.run/`, or FORKLINE_RUN_DIR). */
+export const runDir = process.env.FORKLINE_RUN_DIR ?? `${repoRoot}.run`;
+export const stackEnvPath = `${runDir}/stack.env`;
 
 export interface StackEnv {
   BITCOIND_RPC_URL: string;

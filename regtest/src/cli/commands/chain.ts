@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
-import { addressToScript } from '#shared/bitcoin/addressToScript.js';
 import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
 import { CliError, stackEnv } from '../stack.js';
-import { parseBtc, parseCount } from '../parse.js';
+import { parseAddress, parseBtc, parseCount, parseTxid } from '../parse.js';
 
 export function regtestNode(): RegtestNode {
   const env = stackEnv();
   return createRegtestNode(env.BITCOIND_RPC_URL, env.BITCOIND_WALLET);
-}
-
-function checkAddress(address: string): string {
-  const parsed = addressToScript(address, 'regtest');
-  if (!parsed.ok) throw new CliError(parsed.message);
-  return parsed.address;
 }
 
 /** The regtest verbs developers use to move the chain: mine, send, reorg. */
@@ -26,21 +19,26 @@ export function registerChainCommands(program: Command): void {
       const node = regtestNode();
       const hashes = await node.mine(
         parseCount(n, 'n', 10_000),
-        options.to ? checkAddress(options.to) : undefined,
+        options.to ? parseAddress(options.to) : undefined,
       );
       console.log(`mined ${hashes.length} block(s); tip ${await node.height()} ${hashes.at(-1)}`);
     });
 
   program
     .command('send')
-    .description('send coins from the node wallet to an address (unconfirmed until you mine)')
+    .description(
+      'send coins from the node wallet to an address; the payment is pending (in the mempool) until you mine',
+    )
     .argument('<address>', 'a regtest address')
     .argument('<btc>', 'amount in BTC, e.g. 0.5')
     .action(async (address: string, btc: string) => {
+      const to = parseAddress(address);
+      const amount = parseBtc(btc);
       const node = regtestNode();
-      await node.ensureFunds(parseBtc(btc) + 1);
-      const txid = await node.send(checkAddress(address), parseBtc(btc));
-      console.log(`sent ${btc} BTC to ${address}: ${txid}\n(mine a block to confirm it: forkline mine)`);
+      await node.ensureFunds(amount + 1);
+      const txid = await node.send(to, amount);
+      console.log(`sent ${btc} BTC to ${to}: ${txid}`);
+      console.log('pending: it is in the mempool, unconfirmed until a block is mined (forkline mine)');
     });
 
   program
@@ -55,14 +53,12 @@ export function registerChainCommands(program: Command): void {
     .action(async (depth: string, options: { dropTxs?: boolean; doubleSpend?: string }) => {
       if (options.dropTxs && options.doubleSpend)
         throw new CliError('choose one of --drop-txs and --double-spend');
-      if (options.doubleSpend && !/^[0-9a-f]{64}$/.test(options.doubleSpend)) {
-        throw new CliError('--double-spend takes a txid (64 hex characters)');
-      }
+      const doubleSpend = options.doubleSpend ? parseTxid(options.doubleSpend, '--double-spend') : undefined;
       const node = regtestNode();
       const before = await node.height();
       const result = await node.reorg(parseCount(depth, 'depth', before), {
         dropTxs: options.dropTxs ?? false,
-        ...(options.doubleSpend ? { doubleSpend: options.doubleSpend } : {}),
+        ...(doubleSpend ? { doubleSpend } : {}),
       });
       console.log(
         `reorg: ${result.disconnected.length} block(s) replaced by ${result.connected.length}; tip ${before} -> ${await node.height()}`,
