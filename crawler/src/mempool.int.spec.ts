@@ -130,6 +130,30 @@ describe('crawler: pending transactions', () => {
     );
   });
 
+  it('a full-RBF replacement paying someone else drops the payment as replaced', async () => {
+    const txid = await pay(alice[0]!, 0.12);
+    await expectTail('alice', [`TxPending ${txid}`], 'pending');
+    const outsider = await h.node.newAddress('bech32', 'outsider');
+    const replacement = await h.node.replaceTx(txid, outsider);
+    await expectTail('alice', [`TxPending ${txid}`, `TxDropped ${txid} replaced`], 'replaced');
+    expect(await payload('alice', 'TxDropped', txid)).toEqual({
+      txid,
+      reason: 'replaced',
+      replacedBy: replacement,
+    });
+    await h.node.mine(1);
+    await h.waitSynced();
+    expect((await lines('alice')).filter((l) => l.includes(replacement))).toEqual([]);
+  });
+
+  it('a node restarted without its mempool: the pending payment is evicted', async () => {
+    const txid = await pay(bob[0]!, 0.11);
+    await expectTail('bob', [`TxPending ${txid}`], 'pending');
+    await h.node.restartWithEmptyMempool();
+    await expectTail('bob', [`TxPending ${txid}`, `TxDropped ${txid} evicted`], 'evicted');
+    expect(await pendingRows(h.db.online)).toEqual(new Map());
+  });
+
   it('every event it wrote is a valid event, each stream dense', async () => {
     await h.waitSynced();
     for (const user of ['alice', 'bob']) {
