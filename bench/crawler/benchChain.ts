@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { address, crypto, payments, script, Transaction } from 'bitcoinjs-lib';
-import * as ecc from 'tiny-secp256k1';
+import { address, Transaction } from 'bitcoinjs-lib';
 import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
+import { coinOf, laneAddress, laneScript, signedByLane } from '../laneKey.js';
 
 /**
  * The benchmark chain: 101 blocks for a mature coinbase, one fan-out transaction
@@ -40,39 +40,6 @@ export function watchedScript(i: number): { script: Buffer; address: string } {
   };
 }
 
-const lanePrivateKey = sha256('forkline-bench-lane-key');
-const lanePublicKey = ecc.pointFromScalar(lanePrivateKey, true)!;
-const laneHash = crypto.hash160(lanePublicKey);
-const laneScript = payments.p2wpkh({ hash: laneHash }).output!;
-const laneAddress = address.toBech32(laneHash, 0, 'bcrt');
-// BIP 143: a P2WPKH input is signed over the P2PKH script of its key hash.
-const laneScriptCode = payments.p2pkh({ hash: laneHash }).output!;
-
-interface Coin {
-  txid: Uint8Array; // internal byte order
-  vout: number;
-  value: bigint;
-}
-
-function signed(inputs: Coin, outputs: [Uint8Array, bigint][]): Transaction {
-  const tx = new Transaction();
-  tx.version = 2;
-  tx.addInput(inputs.txid, inputs.vout);
-  for (const [s, v] of outputs) tx.addOutput(s, v);
-  const hash = tx.hashForWitnessV0(0, laneScriptCode, inputs.value, Transaction.SIGHASH_ALL);
-  tx.setWitness(0, [
-    script.signature.encode(ecc.sign(hash, lanePrivateKey), Transaction.SIGHASH_ALL),
-    lanePublicKey,
-  ]);
-  return tx;
-}
-
-const coinOf = (tx: Transaction, vout: number): Coin => ({
-  txid: tx.getHash(),
-  vout,
-  value: tx.outs[vout]!.value,
-});
-
 /** The manifest of the cached chain, if one was completed. */
 export function readManifest(path: string): ChainManifest | undefined {
   if (!existsSync(path)) return undefined;
@@ -100,7 +67,7 @@ export async function buildChain(
     (await rpc.call<{ tx: { hex: string }[] }>('getblock', [first, 2])).tx[0]!.hex,
   );
   const laneValue = (coinbase.outs[0]!.value - 100_000n) / BigInt(LANES);
-  const fanOut = signed(
+  const fanOut = signedByLane(
     coinOf(coinbase, 0),
     Array.from({ length: LANES }, () => [laneScript, laneValue]),
   );
@@ -116,7 +83,7 @@ export async function buildChain(
       const pays = (b * LANES + l) % PAY_EVERY === 0;
       const outputs: [Uint8Array, bigint][] = [[laneScript, coin.value - FEE_SATS - (pays ? PAY_SATS : 0n)]];
       if (pays) outputs.push([watchedScript(paid++ % PAID_SCRIPTS).script, PAY_SATS]);
-      const tx = signed(coin, outputs);
+      const tx = signedByLane(coin, outputs);
       hexes.push(tx.toHex());
       lanes[l] = coinOf(tx, 0);
     }
