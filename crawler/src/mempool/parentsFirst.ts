@@ -5,26 +5,35 @@ import { displayTxid } from './matchMempoolTx.js';
 /**
  * The ops in their order, except that an added transaction comes after the added ones it
  * spends from: a snapshot lists the mempool in no particular order, and a child can only
- * be matched against its parent's outputs once the parent is. Stable otherwise.
+ * be matched against its parent's outputs once the parent is. Stable otherwise: a parent
+ * added before the child (even one removed and added again later) stays where it is.
  */
 export function parentsFirst(ops: MempoolOp[], txs: ReadonlyMap<string, { tx: Transaction }>): MempoolOp[] {
-  const adds = new Map<string, MempoolOp>();
-  for (const op of ops) if (op.kind === 'add' && txs.has(op.txid)) adds.set(op.txid, op);
-  const done = new Set<MempoolOp>();
+  // Where each txid is added, in order.
+  const addsAt = new Map<string, number[]>();
+  ops.forEach((op, i) => {
+    if (op.kind !== 'add' || !txs.has(op.txid)) return;
+    addsAt.set(op.txid, [...(addsAt.get(op.txid) ?? []), i]);
+  });
+  const done = new Set<number>();
   const out: MempoolOp[] = [];
-  const visit = (op: MempoolOp, path: Set<string>) => {
-    if (done.has(op)) return;
-    if (op.kind === 'add' && !path.has(op.txid)) {
-      path.add(op.txid);
+  const visit = (i: number, path: Set<number>) => {
+    if (done.has(i)) return;
+    const op = ops[i]!;
+    if (op.kind === 'add' && !path.has(i)) {
+      path.add(i);
       for (const input of txs.get(op.txid)?.tx.ins ?? []) {
-        const parent = adds.get(displayTxid(input.hash));
-        if (parent && parent !== op) visit(parent, path);
+        const parentAdds = addsAt.get(displayTxid(input.hash));
+        // A parent not placed yet moves ahead of the child: its first add. One placed
+        // already (even removed and added again later) stays where it is.
+        if (!parentAdds || parentAdds.some((p) => done.has(p))) continue;
+        visit(parentAdds[0]!, path);
       }
-      path.delete(op.txid);
+      path.delete(i);
     }
-    done.add(op);
+    done.add(i);
     out.push(op);
   };
-  for (const op of ops) visit(op, new Set());
+  ops.forEach((_, i) => visit(i, new Set()));
   return out;
 }
