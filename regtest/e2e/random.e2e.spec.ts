@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
-import { seededRandom } from '../src/scenario/seededRandom.js';
+import { seededRandom } from '#shared/testing/seededRandom.js';
 
 // E2E_RANDOM_STEPS=200 E2E_SEED=7 npx vitest run regtest/e2e/random for a larger run.
 const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? 14);

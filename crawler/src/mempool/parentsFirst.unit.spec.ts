@@ -1,30 +1,12 @@
 import { Transaction } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
+import { seededRandom, type SeededRandom } from '#shared/testing/seededRandom.js';
 import type { MempoolOp } from './applyMempoolChanges.js';
 import { displayTxid } from './matchMempoolTx.js';
 import { parentsFirst } from './parentsFirst.js';
 
-/** mulberry32: a failing seed replays the same sequence. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const shuffle = <T>(xs: T[]): T[] => {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = int(0, i);
-      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-    }
-    return xs;
-  };
-  return { next, int, shuffle };
-}
-type Rng = ReturnType<typeof seeded>;
+const seeded = seededRandom;
+type Rng = SeededRandom;
 
 const script = Buffer.from('0014' + '11'.repeat(20), 'hex');
 const foreignTxid = (n: number) => n.toString(16).padStart(64, 'f');

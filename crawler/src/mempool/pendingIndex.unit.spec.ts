@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom, type SeededRandom } from '#shared/testing/seededRandom.js';
 import { txidTag } from '../matching/tags.js';
 import type { Outpoint, OwnedOutput } from '../matching/types.js';
 import { createPendingIndex, type PendingIndex, type PendingTx } from './pendingIndex.js';
 
-/** mulberry32: a failing seed replays the same sequence. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const shuffle = <T>(xs: T[]): T[] => {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = int(0, i);
-      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-    }
-    return xs;
-  };
-  return { next, int, shuffle, pick: <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]! };
-}
-type Rng = ReturnType<typeof seeded>;
+const seeded = seededRandom;
+type Rng = SeededRandom;
 
 const hex = (rng: Rng, bytes: number) =>
   Array.from({ length: bytes }, () => rng.int(0, 255).toString(16).padStart(2, '0')).join('');

@@ -123,7 +123,10 @@ export async function createHarness(label: string): Promise<Harness> {
         },
         Boolean,
         { timeoutMs, what: 'crawler tip = node best hash' },
-      );
+      ).catch((err: Error) => {
+        // The crawler's own account says why: retrying an error, stopped, behind.
+        throw new Error(`${err.message}; crawler status: ${JSON.stringify(h.crawler?.status())}`);
+      });
     },
     async expectOracle() {
       const balances = await selectBalances(db.online);

@@ -10,5 +10,15 @@ export function seededRandom(seed: number) {
   };
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
-  return { next, int, pick };
+  /** Shuffles in place (Fisher–Yates) and returns the array. */
+  const shuffle = <T>(items: T[]): T[] => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = int(0, i);
+      [items[i], items[j]] = [items[j]!, items[i]!];
+    }
+    return items;
+  };
+  return { next, int, pick, shuffle };
 }
+
+export type SeededRandom = ReturnType<typeof seededRandom>;
