@@ -6,6 +6,8 @@ const view = (userId: string): BalanceView => ({
   userId,
   confirmedSats: 1,
   pendingSats: 0,
+  immatureSats: 0,
+  totalSats: 1,
   txCount: 1,
   version: 2,
   tip: { height: 7, hash: 'ab' },

@@ -1,15 +1,21 @@
 import type { Executor } from '#shared/db/pool.js';
+import type { DropReason } from '#shared/events/types.js';
 import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
 import type { Tip } from './tables.js';
+
+export type ActivityStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
 
 interface ActivityJson {
   seq: number;
   txid: string;
   type: 'receive' | 'send' | 'self';
   amount_sats: number;
-  status: 'confirmed' | 'reverted';
+  status: ActivityStatus;
   block_hash: string | null;
   block_height: number | null;
+  drop_reason: DropReason | null;
+  replaced_by: string | null;
+  replaceable: boolean | null;
   first_seen_at: string;
 }
 
@@ -25,9 +31,12 @@ export interface ActivityRow {
   txid: string;
   type: 'receive' | 'send' | 'self';
   amountSats: number;
-  status: 'confirmed' | 'reverted';
+  status: ActivityStatus;
   blockHash: string | null;
   blockHeight: number | null;
+  dropReason: DropReason | null;
+  replacedBy: string | null;
+  replaceable: boolean | null;
   firstSeenAt: Date;
 }
 
@@ -60,7 +69,8 @@ export async function readActivitiesPage(
                OR EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.activities} WHERE user_id = $1)) AS known,
              t.height AS tip_height, t.hash AS tip_hash,
              coalesce((SELECT json_agg(a ORDER BY a.seq DESC) FROM (
-                 SELECT seq, txid, type, amount_sats, status, block_hash, block_height, first_seen_at
+                 SELECT seq, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
+                        replaced_by, replaceable, first_seen_at
                  FROM ${LIVE_PROJECTION.activities}
                  WHERE user_id = $1 AND seq < $2::int8
                  ORDER BY seq DESC
@@ -85,6 +95,9 @@ export async function readActivitiesPage(
       status: a.status,
       blockHash: a.block_hash,
       blockHeight: a.block_height,
+      dropReason: a.drop_reason,
+      replacedBy: a.replaced_by,
+      replaceable: a.replaceable,
       firstSeenAt: new Date(a.first_seen_at),
     })),
   };

@@ -6,6 +6,7 @@ interface BalanceRow {
   user_id: string;
   confirmed_sats: number | null;
   pending_sats: number | null;
+  immature_sats: number;
   tx_count: number | null;
   version: number | null;
   tip_height: number | null;
@@ -14,19 +15,30 @@ interface BalanceRow {
 
 export interface BalanceView {
   userId: string;
+  /** What the user's main-chain transactions add up to. */
   confirmedSats: number;
+  /** The net change the user's transactions in the mempool would make once mined. */
   pendingSats: number;
+  /** The part of confirmedSats in coinbase rewards with fewer than 100 confirmations at `tip`. */
+  immatureSats: number;
+  /** confirmedSats + pendingSats. */
+  totalSats: number;
   txCount: number;
   version: number;
   /** The chain tip the projection reflects, read in the same snapshot as the balance. */
   tip: Tip | null;
 }
 
+/** A coinbase output is spendable from its 100th confirmation on. */
+export const COINBASE_MATURITY = 100;
+
 /**
  * Several users' projected balances and the projection's tip, in one statement (one
  * snapshot, so the tip is the one every balance reflects). A user the read side knows
  * but who has no balance row yet reads as zero; a user it does not know is absent from
- * the map.
+ * the map. The immature part sums the user's confirmed coinbase rows whose confirmations
+ * (tip − height + 1) are below 100, i.e. height > tip + 1 − 100 — a range of the partial
+ * index on coinbase rows, empty for most users; with no tip yet, every one is immature.
  */
 export async function readBalances(
   ex: Executor,
@@ -35,21 +47,30 @@ export async function readBalances(
   const { rows } = await ex.query<BalanceRow>({
     name: 'bff_read_balances',
     text: `SELECT q.user_id, b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
-                  t.height AS tip_height, t.hash AS tip_hash
+                  t.height AS tip_height, t.hash AS tip_hash, i.immature_sats
            FROM unnest($1::text[]) AS q(user_id)
            LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
            LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
            LEFT JOIN LATERAL (SELECT height, hash FROM ${LIVE_PROJECTION.chainBlocks} ORDER BY height DESC LIMIT 1) t
              ON true
+           CROSS JOIN LATERAL (
+             SELECT coalesce(sum(a.amount_sats), 0)::int8 AS immature_sats
+             FROM ${LIVE_PROJECTION.activities} a
+             WHERE a.user_id = q.user_id AND a.coinbase AND a.status = 'confirmed'
+               AND a.block_height > coalesce(t.height, -1) + 1 - $2::int) i
            WHERE b.user_id IS NOT NULL OR u.user_id IS NOT NULL`,
-    values: [userIds],
+    values: [userIds, COINBASE_MATURITY],
   });
   const balances = new Map<string, BalanceView>();
   for (const row of rows) {
+    const confirmedSats = row.confirmed_sats ?? 0;
+    const pendingSats = row.pending_sats ?? 0;
     balances.set(row.user_id, {
       userId: row.user_id,
-      confirmedSats: row.confirmed_sats ?? 0,
-      pendingSats: row.pending_sats ?? 0,
+      confirmedSats,
+      pendingSats,
+      immatureSats: row.immature_sats,
+      totalSats: confirmedSats + pendingSats,
       txCount: row.tx_count ?? 0,
       version: row.version ?? 0,
       tip:

@@ -33,6 +33,8 @@ describe('confirmations', () => {
     expect(confirmations({ status: 'confirmed', blockHeight: 91 }, tip)).toBe(10);
     expect(confirmations({ status: 'confirmed', blockHeight: 101 }, tip)).toBe(0);
     expect(confirmations({ status: 'reverted', blockHeight: 50 }, tip)).toBeNull();
+    expect(confirmations({ status: 'pending', blockHeight: null }, tip)).toBeNull();
+    expect(confirmations({ status: 'replaced', blockHeight: null }, tip)).toBeNull();
     expect(confirmations({ status: 'confirmed', blockHeight: 50 }, null)).toBeNull();
   });
 });

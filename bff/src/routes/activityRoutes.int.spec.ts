@@ -61,6 +61,89 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
     expect(new Date(body.items[1]!.firstSeenAt as string).toISOString()).toBe(body.items[1]!.firstSeenAt);
   });
 
+  it('mempool activities: pending, replaced and dropped, with their reason and replacement', async () => {
+    await seedUser(t.dbs.views, 'mempool');
+    await seedActivity(t.dbs.views, 'mempool', { txid: fakeTxid('mined'), blockHeight: 12, coinbase: true });
+    await seedActivity(t.dbs.views, 'mempool', {
+      txid: fakeTxid('first'),
+      status: 'replaced',
+      blockHeight: null,
+      type: 'send',
+      amountSats: -700,
+      dropReason: 'replaced',
+      replacedBy: fakeTxid('bump'),
+      replaceable: true,
+    });
+    await seedActivity(t.dbs.views, 'mempool', {
+      txid: fakeTxid('bump'),
+      status: 'pending',
+      blockHeight: null,
+      type: 'send',
+      amountSats: -750,
+      replaceable: false,
+    });
+    await seedActivity(t.dbs.views, 'mempool', {
+      txid: fakeTxid('lost'),
+      status: 'dropped',
+      blockHeight: null,
+      amountSats: 300,
+      dropReason: 'conflict',
+      replaceable: true,
+    });
+    const res = await t.app.inject({ url: '/v1/users/mempool/activities', headers: t.admin });
+    expect(res.statusCode).toBe(200);
+    const items = json<{ items: Record<string, unknown>[] }>(res).items;
+    const none = { blockHeight: null, blockHash: null, confirmations: null };
+    expect(items).toEqual([
+      {
+        txid: fakeTxid('lost'),
+        type: 'receive',
+        amountSats: 300,
+        status: 'dropped',
+        ...none,
+        replacedBy: null,
+        dropReason: 'conflict',
+        replaceable: true,
+        firstSeenAt: expect.any(String) as string,
+      },
+      {
+        txid: fakeTxid('bump'),
+        type: 'send',
+        amountSats: -750,
+        status: 'pending',
+        ...none,
+        replacedBy: null,
+        dropReason: null,
+        replaceable: false,
+        firstSeenAt: expect.any(String) as string,
+      },
+      {
+        txid: fakeTxid('first'),
+        type: 'send',
+        amountSats: -700,
+        status: 'replaced',
+        ...none,
+        replacedBy: fakeTxid('bump'),
+        dropReason: 'replaced',
+        replaceable: true,
+        firstSeenAt: expect.any(String) as string,
+      },
+      {
+        txid: fakeTxid('mined'),
+        type: 'receive',
+        amountSats: 1000,
+        status: 'confirmed',
+        blockHeight: 12,
+        blockHash: blockHash(12),
+        confirmations: 1,
+        replacedBy: null,
+        dropReason: null,
+        replaceable: null,
+        firstSeenAt: expect.any(String) as string,
+      },
+    ]);
+  });
+
   it('pages with an opaque cursor', async () => {
     const first = json<{ items: { txid: string }[]; nextCursor: string }>(
       await t.app.inject({ url: '/v1/users/active/activities?limit=4', headers: t.admin }),

@@ -43,6 +43,9 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
                     blockHeight: nullable('integer'),
                     blockHash: nullable('string'),
                     confirmations: nullable('integer'),
+                    replacedBy: nullable('string'),
+                    dropReason: nullable('string'),
+                    replaceable: nullable('boolean'),
                     firstSeenAt: { type: 'string' },
                   },
                 },
@@ -78,19 +81,24 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
 }
 
 function toItem(row: ActivityRow, tip: Tip | null) {
+  // Only a confirmed activity is in a main-chain block.
+  const inBlock = row.status === 'confirmed';
   return {
     txid: row.txid,
     type: row.type,
     amountSats: row.amountSats,
     status: row.status,
-    blockHeight: row.blockHeight,
-    blockHash: row.blockHash,
+    blockHeight: inBlock ? row.blockHeight : null,
+    blockHash: inBlock ? row.blockHash : null,
     confirmations: confirmations(row, tip),
+    replacedBy: row.replacedBy,
+    dropReason: row.dropReason,
+    replaceable: row.replaceable,
     firstSeenAt: row.firstSeenAt.toISOString(),
   };
 }
 
-/** tip − height + 1 for a confirmed activity; null for a reverted one (in no main-chain block). */
+/** tip − height + 1 for a confirmed activity; null otherwise (in no main-chain block). */
 export function confirmations(
   row: Pick<ActivityRow, 'status' | 'blockHeight'>,
   tip: Tip | null,

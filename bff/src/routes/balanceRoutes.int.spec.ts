@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../testing/expectProblem.js';
-import { blockHash, seedBlocks, seedUser } from '../testing/seedViews.js';
+import { blockHash, fakeTxid, seedActivity, seedBlocks, seedUser } from '../testing/seedViews.js';
 import { createTestApp, json, type TestApp } from '../testing/testApp.js';
 
 describe('GET /v1/users/:userId/balance (inject)', () => {
@@ -24,6 +24,8 @@ describe('GET /v1/users/:userId/balance (inject)', () => {
       userId: 'reader',
       confirmedSats: 150_000,
       pendingSats: 5,
+      immatureSats: 0,
+      totalSats: 150_005,
       txCount: 3,
       version: 7,
       tip: { height: 10, hash: blockHash(10) },
@@ -57,7 +59,14 @@ describe('GET /v1/users/:userId/balance (inject)', () => {
       'reader2',
     ]);
     expect(json(answers[1]!)).toMatchObject({ confirmedSats: 2, version: 2 });
-    expect(json(answers[3]!)).toMatchObject({ confirmedSats: 0, pendingSats: 0, txCount: 0, version: 0 });
+    expect(json(answers[3]!)).toMatchObject({
+      confirmedSats: 0,
+      pendingSats: 0,
+      immatureSats: 0,
+      totalSats: 0,
+      txCount: 0,
+      version: 0,
+    });
   });
 
   it('minHeight already reached: answers at once, not behind', async () => {
@@ -129,5 +138,88 @@ describe('GET /v1/users/:userId/balance (inject)', () => {
     expect(expectProblem(res, 400, 'INVALID_REQUEST').detail).toMatch(
       /the path field "userId" must be 1 to 64/,
     );
+  });
+});
+
+describe('GET /v1/users/:userId/balance: pending and immature amounts (inject)', () => {
+  let t: TestApp;
+  const REWARD = 5_000_000_000;
+  const read = async (userId: string) =>
+    json<Record<string, unknown>>(
+      await t.app.inject({ url: `/v1/users/${userId}/balance`, headers: t.admin }),
+    );
+
+  beforeAll(async () => {
+    t = await createTestApp('bff-balance-immature');
+    await seedBlocks(t.dbs.views, 0, 200);
+    // At tip 200: the reward at 101 has 100 confirmations (mature), the one at 102 has 99.
+    await seedUser(t.dbs.views, 'miner', {
+      confirmedSats: 2 * REWARD + 7_000,
+      pendingSats: -3_000,
+      txCount: 3,
+    });
+    await seedActivity(t.dbs.views, 'miner', {
+      txid: fakeTxid('cb101'),
+      blockHeight: 101,
+      amountSats: REWARD,
+      coinbase: true,
+    });
+    await seedActivity(t.dbs.views, 'miner', {
+      txid: fakeTxid('cb102'),
+      blockHeight: 102,
+      amountSats: REWARD,
+      coinbase: true,
+    });
+    await seedActivity(t.dbs.views, 'miner', { txid: fakeTxid('pay'), blockHeight: 199, amountSats: 7_000 });
+    // Neither counts: a reward whose block left the main chain, and a pending spend.
+    await seedActivity(t.dbs.views, 'miner', {
+      txid: fakeTxid('cbGone'),
+      status: 'reverted',
+      blockHeight: null,
+      amountSats: REWARD,
+      coinbase: true,
+    });
+    await seedActivity(t.dbs.views, 'miner', {
+      txid: fakeTxid('spend'),
+      status: 'pending',
+      blockHeight: null,
+      type: 'send',
+      amountSats: -3_000,
+      replaceable: true,
+    });
+  });
+  afterAll(() => t.close());
+
+  it('counts a coinbase reward with 99 confirmations as immature, with 100 as mature; pending in the total', async () => {
+    expect(await read('miner')).toEqual({
+      userId: 'miner',
+      confirmedSats: 2 * REWARD + 7_000,
+      pendingSats: -3_000,
+      immatureSats: REWARD,
+      totalSats: 2 * REWARD + 4_000,
+      txCount: 3,
+      version: 1,
+      tip: { height: 200, hash: blockHash(200) },
+    });
+  });
+
+  it('one block later the reward at 102 has 100 confirmations: nothing immature', async () => {
+    await seedBlocks(t.dbs.views, 201, 201);
+    expect(await read('miner')).toMatchObject({ immatureSats: 0, tip: { height: 201 } });
+  });
+
+  it('a reward in a block above the projected tip (the chain stream behind) is immature', async () => {
+    await seedUser(t.dbs.views, 'early', { confirmedSats: REWARD, txCount: 1 });
+    await seedActivity(t.dbs.views, 'early', {
+      txid: fakeTxid('cb205'),
+      blockHeight: 205,
+      amountSats: REWARD,
+      coinbase: true,
+    });
+    expect(await read('early')).toMatchObject({
+      confirmedSats: REWARD,
+      immatureSats: REWARD,
+      totalSats: REWARD,
+    });
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '#shared/db/pool.js';
+import type { DropReason } from '#shared/events/types.js';
+import type { ActivityStatus } from '../db/readActivitiesPage.js';
 
 /**
  * Test helpers that write the projection directly (the projector's job in production),
@@ -39,8 +41,12 @@ export interface SeedActivity {
   txid: string;
   type?: 'receive' | 'send' | 'self';
   amountSats?: number;
-  status?: 'confirmed' | 'reverted';
+  status?: ActivityStatus;
   blockHeight?: number | null;
+  dropReason?: DropReason | null;
+  replacedBy?: string | null;
+  coinbase?: boolean;
+  replaceable?: boolean | null;
 }
 
 /** Inserts an activity; returns its seq. */
@@ -48,8 +54,9 @@ export async function seedActivity(views: Executor, userId: string, a: SeedActiv
   const height = a.blockHeight ?? null;
   const { rows } = await views.query<{ seq: number }>(
     `INSERT INTO projection.activities
-       (user_id, txid, type, amount_sats, status, block_hash, block_height, first_seen_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now()) RETURNING seq`,
+       (user_id, txid, type, amount_sats, status, block_hash, block_height, drop_reason, replaced_by,
+        coinbase, replaceable, first_seen_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now()) RETURNING seq`,
     [
       userId,
       a.txid,
@@ -58,6 +65,10 @@ export async function seedActivity(views: Executor, userId: string, a: SeedActiv
       a.status ?? 'confirmed',
       height === null ? null : blockHash(height),
       height,
+      a.dropReason ?? null,
+      a.replacedBy ?? null,
+      a.coinbase ?? false,
+      a.replaceable ?? null,
     ],
   );
   return rows[0]!.seq;

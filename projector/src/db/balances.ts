@@ -13,6 +13,7 @@ export async function upsertBalances(
     `INSERT INTO ${tables.balances} AS b ${BALANCE_ROWS}
      ON CONFLICT (user_id) DO UPDATE SET
        confirmed_sats = b.confirmed_sats + EXCLUDED.confirmed_sats,
+       pending_sats = b.pending_sats + EXCLUDED.pending_sats,
        tx_count = b.tx_count + EXCLUDED.tx_count,
        version = EXCLUDED.version,
        updated_at = EXCLUDED.updated_at`,
@@ -37,12 +38,13 @@ export async function insertBalances(
 }
 
 /** The column list and rows of a balance INSERT, from balanceColumns' arrays. */
-const BALANCE_ROWS = `(user_id, confirmed_sats, tx_count, version, updated_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::timestamptz[])`;
+const BALANCE_ROWS = `(user_id, confirmed_sats, pending_sats, tx_count, version, updated_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::timestamptz[])`;
 
 const balanceColumns = (deltas: BalanceDelta[]) => [
   deltas.map((d) => d.userId),
   deltas.map((d) => d.confirmedSats),
+  deltas.map((d) => d.pendingSats),
   deltas.map((d) => d.txCount),
   deltas.map((d) => d.version),
   deltas.map((d) => d.updatedAt),

@@ -10,7 +10,8 @@ const ROWS: Record<string, (t: ProjectionTables) => string> = {
   balances: (t) => `SELECT b::text AS r FROM ${t.balances} AS b`,
   activities: (t) =>
     `SELECT concat_ws('|', user_id, txid, type, amount_sats, status, block_hash, block_height,
-                      first_seen_at, updated_at, row_number() OVER (PARTITION BY user_id ORDER BY seq)) AS r
+                      first_seen_at, updated_at, drop_reason, replaced_by, coinbase, replaceable,
+                      row_number() OVER (PARTITION BY user_id ORDER BY seq)) AS r
      FROM ${t.activities}`,
   activity_changes: (t) => `SELECT c::text AS r FROM ${t.activityChanges} AS c`,
   chain_blocks: (t) => `SELECT c::text AS r FROM ${t.chainBlocks} AS c`,

@@ -1,9 +1,17 @@
 import type { Logger } from '#shared/logging/logger.js';
-import type { RecordedEvent, TxConfirmed, TxReverted } from '#shared/events/types.js';
+import type { DropReason, RecordedEvent } from '#shared/events/types.js';
 import { userIdOfStream } from '#shared/events/streams.js';
+import { isTxEvent, nextActivity } from './nextActivity.js';
+
+export { activityType, isTxEvent } from './nextActivity.js';
 
 export type ActivityType = 'receive' | 'send' | 'self';
-export type ActivityStatus = 'confirmed' | 'reverted';
+/**
+ * `pending` in the mempool; `confirmed` in a main-chain block; `reverted` its block left
+ * the main chain; `replaced` / `dropped` it left the mempool unmined (RBF / a conflict
+ * confirmed or eviction).
+ */
+export type ActivityStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
 
 /** One row of `activities`: a user's view of one transaction. */
 export interface Activity {
@@ -12,9 +20,17 @@ export interface Activity {
   type: ActivityType;
   amountSats: number;
   status: ActivityStatus;
-  /** The block it is confirmed in; null while reverted (it is in no block of the main chain). */
+  /** The block it is confirmed in; null unless confirmed. */
   blockHash: string | null;
   blockHeight: number | null;
+  /** Why it left the mempool unmined (replaced / dropped only). */
+  dropReason: DropReason | null;
+  /** The replacing txid, when the writer named it (replaced only). */
+  replacedBy: string | null;
+  /** A coinbase output (from TxConfirmed); immature until 100 confirmations. */
+  coinbase: boolean;
+  /** BIP 125 signal as last seen in the mempool; null when never seen pending. */
+  replaceable: boolean | null;
   firstSeenAt: string;
   updatedAt: string;
 }
@@ -26,15 +42,19 @@ export interface ActivityChange {
   version: number;
   status: ActivityStatus;
   amountSats: number;
-  blockHash: string;
-  blockHeight: number;
+  /** The event's block (confirm or revert); null for mempool steps. */
+  blockHash: string | null;
+  blockHeight: number | null;
+  dropReason: DropReason | null;
+  replacedBy: string | null;
   occurredAt: string;
 }
 
-/** A change of what counts towards a user's confirmed balance; balances fold these. */
+/** A change of what counts towards a user's balance; balances fold these. */
 export interface BalanceEffect {
   userId: string;
   confirmedSats: number;
+  pendingSats: number;
   txCount: number;
 }
 
@@ -47,34 +67,14 @@ export interface ActivitiesResult {
 
 export const activityKey = (userId: string, txid: string) => `${userId}\u0000${txid}`;
 
-type TxEvent = RecordedEvent<TxConfirmed> | RecordedEvent<TxReverted>;
-
-export function isTxEvent(event: RecordedEvent): event is TxEvent {
-  return event.type === 'TxConfirmed' || event.type === 'TxReverted';
-}
-
 /**
- * How an activity is labelled, as a wallet shows it:
- * - `receive`: the user spent nothing in it (or, having spent, still gained: a
- *   collaborative transaction that netted positive);
- * - `self`: the user spent and every output came back to the user's own addresses
- *   (a move between own addresses or a consolidation: the net is minus the fee);
- * - `send`: the user spent and paid someone else (change coming back does not matter).
- * The amount is always the signed net delta, so the balance arithmetic never depends
- * on the label.
- */
-export function activityType(tx: TxConfirmed['payload']): ActivityType {
-  if (tx.sentSats === 0) return 'receive';
-  if (tx.paidToOthersSats === 0) return 'self';
-  return tx.deltaSats < 0 ? 'send' : 'receive';
-}
-
-/**
- * Folds the applied TxConfirmed/TxReverted events of a batch over the current rows
- * (`current`, loaded for exactly the keys touched). A revert undoes what the confirm
- * did — the stored amount, not the revert's own number — so the balance returns to
- * exactly where it was; re-mined in another block, the activity is confirmed again
- * there, and every step is kept in `changes`.
+ * Folds the applied transaction events of a batch (TxPending, TxConfirmed, TxReverted,
+ * TxDropped) over the current rows (`current`, loaded for exactly the keys touched).
+ * Each event moves one (user, txid) row along pending → confirmed → reverted → … or
+ * pending → replaced / dropped (see nextActivity); the balance effects undo exactly
+ * what the previous state counted, so a revert or a drop returns the balance to where
+ * it was. Every step is kept in `changes`; an event that does not fit the row's state
+ * is logged and changes nothing.
  */
 export function projectActivities(
   events: readonly RecordedEvent[],
@@ -90,77 +90,29 @@ export function projectActivities(
     if (!isTxEvent(event)) continue;
     const userId = userIdOfStream(event.stream);
     if (userId === undefined) continue;
-    const { txid, blockHash, height } = event.payload;
-    const key = activityKey(userId, txid);
-    const before = state.get(key);
-
-    if (event.type === 'TxConfirmed') {
-      const counted = before?.status === 'confirmed' ? before : undefined;
-      const after: Activity = {
-        userId,
-        txid,
-        type: counted?.type ?? activityType(event.payload),
-        amountSats: counted?.amountSats ?? event.payload.deltaSats,
-        status: 'confirmed',
-        blockHash,
-        blockHeight: height,
-        firstSeenAt: before?.firstSeenAt ?? event.occurredAt,
-        updatedAt: event.occurredAt,
-      };
-      if (counted) {
-        // Confirmed twice without a revert between: the writer's bug, not a second payment.
-        log.warn(
-          { userId, txid, from: counted.blockHash, to: blockHash },
-          'confirmed again without a revert',
-        );
-      } else {
-        effects.push({ userId, confirmedSats: after.amountSats, txCount: 1 });
-      }
-      state.set(key, after);
-      touched.add(key);
-      changes.push(change(after, event.version, blockHash, height, event.occurredAt));
-      continue;
-    }
-
-    if (before?.status !== 'confirmed' || before.blockHash !== blockHash) {
-      // Nothing of this revert's block is counted: undoing it would invent money.
-      log.warn(
-        { userId, txid, blockHash, status: before?.status ?? 'unknown', counted: before?.blockHash },
-        'revert of a transaction not confirmed in that block, ignored',
-      );
-      continue;
-    }
-    const after: Activity = {
-      ...before,
-      status: 'reverted',
-      blockHash: null,
-      blockHeight: null,
-      updatedAt: event.occurredAt,
-    };
-    effects.push({ userId, confirmedSats: -before.amountSats, txCount: -1 });
+    const key = activityKey(userId, event.payload.txid);
+    const step = nextActivity(userId, state.get(key), event, log);
+    if (!step) continue;
+    const { after, effect } = step;
+    if (effect) effects.push(effect);
     state.set(key, after);
     touched.add(key);
-    changes.push(change(after, event.version, blockHash, height, event.occurredAt));
+    const block =
+      event.type === 'TxConfirmed' || event.type === 'TxReverted'
+        ? { blockHash: event.payload.blockHash, blockHeight: event.payload.height }
+        : { blockHash: null, blockHeight: null };
+    changes.push({
+      userId,
+      txid: after.txid,
+      version: event.version,
+      status: after.status,
+      amountSats: after.amountSats,
+      ...block,
+      dropReason: after.dropReason,
+      replacedBy: after.replacedBy,
+      occurredAt: event.occurredAt,
+    });
   }
 
   return { activities: [...touched].map((k) => state.get(k)!), changes, effects };
-}
-
-function change(
-  activity: Activity,
-  version: number,
-  blockHash: string,
-  blockHeight: number,
-  occurredAt: string,
-): ActivityChange {
-  return {
-    userId: activity.userId,
-    txid: activity.txid,
-    version,
-    status: activity.status,
-    amountSats: activity.amountSats,
-    blockHash,
-    blockHeight,
-    occurredAt,
-  };
 }

@@ -6,6 +6,8 @@ import type { BalanceEffect } from './activities.js';
 export interface BalanceDelta {
   userId: string;
   confirmedSats: number;
+  /** Change of the sum of the user's pending activities' amounts. */
+  pendingSats: number;
   txCount: number;
   /** The user stream's version after the batch, and that event's time. */
   version: number;
@@ -30,6 +32,7 @@ export function projectBalances(
       byUser.set(userId, {
         userId,
         confirmedSats: 0,
+        pendingSats: 0,
         txCount: 0,
         version: event.version,
         updatedAt: event.occurredAt,
@@ -43,6 +46,7 @@ export function projectBalances(
     const row = byUser.get(effect.userId);
     if (!row) continue; // effects come only from the user's own applied events
     row.confirmedSats += effect.confirmedSats;
+    row.pendingSats += effect.pendingSats;
     row.txCount += effect.txCount;
   }
   return [...byUser.values()];

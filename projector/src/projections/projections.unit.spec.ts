@@ -28,7 +28,7 @@ describe('activityType', () => {
     // every output back to the user's own addresses: a self-transfer costing the fee
     [{ deltaSats: -100, receivedSats: 900, sentSats: 1_000, paidToOthersSats: 0 }, 'self'],
   ])('%o → %s', (amounts, type) => {
-    expect(activityType({ txid: '', blockHash: '', height: 1, addresses: [], ...amounts })).toBe(type);
+    expect(activityType(amounts)).toBe(type);
   });
 });
 
@@ -50,7 +50,14 @@ describe('projectActivities + projectBalances', () => {
       [4, 'reverted', hex('b2')],
     ]);
     expect(projectBalances(events, result.effects)).toEqual([
-      { userId: 'alice', confirmedSats: 0, txCount: 0, version: 4, updatedAt: events[3]!.occurredAt },
+      {
+        userId: 'alice',
+        confirmedSats: 0,
+        pendingSats: 0,
+        txCount: 0,
+        version: 4,
+        updatedAt: events[3]!.occurredAt,
+      },
     ]);
   });
 
@@ -61,7 +68,7 @@ describe('projectActivities + projectBalances', () => {
       bob.next(reverted('t1', 'other', 1, -50)),
     ];
     const result = projectActivities(events, new Map(), log);
-    expect(result.effects).toEqual([{ userId: 'bob', confirmedSats: 50, txCount: 1 }]);
+    expect(result.effects).toEqual([{ userId: 'bob', confirmedSats: 50, pendingSats: 0, txCount: 1 }]);
     expect(result.activities).toMatchObject([{ status: 'confirmed', blockHash: hex('b1') }]);
   });
 
@@ -72,7 +79,7 @@ describe('projectActivities + projectBalances', () => {
       carol.next(confirmed('t1', 'b2', 2, { deltaSats: 50 })),
     ];
     const result = projectActivities(events, new Map(), log);
-    expect(result.effects).toEqual([{ userId: 'carol', confirmedSats: 50, txCount: 1 }]);
+    expect(result.effects).toEqual([{ userId: 'carol', confirmedSats: 50, pendingSats: 0, txCount: 1 }]);
     expect(result.activities).toMatchObject([{ blockHash: hex('b2'), firstSeenAt: events[0]!.occurredAt }]);
   });
 });

@@ -13,13 +13,18 @@ import {
   blockDisconnected,
   chainEvents,
   confirmed,
+  dropped,
+  pending,
   reverted,
   userEvents,
 } from '../testing/events.js';
 import { createProjectorTestbed, type ProjectorTestbed } from '../testing/projectorHarness.js';
 import { rebuildProjection } from './rebuildProjection.js';
 
-/** A history with receives, sends, reverts and re-mines, a poison event and an open gap. */
+/**
+ * A history with receives, sends, reverts and re-mines, mempool transactions (replaced,
+ * evicted, pending), coinbase rewards, a poison event and an open gap.
+ */
 function history(round: number, users: number) {
   const streams = Array.from({ length: users }, (_, u) => userEvents(`u${u}`));
   return {
@@ -36,6 +41,25 @@ function history(round: number, users: number) {
             s.next(confirmed(`${userId}-r${round}`, `b${round}x`, round + 2, { deltaSats: 1_000 + u })),
           );
         }
+        // Mempool stories: replaced by a fee bump that is mined; evicted; still pending.
+        if (u % 5 === 2) {
+          const [first, bump] = [`${userId}-p${round}`, `${userId}-p${round}b`];
+          out.push(s.next(pending(first, { deltaSats: -400, replaceable: true })));
+          out.push(s.next(dropped(first, 'replaced', bump)));
+          out.push(s.next(pending(bump, { deltaSats: -450 })));
+          out.push(s.next(confirmed(bump, `b${round}`, round + 1, { deltaSats: -450 })));
+        }
+        if (u % 5 === 3) {
+          out.push(s.next(pending(`${userId}-e${round}`, { deltaSats: 60 })));
+          out.push(s.next(dropped(`${userId}-e${round}`, 'evicted')));
+          out.push(s.next(pending(`${userId}-w${round}`, { deltaSats: 70 })));
+        }
+        if (u % 7 === 4)
+          out.push(
+            s.next(
+              confirmed(`${userId}-cb${round}`, `b${round}`, round + 1, { deltaSats: 50, coinbase: true }),
+            ),
+          );
         if (u % 4 === 1)
           out.push(
             s.next(
@@ -161,6 +185,10 @@ describe('rebuild', () => {
     expect(live.balances!.rows).toBe(40); // `gappy` has nothing applied: its version 1 never came
     expect(live.parked_events!.rows).toBe(1);
     expect(live.dead_letters!.rows).toBe(1);
+    const { rows: statuses } = await bed.views.query<{ status: string }>(
+      `SELECT DISTINCT status FROM "${s.schema}".activities ORDER BY status`,
+    );
+    expect(statuses.map((r) => r.status)).toEqual(['confirmed', 'dropped', 'pending', 'replaced']);
     const { rows } = await bed.views.query<{ height: number }>(
       `SELECT max(height) AS height FROM "${s.schema}".chain_blocks`,
     );

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
-import type { ForklineEvent, RecordedEvent } from '#shared/events/types.js';
+import type { DropReason, ForklineEvent, RecordedEvent } from '#shared/events/types.js';
 
 /** A deterministic 64-hex "hash" for a label: txids and block hashes in tests. */
 export const hex = (label: string): string => createHash('sha256').update(label).digest('hex');
@@ -36,19 +36,51 @@ export const confirmed = (
   txid: string,
   block: string,
   height: number,
-  amounts: { deltaSats: number; receivedSats?: number; sentSats?: number; paidToOthersSats?: number },
+  amounts: Amounts & { coinbase?: boolean },
 ): ForklineEvent => ({
   type: 'TxConfirmed',
   payload: {
     txid: hex(txid),
     blockHash: hex(block),
     height,
-    deltaSats: amounts.deltaSats,
-    receivedSats: amounts.receivedSats ?? Math.max(amounts.deltaSats, 0),
-    sentSats: amounts.sentSats ?? Math.max(-amounts.deltaSats, 0),
-    paidToOthersSats: amounts.paidToOthersSats ?? Math.max(-amounts.deltaSats, 0),
+    ...amountFields(amounts),
     addresses: [],
+    ...(amounts.coinbase === undefined ? {} : { coinbase: amounts.coinbase }),
   },
+});
+
+/** A transaction entering the mempool; first seen at `firstSeenAt` (default: the base time). */
+export const pending = (
+  txid: string,
+  amounts: Amounts & { firstSeenAt?: string; replaceable?: boolean },
+): ForklineEvent => ({
+  type: 'TxPending',
+  payload: {
+    txid: hex(txid),
+    ...amountFields(amounts),
+    firstSeenAt: amounts.firstSeenAt ?? new Date(BASE_TIME).toISOString(),
+    replaceable: amounts.replaceable ?? false,
+  },
+});
+
+export const dropped = (txid: string, reason: DropReason, replacedBy?: string): ForklineEvent => ({
+  type: 'TxDropped',
+  payload: { txid: hex(txid), reason, ...(replacedBy === undefined ? {} : { replacedBy: hex(replacedBy) }) },
+});
+
+interface Amounts {
+  deltaSats: number;
+  receivedSats?: number;
+  sentSats?: number;
+  paidToOthersSats?: number;
+}
+
+/** A receive unless told otherwise; a negative delta is a send without change. */
+const amountFields = (a: Amounts) => ({
+  deltaSats: a.deltaSats,
+  receivedSats: a.receivedSats ?? Math.max(a.deltaSats, 0),
+  sentSats: a.sentSats ?? Math.max(-a.deltaSats, 0),
+  paidToOthersSats: a.paidToOthersSats ?? Math.max(-a.deltaSats, 0),
 });
 
 export const reverted = (txid: string, block: string, height: number, deltaSats: number): ForklineEvent => ({
