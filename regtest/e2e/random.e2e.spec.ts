@@ -10,9 +10,11 @@ const SEED = Number(process.env.E2E_SEED ?? 20261128);
 const KILLABLE = ['crawler', 'relay', 'projector'] as const;
 
 /**
- * A seeded random walk: sends among users and to outsiders, mining, reorgs up to
- * depth 10 (re-mined, dropped, double-spent), and SIGKILLs of crawler, relay and
- * projector. After each step the BFF must agree with bitcoind.
+ * A seeded random walk: sends among users and to outsiders (mined or left pending), fee
+ * bumps and full-RBF replacements of pending payments, mining, reorgs up to depth 10
+ * (re-mined, dropped, double-spent), and SIGKILLs of crawler, relay and projector. After
+ * each step the BFF must agree with bitcoind: confirmed balances with the UTXO set,
+ * pending figures and activities with the mempool.
  */
 describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} steps)`, () => {
   const node = regtestFromStack();
@@ -20,6 +22,8 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
   let forkline: ForklineInstance;
   let users: WalletUsers;
   const userIds = ['u1', 'u2', 'u3', 'u4'];
+  /** Payments of the node's wallet that may still be pending: bumped or replaced at random. */
+  let open: string[] = [];
 
   beforeAll(async () => {
     await node.ensureFunds(50);
@@ -62,9 +66,26 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
     }
     if (roll < 0.5) {
       const to = random.pick(userIds);
-      await node.send(random.pick(users.addressesOf(to)), random.int(1, 100) / 100);
-      await node.mine(random.int(1, 3));
-      return `fund ${to}`;
+      open.push(await node.send(random.pick(users.addressesOf(to)), random.int(1, 100) / 100));
+      const blocks = random.int(0, 2);
+      await node.mine(blocks);
+      if (blocks > 0) open = [];
+      return `fund ${to}${blocks === 0 ? ' (left pending)' : ''}`;
+    }
+    if (roll < 0.6 && open.length > 0) {
+      const victim = open.splice(random.int(0, open.length - 1), 1)[0]!;
+      const inMempool = await node.rpc.call('getmempoolentry', [victim]).then(
+        () => true,
+        () => false,
+      );
+      if (!inMempool) return `${victim.slice(0, 8)} no longer pending`;
+      if (random.next() < 0.5) {
+        const bumped = await node.bumpFee(victim);
+        open.push(bumped);
+        return `bump ${victim.slice(0, 8)} → ${bumped.slice(0, 8)}`;
+      }
+      const replacement = await node.replaceTx(victim, await node.newAddress());
+      return `replace ${victim.slice(0, 8)} → ${replacement.slice(0, 8)} paying an outsider`;
     }
     if (roll < 0.8) {
       const depth = random.int(1, 10);
@@ -76,6 +97,7 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
         doubleSpend = txid;
       }
       await node.reorg(depth, { dropTxs: variant === 'drop', ...(doubleSpend ? { doubleSpend } : {}) });
+      open = [];
       return `reorg depth ${depth} (${variant})`;
     }
     const victim = random.pick(KILLABLE);

@@ -106,17 +106,19 @@ describe('forkline end to end: a scripted scenario', () => {
     await check();
   });
 
-  it('a reorg that drops a payment, then the payment confirms again', async () => {
+  it('a reorg that drops a payment returns it to pending, then it confirms again', async () => {
     const txid = await users.pay('alice', { [users.addressesOf('carol')[0]!]: 0.3 });
     const raw = await node.rpc.call<string>('getrawtransaction', [txid]);
     await node.mine(1);
     await check();
     await node.reorg(1, { dropTxs: true });
     const [carol] = (await check()).filter((c) => c.userId === 'carol');
+    // The node put the disconnected payment back into its mempool: pending again.
     const activity = (await forkline.bff.allActivities('carol')).find((a) => a.txid === txid);
-    expect(activity?.status).toBe('reverted');
+    expect(activity?.status).toBe('pending');
+    expect((await forkline.bff.balance('carol')).pendingSats).toBe(30_000_000);
     expect(carol?.oracleSats).toBe(30_000_000);
-    await node.broadcast([raw]); // the sender's wallet broadcasts it again: it confirms again
+    await node.broadcast([raw]); // already back in the mempool: nothing to do, it confirms again
     await node.mine(1);
     await check();
     expect((await forkline.bff.allActivities('carol')).find((a) => a.txid === txid)?.status).toBe(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '#shared/events/types.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { randomTxHistory } from '../testing/randomTxHistory.js';
-import { seededRandom, type SeededRandom } from '../testing/seededRandom.js';
+import { seededRandom, type SeededRandom } from '#shared/testing/seededRandom.js';
 import { activityKey, projectActivities, type Activity, type ActivityChange } from './activities.js';
 import { projectBalances } from './balances.js';
 

@@ -1,6 +1,6 @@
 import type { DropReason, ForklineEvent, RecordedEvent } from '#shared/events/types.js';
 import { confirmed, dropped, hex, pending, reverted, userEvents } from './events.js';
-import type { SeededRandom } from './seededRandom.js';
+import type { SeededRandom } from '#shared/testing/seededRandom.js';
 
 export type ModelStatus = 'unseen' | 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
 

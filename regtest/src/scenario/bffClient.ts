@@ -3,6 +3,8 @@ export interface Balance {
   userId: string;
   confirmedSats: number;
   pendingSats: number;
+  immatureSats: number;
+  totalSats: number;
   txCount: number;
   tip: { height: number; hash: string } | null;
   version: number;
@@ -12,11 +14,14 @@ export interface Activity {
   txid: string;
   type: 'receive' | 'send' | 'self';
   amountSats: number;
-  status: 'confirmed' | 'reverted';
+  status: 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
   blockHeight: number | null;
   blockHash: string | null;
   confirmations: number | null;
   firstSeenAt: string;
+  replacedBy: string | null;
+  dropReason: 'replaced' | 'conflict' | 'evicted' | null;
+  replaceable: boolean | null;
 }
 
 export class HttpError extends Error {

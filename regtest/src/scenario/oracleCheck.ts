@@ -1,3 +1,4 @@
+import { expectedPending } from '#shared/testing/expectedPending.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Balance, BffClient } from './bffClient.js';
@@ -13,7 +14,8 @@ export interface UserCheck {
  * The end-to-end invariant, with bitcoind as the oracle: once the projection has
  * reached the node's tip, every user's confirmed balance equals what the node says
  * their addresses hold, equals the sum of their confirmed activities, and every
- * confirmed activity is a transaction in the node's main chain, in that block.
+ * confirmed activity is a transaction in the node's main chain, in that block; and every
+ * user's pending figure and pending activities are what the node's mempool says.
  */
 export async function expectMatchesNode(
   node: RegtestNode,
@@ -57,5 +59,44 @@ export async function expectMatchesNode(
     }
     checks.push({ userId, oracleSats, balance });
   }
+  await expectPendingMatchesNode(node, bff, users, timeoutMs);
   return checks;
+}
+
+/** Each user's pendingSats and pending activities equal what the node's mempool says. */
+export async function expectPendingMatchesNode(
+  node: RegtestNode,
+  bff: BffClient,
+  users: WalletUsers,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const owners: Record<string, string> = {};
+  for (const [userId, addresses] of users.users) for (const a of addresses) owners[a] = userId;
+  const expected = await expectedPending(node, owners);
+  for (const userId of users.users.keys()) {
+    const want = expected.get(userId)!;
+    await waitFor(
+      async () => {
+        const balance = await bff.balance(userId);
+        const pending = (await bff.allActivities(userId))
+          .filter((a) => a.status === 'pending')
+          .map((a) => a.txid)
+          .sort();
+        return {
+          pendingSats: balance.pendingSats,
+          txids: pending,
+          total: balance.totalSats - balance.confirmedSats,
+        };
+      },
+      (got) =>
+        got.pendingSats === want.pendingSats &&
+        got.total === want.pendingSats &&
+        JSON.stringify(got.txids) === JSON.stringify([...want.txids].sort()),
+      {
+        timeoutMs,
+        intervalMs: 100,
+        what: `${userId}'s pending to equal the node's mempool: ${want.pendingSats} sats in ${want.txids.join(', ') || 'nothing'}`,
+      },
+    );
+  }
 }
