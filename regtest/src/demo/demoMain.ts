@@ -8,9 +8,10 @@ import { report } from './report.js';
 
 /**
  * `make demo`: with the stack and forkline's processes running, creates users with
- * addresses of several types, pays them, mines, and forces reorgs — one that drops a
- * payment and one where a double-spend confirms instead — showing after each step
- * what forkline says beside what bitcoind says.
+ * addresses of several types, pays them (pending at once, confirmed by a block), replaces
+ * a pending payment by a fee bump, and forces reorgs — one that returns a payment to
+ * pending and one where a double-spend confirms instead — showing after each step what
+ * forkline says beside what bitcoind says.
  */
 runMain(async () => {
   const stack = readStackEnv();
@@ -33,13 +34,19 @@ runMain(async () => {
 
   await node.send(users.addressesOf(alice)[0]!, 1.5);
   await node.send(users.addressesOf(bob)[1]!, 0.8);
+  await report(
+    `1. the node pays ${alice} 1.5 BTC and ${bob} 0.8 BTC: pending, not mined yet`,
+    node,
+    bff,
+    users,
+  );
   await node.mine(1);
-  await report(`1. the node pays ${alice} 1.5 BTC and ${bob} 0.8 BTC; one block mined`, node, bff, users);
+  await report(`2. one block mined: both payments confirmed`, node, bff, users);
 
   await users.pay(alice, { [users.addressesOf(bob)[0]!]: 0.3, [users.addressesOf(carol)[0]!]: 0.2 });
   await node.mine(1);
   await report(
-    `2. ${alice} pays ${bob} 0.3 and ${carol} 0.2 in one transaction (change back to ${alice})`,
+    `3. ${alice} pays ${bob} 0.3 and ${carol} 0.2 in one transaction (change back to ${alice}); mined`,
     node,
     bff,
     users,
@@ -47,28 +54,34 @@ runMain(async () => {
 
   const dropped = await users.pay(bob, { [users.addressesOf(carol)[0]!]: 0.1 });
   await node.mine(1);
-  await report(`3. ${bob} pays ${carol} 0.1 BTC; mined`, node, bff, users);
+  await report(`4. ${bob} pays ${carol} 0.1 BTC; mined`, node, bff, users);
   await node.reorg(1, { dropTxs: true });
   await report(
-    `4. reorg of depth 1: a longer branch without ${bob}'s payment ${dropped?.slice(0, 12)}…`,
+    `5. reorg of depth 1: a longer branch without ${bob}'s payment ${dropped?.slice(0, 12)}…, which the node puts back into its mempool: pending again`,
     node,
     bff,
     users,
   );
-  const pending = dropped
-    ? await node.rpc.call('getmempoolentry', [dropped]).then(
-        () => true,
-        () => false,
-      )
-    : false;
-  if (pending)
-    console.log(`   (the node put ${bob}'s payment back into its mempool: the next block confirms it again)`);
+  await node.mine(1);
+  await report(`6. the next block confirms it again`, node, bff, users);
+
+  const slow = await node.send(users.addressesOf(carol)[0]!, 0.25);
+  await report(`7. the node pays ${carol} 0.25 BTC: pending`, node, bff, users);
+  const bumped = await node.bumpFee(slow);
+  await report(
+    `8. fee bump (RBF): ${slow.slice(0, 12)}… replaced by ${bumped.slice(0, 12)}…, pending`,
+    node,
+    bff,
+    users,
+  );
+  await node.mine(1);
+  await report(`9. mined: the replacement confirmed`, node, bff, users);
 
   const doubleSpent = await node.send(users.addressesOf(carol)[0]!, 0.25);
   await node.mine(1);
-  await report(`5. the node pays ${carol} 0.25 BTC; mined`, node, bff, users);
+  await report(`10. the node pays ${carol} 0.25 BTC; mined`, node, bff, users);
   await node.reorg(2, { doubleSpend: doubleSpent });
-  await report(`6. reorg of depth 2: a double-spend of that payment confirms instead`, node, bff, users);
+  await report(`11. reorg of depth 2: a double-spend of that payment confirms instead`, node, bff, users);
 
   const token = createUserTokens(stack.FORKLINE_JWT_SECRET).sign(alice, 24 * 3600);
   console.log(`
@@ -79,6 +92,8 @@ forkline keeps running (crawler, relay, projector, bff; log in .run/forkline.log
     TOKEN=${token}
     curl -s -H "Authorization: Bearer $TOKEN" ${stack.BFF_URL}/v1/users/${alice}/balance
 Go on:
+  npx forkline send <address> 0.1     pay an address: pending until mined
+  npx forkline bump <txid>            replace a pending payment with a higher fee (RBF)
   npx forkline mine 3                 mine blocks
   npx forkline fund ${alice} 0.5        pay a user and mine
   npx forkline reorg 2 --drop-txs     replace the last 2 blocks with an empty, longer branch

@@ -1,4 +1,5 @@
 import { satsToBtc } from '#shared/bitcoin/btcSats.js';
+import { expectedPending } from '#shared/testing/expectedPending.js';
 import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Activity, Balance, BffClient } from '../scenario/bffClient.js';
 import type { WalletUsers } from '../scenario/walletUsers.js';
@@ -7,8 +8,9 @@ const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 
 /**
- * Waits until forkline shows the node's tip, with a progress line, then prints each
- * user's balance from the BFF beside what bitcoind says, and their latest activities.
+ * Waits until forkline shows the node's tip and mempool, with a progress line, then
+ * prints each user's confirmed and pending balance from the BFF beside what bitcoind
+ * says (its UTXO set and its mempool), and their latest activities.
  */
 export async function report(
   title: string,
@@ -20,16 +22,19 @@ export async function report(
   const height = await node.height();
   const bestHash = await node.bestHash();
   const started = Date.now();
-  const rows: { userId: string; balance: Balance; truth: number }[] = [];
+  const owners: Record<string, string> = {};
+  for (const [userId, addresses] of users.users) for (const a of addresses) owners[a] = userId;
+  const mempool = await expectedPending(node, owners);
+  const rows: { userId: string; balance: Balance; truth: number; pending: number }[] = [];
   for (const userId of users.users.keys()) {
     const truth = await users.oracle(userId);
+    const pending = mempool.get(userId)?.pendingSats ?? 0;
     for (;;) {
       const balance = await bff.balance(userId, height, 2_000);
-      if (
-        (balance.tip?.hash === bestHash && balance.confirmedSats === truth) ||
-        Date.now() - started > 60_000
-      ) {
-        rows.push({ userId, balance, truth });
+      const same =
+        balance.tip?.hash === bestHash && balance.confirmedSats === truth && balance.pendingSats === pending;
+      if (same || Date.now() - started > 60_000) {
+        rows.push({ userId, balance, truth, pending });
         break;
       }
       progress(
@@ -41,11 +46,14 @@ export async function report(
   console.log(
     dim(`chain tip ${height} ${bestHash.slice(0, 16)}…, forkline caught up in ${Date.now() - started} ms`),
   );
-  console.log(`  ${'user'.padEnd(10)} ${'forkline (BFF)'.padStart(16)} ${'bitcoind'.padStart(14)}`);
-  for (const { userId, balance, truth } of rows) {
-    const same = balance.confirmedSats === truth ? '✓' : '✗ differs';
+  console.log(
+    `  ${'user'.padEnd(10)} ${'forkline confirmed'.padStart(19)} ${'pending'.padStart(12)}   ${'bitcoind UTXOs'.padStart(14)} ${'mempool'.padStart(12)}`,
+  );
+  const btc = (sats: number) => satsToBtc(sats);
+  for (const { userId, balance, truth, pending } of rows) {
+    const same = balance.confirmedSats === truth && balance.pendingSats === pending ? '✓' : '✗ differs';
     console.log(
-      `  ${userId.padEnd(10)} ${`${satsToBtc(balance.confirmedSats)} BTC`.padStart(16)} ${satsToBtc(truth).padStart(14)}  ${same}`,
+      `  ${userId.padEnd(10)} ${`${btc(balance.confirmedSats)} BTC`.padStart(19)} ${btc(balance.pendingSats).padStart(12)}   ${btc(truth).padStart(14)} ${btc(pending).padStart(12)}  ${same}`,
     );
     const { items } = await bff.activities(userId, 3);
     for (const a of items) console.log(dim(`      ${describe(a)}`));
@@ -54,10 +62,13 @@ export async function report(
 
 function describe(a: Activity): string {
   const sign = a.amountSats > 0 ? '+' : '';
-  const where =
-    a.status === 'confirmed'
-      ? `${a.confirmations} conf, block ${a.blockHeight}`
-      : 'reverted (left the chain)';
+  const where = {
+    pending: 'in the mempool',
+    confirmed: `${a.confirmations} conf, block ${a.blockHeight}`,
+    reverted: 'reverted (left the chain)',
+    replaced: `replaced by ${a.replacedBy?.slice(0, 12)}…`,
+    dropped: `dropped (${a.dropReason})`,
+  }[a.status];
   return `${a.type.padEnd(7)} ${`${sign}${satsToBtc(a.amountSats)}`.padStart(12)}  ${a.status.padEnd(9)} ${where}  ${a.txid.slice(0, 12)}…`;
 }
 
