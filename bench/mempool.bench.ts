@@ -91,7 +91,7 @@ try {
   while ((await pendingCount()) < matching && refused === undefined) await sleep(5);
   const forklineMs = performance.now() - started;
   await submitted;
-  if (refused) throw refused;
+  if (refused) throw refused instanceof Error ? refused : new Error(JSON.stringify(refused));
   const ingestTxPerSec = Math.round(TXS / (forklineMs / 1000));
   console.log(`node accepted ${TXS} in ${Math.round(nodeMs)} ms (${Math.round(TXS / (nodeMs / 1000))} tx/s)`);
   console.log(
