@@ -161,6 +161,17 @@ describe('crawler: payments', () => {
     expect(chain.rows[0]!.n).toBe(blocks.rows[0]!.n);
   });
 
+  it('a coinbase paying a customer is flagged as one (it matures after 100 blocks)', async () => {
+    const [hash] = await h.node.mine(1, carol[0]!);
+    await h.waitSynced();
+    const { rows } = await h.db.online.query<{ payload: { blockHash: string; coinbase?: boolean } }>(
+      `SELECT payload FROM outbox WHERE type = 'TxConfirmed' AND stream = 'user:carol'`,
+    );
+    const flagged = rows.filter((r) => r.payload.coinbase === true).map((r) => r.payload.blockHash);
+    expect(flagged).toEqual([hash]);
+    await h.expectOracle();
+  });
+
   it('outbox: every event passes the shared schemas and matches the rows it announces', async () => {
     const { rows } = await h.db.online.query<{ event: Record<string, unknown> }>(
       `SELECT json_build_object('id', event_id, 'type', type, 'stream', stream, 'version', version,
