@@ -162,7 +162,7 @@ describe('crawler: payments', () => {
   });
 
   it('a coinbase paying a customer is flagged as one (it matures after 100 blocks)', async () => {
-    const [hash] = await h.node.mine(1, carol[0]!);
+    const [hash] = await h.node.mine(1, carol[0]);
     await h.waitSynced();
     const { rows } = await h.db.online.query<{ payload: { blockHash: string; coinbase?: boolean } }>(
       `SELECT payload FROM outbox WHERE type = 'TxConfirmed' AND stream = 'user:carol'`,

@@ -14,11 +14,9 @@ import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { outpointKey, type OwnedOutput, type WatchLookup } from '../matching/types.js';
 import type { MempoolSource } from '../node/mempoolSource.js';
 import { matchMempoolTx } from './matchMempoolTx.js';
+import type { MempoolOp } from './mempoolOp.js';
 import { parentsFirst } from './parentsFirst.js';
 import type { PendingIndex, PendingTx } from './pendingIndex.js';
-
-/** One mempool change, in the node's order: a transaction entered or left. */
-export type MempoolOp = { kind: 'add' | 'remove'; txid: string };
 
 export interface MempoolChangeDeps {
   pool: Pool;

@@ -5,7 +5,8 @@ import type { CrawlerMetrics } from '../metrics.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { MempoolSource } from '../node/mempoolSource.js';
 import type { MempoolMessage, MempoolChange } from '../node/zmqWakeups.js';
-import { applyMempoolChanges, type MempoolOp } from './applyMempoolChanges.js';
+import { applyMempoolChanges } from './applyMempoolChanges.js';
+import type { MempoolOp } from './mempoolOp.js';
 import { loadPendingIndex } from './loadPendingIndex.js';
 import type { PendingIndex } from './pendingIndex.js';
 

@@ -1,5 +1,5 @@
 import type { Transaction } from 'bitcoinjs-lib';
-import type { MempoolOp } from './applyMempoolChanges.js';
+import type { MempoolOp } from './mempoolOp.js';
 import { displayTxid } from './matchMempoolTx.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Transaction } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, type SeededRandom } from '#shared/testing/seededRandom.js';
-import type { MempoolOp } from './applyMempoolChanges.js';
+import type { MempoolOp } from './mempoolOp.js';
 import { displayTxid } from './matchMempoolTx.js';
 import { parentsFirst } from './parentsFirst.js';
 

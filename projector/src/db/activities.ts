@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { DropReason } from '#shared/events/types.js';
-import type { Activity, ActivityChange, ActivityStatus, ActivityType } from '../projections/activities.js';
+import type { Activity, ActivityChange, ActivityStatus, ActivityType } from '../projections/activity.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 interface ActivityRow {

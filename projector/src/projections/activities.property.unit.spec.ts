@@ -3,7 +3,8 @@ import type { RecordedEvent } from '#shared/events/types.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { randomTxHistory } from '../testing/randomTxHistory.js';
 import { seededRandom, type SeededRandom } from '#shared/testing/seededRandom.js';
-import { activityKey, projectActivities, type Activity, type ActivityChange } from './activities.js';
+import { activityKey, projectActivities } from './activities.js';
+import type { Activity, ActivityChange } from './activity.js';
 import { projectBalances } from './balances.js';
 
 const log = createLogger('unit', 'silent');

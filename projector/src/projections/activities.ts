@@ -1,62 +1,8 @@
 import type { Logger } from '#shared/logging/logger.js';
-import type { DropReason, RecordedEvent } from '#shared/events/types.js';
+import type { RecordedEvent } from '#shared/events/types.js';
 import { userIdOfStream } from '#shared/events/streams.js';
+import type { Activity, ActivityChange, BalanceEffect } from './activity.js';
 import { isTxEvent, nextActivity } from './nextActivity.js';
-
-export { activityType, isTxEvent } from './nextActivity.js';
-
-export type ActivityType = 'receive' | 'send' | 'self';
-/**
- * `pending` in the mempool; `confirmed` in a main-chain block; `reverted` its block left
- * the main chain; `replaced` / `dropped` it left the mempool unmined (RBF / a conflict
- * confirmed or eviction).
- */
-export type ActivityStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
-
-/** One row of `activities`: a user's view of one transaction. */
-export interface Activity {
-  userId: string;
-  txid: string;
-  type: ActivityType;
-  amountSats: number;
-  status: ActivityStatus;
-  /** The block it is confirmed in; null unless confirmed. */
-  blockHash: string | null;
-  blockHeight: number | null;
-  /** Why it left the mempool unmined (replaced / dropped only). */
-  dropReason: DropReason | null;
-  /** The replacing txid, when the writer named it (replaced only). */
-  replacedBy: string | null;
-  /** A coinbase output (from TxConfirmed); immature until 100 confirmations. */
-  coinbase: boolean;
-  /** BIP 125 signal as last seen in the mempool; null when never seen pending. */
-  replaceable: boolean | null;
-  firstSeenAt: string;
-  updatedAt: string;
-}
-
-/** One row of `activity_changes`: the activity's state after one event. */
-export interface ActivityChange {
-  userId: string;
-  txid: string;
-  version: number;
-  status: ActivityStatus;
-  amountSats: number;
-  /** The event's block (confirm or revert); null for mempool steps. */
-  blockHash: string | null;
-  blockHeight: number | null;
-  dropReason: DropReason | null;
-  replacedBy: string | null;
-  occurredAt: string;
-}
-
-/** A change of what counts towards a user's balance; balances fold these. */
-export interface BalanceEffect {
-  userId: string;
-  confirmedSats: number;
-  pendingSats: number;
-  txCount: number;
-}
 
 export interface ActivitiesResult {
   /** The final state of every activity the batch touched, in first-touched order. */

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '#shared/events/types.js';
 import { userIdOfStream } from '#shared/events/streams.js';
-import type { BalanceEffect } from './activities.js';
+import type { BalanceEffect } from './activity.js';
 
 /** A balance row's change in one batch: added to the stored row, not replacing it. */
 export interface BalanceDelta {

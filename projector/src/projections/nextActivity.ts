@@ -1,6 +1,6 @@
 import type { Logger } from '#shared/logging/logger.js';
 import type { RecordedEvent, TxConfirmed, TxDropped, TxPending, TxReverted } from '#shared/events/types.js';
-import type { Activity, ActivityType, BalanceEffect } from './activities.js';
+import type { Activity, ActivityType, BalanceEffect } from './activity.js';
 
 export type TxEvent =
   | RecordedEvent<TxPending>

@@ -9,7 +9,8 @@ import {
   reverted,
   userEvents,
 } from '../testing/events.js';
-import { activityType, projectActivities } from './activities.js';
+import { projectActivities } from './activities.js';
+import { activityType } from './nextActivity.js';
 import { projectBalances } from './balances.js';
 import { projectChainTip } from './chainTip.js';
 

@@ -1,0 +1,2 @@
+/** One mempool change, in the node's order: a transaction entered or left. */
+export type MempoolOp = { kind: 'add' | 'remove'; txid: string };
