@@ -170,8 +170,10 @@ export function createCrawler({
             'in sync with the node',
           );
         }
-        // The mempool after the blocks: a block's effects on it are recorded first.
-        const mempoolOutcome = mempool ? await mempool.sync(result.tip?.hash) : 'synced';
+        if (result.reverted > 0) mempool?.onReorg();
+        // The mempool after the blocks: a block's effects on it are recorded first. Not
+        // before our first block (a node below the start height has nothing for us).
+        const mempoolOutcome = mempool && result.tip ? await mempool.sync(result.tip.hash) : 'synced';
         status.mempool = mempool?.status() ?? null;
         failures = 0;
         status.state = 'in-sync';
@@ -186,6 +188,7 @@ export function createCrawler({
         }
         failures++;
         metrics.errors.inc();
+        mempool?.markResync();
         status.state = 'retrying';
         const delayMs = backoffDelayMs(failures, 250, MAX_BACKOFF_MS);
         // Expected outages (node or database away) are warnings; anything else is a bug to look at.

@@ -12,6 +12,7 @@ import { lockChain } from '../db/lockChain.js';
 import { selectTip } from '../db/selectTip.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { outpointKey, type OwnedOutput, type WatchLookup } from '../matching/types.js';
+import type { ChainTip } from '../node/chainSource.js';
 import type { MempoolSource } from '../node/mempoolSource.js';
 import { matchMempoolTx } from './matchMempoolTx.js';
 import type { MempoolOp } from './mempoolOp.js';
@@ -21,6 +22,8 @@ import type { PendingIndex, PendingTx } from './pendingIndex.js';
 export interface MempoolChangeDeps {
   pool: Pool;
   source: MempoolSource;
+  /** The node's best block: an eviction is only believed while it is still ours. */
+  bestTip: () => Promise<ChainTip>;
   watch: WatchLookup;
   pending: PendingIndex;
   fetchConcurrency: number;
@@ -97,9 +100,12 @@ export async function applyMempoolChanges(
   const events = new Map<string, ForklineEvent[]>();
   const emit = (userId: string, event: ForklineEvent) => {
     const stream = userStream(userId);
-    events.set(stream, [...(events.get(stream) ?? []), event]);
+    const list = events.get(stream);
+    if (list) list.push(event);
+    else events.set(stream, [event]);
   };
   const gone = new Set<string>();
+  let evictions = 0;
   // Stored pending transactions that left: their rows go.
   const stored = new Set<string>();
   for (const op of order) {
@@ -120,10 +126,14 @@ export async function applyMempoolChanges(
       .map((i) => spenders.get(outpointKey(i.txid, i.vout)))
       .find((s) => s !== undefined && s !== op.txid);
     const reason: DropReason = replacedBy ? 'replaced' : 'evicted';
+    if (!replacedBy) evictions++;
     const payload = replacedBy ? { txid: op.txid, reason, replacedBy } : { txid: op.txid, reason };
     for (const userId of p.users) emit(userId, { type: 'TxDropped', payload });
   }
 
+  // A block's conflicts leave the mempool (R) before the block is announced: with the
+  // block not applied yet, they would look evicted. Only believed while no block came.
+  if (evictions > 0 && (await deps.bestTip()).hash !== expectedTip) return { kind: 'tip-moved' };
   const written = await withTransaction(pool, async (tx) => {
     await lockChain(tx);
     if (((await selectTip(tx))?.hash ?? null) !== expectedTip) return false;
@@ -158,9 +168,13 @@ async function fetchAdded(
   deps: MempoolChangeDeps,
   ops: MempoolOp[],
 ): Promise<Map<string, { tx: Transaction }>> {
-  const wanted = new Set(
-    ops.filter((op) => op.kind === 'add' && !deps.pending.has(op.txid)).map((op) => op.txid),
-  );
+  // Not pending already — unless it left earlier in this batch and is back.
+  const wanted = new Set<string>();
+  const left = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'remove') left.add(op.txid);
+    else if (!deps.pending.has(op.txid) || left.has(op.txid)) wanted.add(op.txid);
+  }
   const queue = new PQueue({ concurrency: deps.fetchConcurrency });
   const found = new Map<string, { tx: Transaction }>();
   await queue.addAll(

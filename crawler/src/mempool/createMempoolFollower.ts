@@ -24,6 +24,9 @@ export interface MempoolStatus {
 
 // One SQL transaction applies at most this many changes: a burst is written in slices.
 const MAX_OPS_PER_BATCH = 5_000;
+// Messages kept while the loop cannot drain them (database down, a long catch-up); past
+// this a snapshot is due anyway, which makes every one of them redundant.
+const MAX_QUEUED = 100_000;
 
 /**
  * Follows the node's mempool gap-free, after Bitcoin Core's recipe (doc/zmq.md): take a
@@ -58,7 +61,11 @@ export function createMempoolFollower(deps: {
 
   function onMessage(message: MempoolMessage): void {
     if (message.kind === 'block') resyncDue = true;
-    else queue.push(message);
+    else if (queue.length < MAX_QUEUED) queue.push(message);
+    else {
+      queue = [];
+      resyncDue = true;
+    }
   }
 
   async function apply(ops: MempoolOp[], tip: string | null): Promise<boolean> {
@@ -74,20 +81,31 @@ export function createMempoolFollower(deps: {
   }
 
   async function snapshot(tip: string | null): Promise<MempoolSyncOutcome> {
+    // A node still loading its saved mempool would make pending transactions look evicted.
+    if (!(await source.loaded())) return 'synced';
+    resyncDue = false; // a block announced from here on asks for the next one
     const snap = await source.snapshot();
     // Taken after the snapshot: equal to ours, the snapshot saw no block we lack.
-    if ((await deps.bestTip()).hash !== tip) return 'behind';
+    if ((await deps.bestTip()).hash !== tip) {
+      resyncDue = true;
+      return 'behind';
+    }
     const inSnapshot = new Set(snap.txids);
     const ops: MempoolOp[] = [];
     for (const txid of pending.txids()) if (!inSnapshot.has(txid)) ops.push({ kind: 'remove', txid });
     for (const txid of snap.txids)
       if (!known.has(txid) && !pending.has(txid)) ops.push({ kind: 'add', txid });
-    for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH)
-      if (!(await apply(ops.slice(from, from + MAX_OPS_PER_BATCH), tip))) return 'behind';
+    // Sliced in the snapshot's order, which is parents before children (getrawmempool
+    // lists by ancestor count), so a child never lands in a slice before its parent's.
+    for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH) {
+      if (!(await apply(ops.slice(from, from + MAX_OPS_PER_BATCH), tip))) {
+        resyncDue = true;
+        return 'behind';
+      }
+    }
     known = inSnapshot;
     sequence = snap.sequence;
     snapshotTip = tip;
-    resyncDue = false;
     nextSnapshotAt = Date.now() + deps.resyncIntervalMs;
     snapshots++;
     metrics.mempoolSnapshots.inc();
@@ -101,6 +119,9 @@ export function createMempoolFollower(deps: {
     const ops: MempoolOp[] = [];
     let next = sequence!; // the number the next change will carry
     let taken = 0;
+    // What this batch did so far: an R then an A of one txid must re-add it.
+    const inBatch = new Map<string, boolean>();
+    const present = (txid: string) => inBatch.get(txid) ?? (known.has(txid) || pending.has(txid));
     while (taken < queue.length && ops.length < MAX_OPS_PER_BATCH) {
       const m = queue[taken]!;
       if (m.sequence > next) {
@@ -111,8 +132,9 @@ export function createMempoolFollower(deps: {
       taken++;
       if (m.sequence < next) continue; // covered by the snapshot or seen already
       next = m.sequence + 1;
-      const seen = m.kind === 'A' && (known.has(m.txid) || pending.has(m.txid));
-      if (!seen) ops.push({ kind: m.kind === 'A' ? 'add' : 'remove', txid: m.txid });
+      if (m.kind === 'A' && present(m.txid)) continue;
+      ops.push({ kind: m.kind === 'A' ? 'add' : 'remove', txid: m.txid });
+      inBatch.set(m.txid, m.kind === 'A');
     }
     queue = queue.slice(taken);
     if (!(await apply(ops, tip))) {
@@ -129,6 +151,19 @@ export function createMempoolFollower(deps: {
 
   return {
     onMessage,
+    /**
+     * Our chain lost blocks: their transactions may be back in the mempool, and a block
+     * mines transactions without announcing it, so `known` may still list them from
+     * before. Forget it: the next snapshot looks at every transaction again.
+     */
+    onReorg(): void {
+      known = new Set();
+      resyncDue = true;
+    },
+    /** Something failed outside the mempool sync (node or database away): start afresh. */
+    markResync(): void {
+      resyncDue = true;
+    },
     /**
      * Brings our pending transactions to the node's mempool; `ourTip` is our chain tip,
      * just found equal to the node's. A failure leaves things to the next snapshot.

@@ -4,6 +4,8 @@ import { outpointKey, type Outpoint } from '../matching/types.js';
 
 /** What the mempool follower asks of the node; tests wrap it to reorder or lose things. */
 export interface MempoolSource {
+  /** False while the node is still loading its saved mempool after a start. */
+  loaded(): Promise<boolean>;
   /** Every txid in the mempool and the mempool sequence number that list reflects. */
   snapshot(): Promise<{ txids: string[]; sequence: number }>;
   /** The transaction's bytes; undefined when the node no longer has it. */
@@ -28,6 +30,7 @@ const orUndefined = async <T>(call: Promise<T>): Promise<T | undefined> => {
 
 export function createBitcoindMempoolSource(rpc: RpcClient): MempoolSource {
   return {
+    loaded: async () => (await rpc.getMempoolInfo()).loaded,
     async snapshot() {
       const { txids, mempool_sequence } = await rpc.getRawMempoolSequence();
       return { txids, sequence: mempool_sequence };
