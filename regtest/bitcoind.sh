@@ -189,6 +189,17 @@ rpc() {
     -rpcuser="$BITCOIND_RPC_USER" -rpcpassword="$BITCOIND_RPC_PASSWORD" "$@"
 }
 rpc_up() { [[ -d $BTC_DATA ]] && rpc -rpcclienttimeout=5 getblockchaininfo >/dev/null 2>&1; }
+# True when the node answering on our RPC port is the one this checkout started: it logs to
+# our debug.log. Another checkout's node on the same port (started without its port
+# overrides) must be neither stopped nor used by this one.
+rpc_ours() {
+  local logpath
+  logpath=$(rpc -rpcclienttimeout=5 getrpcinfo 2>/dev/null | sed -n 's/.*"logpath": *"\(.*\)".*/\1/p')
+  [[ -n $logpath && $logpath -ef $BTC_LOG ]]
+}
+refuse_foreign() {
+  die "the bitcoind answering on 127.0.0.1:$BITCOIND_RPC_PORT is not this checkout's (it does not log to $BTC_LOG); set BITCOIND_RPC_PORT (and the other ports) for this checkout"
+}
 
 supports() { grep -q -- "^ *-$1\b" "$BTC_DIR/help.txt" 2>/dev/null; }
 
@@ -256,7 +267,12 @@ cmd_start() {
   cmd_install
   exec 9>"$BTC_DIR/start.lock"
   flock 9 # one concurrent start launches, the others wait and find it running
-  if rpc_up; then ensure_wallet; log "already running"; return 0; fi
+  if rpc_up; then
+    rpc_ours || refuse_foreign
+    ensure_wallet
+    log "already running"
+    return 0
+  fi
   local pid; pid=$(pidfile_pid)
   if alive "$pid"; then
     log "bitcoind (pid $pid) is up but RPC is not answering yet; waiting"
@@ -283,7 +299,9 @@ cmd_start() {
 
 cmd_stop() {
   local pid; pid=$(pidfile_pid)
-  if [[ -x $BITCOIN_CLI ]] && rpc_up; then
+  if [[ -x $BITCOIN_CLI ]] && rpc_up && ! rpc_ours; then
+    log "the bitcoind answering on 127.0.0.1:$BITCOIND_RPC_PORT is another checkout's: left running"
+  elif [[ -x $BITCOIN_CLI ]] && rpc_up; then
     rpc stop >/dev/null 2>&1 || true
     local deadline=$((SECONDS + 60))
     while alive "$pid" || rpc_up; do
