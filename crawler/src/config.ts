@@ -31,6 +31,9 @@ const shape = {
   LOG_LEVEL: logLevel(),
 };
 
+/** Mainnet's second block whose coinbase repeats an earlier coinbase's txid (BIP 30). */
+const LAST_BIP30_DUPLICATE = 91_880;
+
 export type CrawlerConfig = Readonly<
   Omit<ReturnType<typeof loadConfig<typeof shape>>, 'CRAWLER_START_HEIGHT'> & { CRAWLER_START_HEIGHT: number }
 >;
@@ -51,5 +54,13 @@ export function loadCrawlerConfig(env: NodeJS.ProcessEnv = process.env): Crawler
     }
     return Object.freeze({ ...config, CRAWLER_START_HEIGHT: 0 });
   }
-  return Object.freeze({ ...config, CRAWLER_START_HEIGHT: explicit ?? 0 });
+  const startHeight = explicit ?? 0;
+  if (config.BITCOIN_NETWORK === 'mainnet' && startHeight <= LAST_BIP30_DUPLICATE) {
+    throw new ConfigError(
+      `invalid configuration: CRAWLER_START_HEIGHT: must be above ${LAST_BIP30_DUPLICATE} on mainnet: ` +
+        `the coinbases of blocks 91842 and 91880 repeat the txids of blocks 91812 and 91722 (BIP 30), ` +
+        `which a wallet's outputs cannot tell apart; no address registered today was paid that early (got ${startHeight})`,
+    );
+  }
+  return Object.freeze({ ...config, CRAWLER_START_HEIGHT: startHeight });
 }

@@ -28,6 +28,19 @@ describe('loadCrawlerConfig', () => {
     });
   });
 
+  it('refuses a mainnet start at or below the BIP 30 duplicate coinbases, not elsewhere', () => {
+    const mainnet = (height: string) =>
+      loadCrawlerConfig({ ...base, BITCOIN_NETWORK: 'mainnet', CRAWLER_START_HEIGHT: height });
+    expect(() => mainnet('91880')).toThrow(
+      /^invalid configuration: CRAWLER_START_HEIGHT: must be above 91880 on mainnet: .*BIP 30.*\(got 91880\)$/,
+    );
+    expect(() => mainnet('0')).toThrow(/must be above 91880/);
+    expect(mainnet('91881')).toMatchObject({ CRAWLER_START_HEIGHT: 91881 });
+    expect(
+      loadCrawlerConfig({ ...base, BITCOIN_NETWORK: 'testnet', CRAWLER_START_HEIGHT: '0' }),
+    ).toMatchObject({ CRAWLER_START_HEIGHT: 0 });
+  });
+
   it('names the variable that is wrong, in one line', () => {
     expect(() => loadCrawlerConfig({ ...base, CRAWLER_POLL_INTERVAL_MS: 'soon' })).toThrow(
       'invalid configuration: CRAWLER_POLL_INTERVAL_MS: must be a whole number (got "soon")',
