@@ -31,7 +31,15 @@ export interface CrawlerSettings {
   mempoolResyncMs: number;
 }
 
-export type CrawlerState = 'starting' | 'syncing' | 'in-sync' | 'retrying' | 'failed' | 'stopped';
+export type CrawlerState =
+  | 'starting'
+  | 'syncing'
+  | 'in-sync'
+  /** The node does not know our tip (reindexing, syncing, lagging): nothing reverted, waiting. */
+  | 'node-behind'
+  | 'retrying'
+  | 'failed'
+  | 'stopped';
 
 export interface CrawlerStatus {
   state: CrawlerState;
@@ -173,10 +181,11 @@ export function createCrawler({
         if (result.reverted > 0) mempool?.onReorg();
         // The mempool after the blocks: a block's effects on it are recorded first. Not
         // before our first block (a node below the start height has nothing for us).
-        const mempoolOutcome = mempool && result.tip ? await mempool.sync(result.tip.hash) : 'synced';
+        const mempoolOutcome =
+          mempool && result.tip && !result.nodeBehind ? await mempool.sync(result.tip.hash) : 'synced';
         status.mempool = mempool?.status() ?? null;
         failures = 0;
-        status.state = 'in-sync';
+        status.state = result.nodeBehind ? 'node-behind' : 'in-sync';
         status.lastError = null;
         if (mempoolOutcome === 'synced') await wake.wait(settings.pollIntervalMs, abort.signal);
       } catch (err) {

@@ -6,6 +6,11 @@ export interface ChainTip {
   height: number;
 }
 
+/** The node's best block, and whether it says it is still in initial block download. */
+export interface NodeTip extends ChainTip {
+  initialBlockDownload?: boolean;
+}
+
 /**
  * What the crawler asks of the node. bitcoind implements it over RPC/REST; tests wrap
  * it to inject a reorg at a chosen moment.
@@ -13,14 +18,22 @@ export interface ChainTip {
 export interface ChainSource {
   /** The node's network as getblockchaininfo names it: main, test, signet, regtest. */
   chain(): Promise<string>;
-  bestTip(): Promise<ChainTip>;
+  bestTip(): Promise<NodeTip>;
+  /**
+   * Whether the node has this block in its block index (on its main chain or not). A
+   * node that does not know our tip is behind us — reindexing, syncing, or another node
+   * that has not caught up — not on a different branch: there is nothing to revert.
+   */
+  knowsBlock(hash: string): Promise<boolean>;
   /** The hash of the node's main-chain block at `height`, undefined above its tip. */
   hashAt(height: number): Promise<string | undefined>;
   rawBlock(hash: string): Promise<Uint8Array>;
 }
 
-// bitcoind answers getblockhash above its tip with RPC_INVALID_PARAMETER.
+// bitcoind answers getblockhash above its tip with RPC_INVALID_PARAMETER, and
+// getblockheader of a block it does not know with RPC_INVALID_ADDRESS_OR_KEY.
 const RPC_INVALID_PARAMETER = -8;
+const RPC_INVALID_ADDRESS_OR_KEY = -5;
 
 export function createBitcoindSource(rpc: RpcClient): ChainSource {
   return {
@@ -28,7 +41,20 @@ export function createBitcoindSource(rpc: RpcClient): ChainSource {
     async bestTip() {
       // One call gives hash and height of the same tip, no race between two calls.
       const info = await rpc.getBlockchainInfo();
-      return { hash: info.bestblockhash, height: info.blocks };
+      return {
+        hash: info.bestblockhash,
+        height: info.blocks,
+        initialBlockDownload: info.initialblockdownload,
+      };
+    },
+    async knowsBlock(hash) {
+      try {
+        await rpc.getBlockHeader(hash);
+        return true;
+      } catch (err) {
+        if (err instanceof RpcError && err.rpcCode === RPC_INVALID_ADDRESS_OR_KEY) return false;
+        throw err;
+      }
     },
     async hashAt(height) {
       try {

@@ -38,6 +38,8 @@ export interface SyncResult {
   applied: number;
   reverted: number;
   tip: ChainTip | undefined;
+  /** The node is behind our tip (it does not know our block): waited for, nothing reverted. */
+  nodeBehind: boolean;
 }
 
 /** Raised inside a pass when the node changed under us; the pass starts over. */
@@ -51,7 +53,7 @@ class NodeMoved extends Error {}
  */
 export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
   const { pool, source, log, metrics, signal } = deps;
-  const result: SyncResult = { applied: 0, reverted: 0, tip: undefined };
+  const result: SyncResult = { applied: 0, reverted: 0, tip: undefined, nodeBehind: false };
   for (;;) {
     const node = await source.bestTip();
     metrics.nodeTipHeight.set(node.height);
@@ -61,6 +63,16 @@ export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
     if (tip?.hash === node.hash || signal.aborted) return result;
     if (!tip && node.height < deps.startHeight) {
       log.debug({ nodeHeight: node.height, startHeight: deps.startHeight }, 'node is below the start height');
+      return result;
+    }
+    // Only a node that knows our tip and left it has reorganised; one that does not know it
+    // (reindexing, in initial block download, a lagging node) is waited for.
+    if (tip && node.height <= tip.height && !(await source.knowsBlock(tip.hash))) {
+      result.nodeBehind = true;
+      log.warn(
+        { ourTip: tip.height, nodeTip: node.height, initialBlockDownload: node.initialBlockDownload ?? null },
+        'the node is behind our tip: waiting for it',
+      );
       return result;
     }
     try {

@@ -6,6 +6,7 @@ export interface RpcBlockchainInfo {
   headers: number;
   bestblockhash: string;
   pruned: boolean;
+  initialblockdownload: boolean;
 }
 
 export interface RpcBlockHeader {
