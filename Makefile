@@ -59,4 +59,6 @@ reset:
 	@regtest/reset.sh
 
 clean: down
+	@# A cluster kept out of the checkout (regtest/postgres.sh, as root) goes too.
+	if [[ -L $(RUN)/postgres ]]; then rm -rf "$$(readlink -f $(RUN)/postgres)"; fi
 	rm -rf $(RUN)

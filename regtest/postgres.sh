@@ -5,6 +5,25 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 PG_DIR="$RUN_DIR/postgres"
+
+# As root, initdb and postgres run as the postgres user, who cannot enter a checkout in a
+# folder only its owner may enter (under /root, a mktemp -d folder): the cluster then
+# lives under the postgres user's home, and .run/postgres links to it.
+place_cluster() {
+  [[ $(id -u) -eq 0 && ! -L $PG_DIR ]] || return 0
+  mkdir -p "$RUN_DIR"
+  if runuser -u postgres -- test -d "$RUN_DIR" 2>/dev/null; then return 0; fi
+  local home; home="$(getent passwd postgres | cut -d: -f6)/forkline/$(printf %s "$RUN_DIR" | sha256sum | cut -c1-16)"
+  [[ -f $PG_DIR/data/PG_VERSION ]] && die "the cluster in $PG_DIR is out of the postgres user's reach; move the checkout or delete $PG_DIR"
+  rm -rf "$PG_DIR"
+  mkdir -p "$home"
+  chown postgres:postgres "$home"
+  ln -s "$home" "$PG_DIR"
+  log "$RUN_DIR is out of the postgres user's reach: the cluster lives in $home ($PG_DIR links to it)"
+}
+place_cluster
+# Resolved: the server itself must not have to pass through the checkout.
+PG_DIR="$(readlink -f "$PG_DIR" 2>/dev/null || echo "$PG_DIR")"
 PG_DATA="$PG_DIR/data"
 PG_SOCKET_DIR="$PG_DIR/socket"
 
