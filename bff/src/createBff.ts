@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
@@ -8,7 +7,8 @@ import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { readProjectionTip } from '#shared/views/readProjectionTip.js';
 import { createAccessHook } from './auth/accessHook.js';
 import { createAdminTokenCheck } from './auth/adminToken.js';
-import { sha256 } from './auth/sha256.js';
+import { createRateLimitHook } from './auth/rateLimitHook.js';
+import { createRequestAuthenticator } from './auth/requestAuth.js';
 import { createUserTokens } from './auth/userTokens.js';
 import { createBalanceBatcher } from './balance/balanceBatcher.js';
 import { createTipWatcher } from './balance/tipWatcher.js';
@@ -100,20 +100,20 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     );
   });
 
-  await app.register(rateLimit, {
-    max: settings.rateLimitPerMinute,
-    timeWindow: 60_000,
-    // Per token (hashed: the limiter's memory holds no secrets); anonymous calls per IP.
-    keyGenerator: (request) => {
-      const auth = request.headers.authorization;
-      return auth ? `t:${sha256(auth).toString('base64url')}` : `ip:${request.ip}`;
-    },
-    errorResponseBuilder: (_request, context) =>
-      new ForklineError(
-        'RATE_LIMITED',
-        `more than ${context.max} requests per minute with this token; retry in ${context.after}`,
-      ),
-  });
+  // An app-wide hook runs before the routes' own access hooks, so refused requests are
+  // counted too (see rateLimitHook.ts).
+  const authenticate = createRequestAuthenticator(
+    createAdminTokenCheck(settings.adminToken),
+    createUserTokens(settings.jwtSecret),
+  );
+  app.addHook(
+    'onRequest',
+    createRateLimitHook({
+      authenticate,
+      perPrincipal: settings.rateLimitPerMinute,
+      failuresPerIp: settings.authFailureLimitPerMinute,
+    }),
+  );
 
   const tipWatcher = createTipWatcher({
     readTipHeight: async () => (await readProjectionTip(deps.views))?.height ?? null,
@@ -128,10 +128,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     online: deps.online,
     views: deps.views,
     network: settings.network,
-    access: createAccessHook(
-      createAdminTokenCheck(settings.adminToken),
-      createUserTokens(settings.jwtSecret),
-    ),
+    access: createAccessHook(authenticate),
     balances: createBalanceBatcher({ readBalances: (userIds) => readBalances(deps.views, userIds) }),
     tipWatcher,
     statusSources: deps.statusSources,
