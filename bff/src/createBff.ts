@@ -14,7 +14,13 @@ import { createBalanceBatcher } from './balance/balanceBatcher.js';
 import { createTipWatcher } from './balance/tipWatcher.js';
 import type { AppSettings } from './config.js';
 import { readBalances } from './db/readBalances.js';
-import { sendProblem, toForklineError } from './http/problem.js';
+import {
+  fromClientError,
+  fromRoutingError,
+  rawProblemResponse,
+  sendProblem,
+  toForklineError,
+} from './http/problem.js';
 import { validationMessage } from './http/validationMessage.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
@@ -47,6 +53,8 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   // Typed as fastify's logger interface, so the instance is a plain FastifyInstance.
   const logger: FastifyBaseLogger = deps.log;
+  const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
+  const bffMetrics = createBffMetrics(metrics);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: settings.bodyLimitBytes,
@@ -65,13 +73,32 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     },
     schemaErrorFormatter: (errors, dataVar) =>
       new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar)),
+    // A URL the router cannot take (bad percent-encoding, an over-long segment) is answered
+    // before any route or error handler: without this, Fastify's own JSON echoes the URL.
+    frameworkErrors: (err, request, reply) => {
+      const problem = fromRoutingError(err, settings.bodyLimitBytes);
+      bffMetrics.countProblem(problem.code);
+      // No onResponse hook runs for these: the duration is recorded here.
+      reply.raw.once('finish', () =>
+        bffMetrics.observeRequest(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000),
+      );
+      sendProblem(reply, undefined, problem);
+    },
+    // What Node's HTTP parser refuses (a wrong Content-Length, oversized headers, a
+    // timeout) never becomes a request: answered on the socket, as Node would, as a problem.
+    clientErrorHandler: (err, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const problem = fromClientError(err);
+      bffMetrics.countProblem(problem.code);
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && !inFlight?.headersSent) socket.write(rawProblemResponse(problem));
+      socket.destroy(err);
+    },
   });
 
   // JSON only: fastify also parses text/plain by default, which no route here takes.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
-  const bffMetrics = createBffMetrics(metrics);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     bffMetrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
