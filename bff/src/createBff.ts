@@ -17,6 +17,7 @@ import { readBalances } from './db/readBalances.js';
 import {
   fromClientError,
   fromRoutingError,
+  MAX_ECHOED_PATH,
   rawProblemResponse,
   sendProblem,
   toForklineError,
@@ -120,10 +121,12 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     bffMetrics.countProblem('NOT_FOUND');
     const path = request.url.split('?')[0] ?? '';
+    const what =
+      path.length <= MAX_ECHOED_PATH ? path : `for this path (longer than ${MAX_ECHOED_PATH} characters)`;
     return sendProblem(
       reply,
       request,
-      new ForklineError('NOT_FOUND', `there is no route ${request.method} ${path.slice(0, 200)}`),
+      new ForklineError('NOT_FOUND', `there is no route ${request.method} ${what}`),
     );
   });
 

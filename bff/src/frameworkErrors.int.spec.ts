@@ -45,6 +45,15 @@ describe("the BFF's own errors from the framework and the HTTP parser", () => {
     );
   });
 
+  it('an unknown path of any length → 404 whose body holds at most 200 characters of it', async () => {
+    const long = `/v2/${'b'.repeat(5_000)}`;
+    const res = await t.app.inject({ url: long });
+    const problem = expectProblem(res, 404, 'NOT_FOUND');
+    expect(problem).not.toHaveProperty('instance');
+    expect(problem.detail).toBe('there is no route GET for this path (longer than 200 characters)');
+    expect(res.body).not.toContain('b'.repeat(201));
+  });
+
   it('a path that is not valid percent-encoding → 400 INVALID_REQUEST, counted', async () => {
     const before = await problemsCounted('INVALID_REQUEST');
     const res = await t.app.inject({ url: '/v1/users/%zzsecret/balance' });

@@ -111,14 +111,21 @@ export function fromClientError(err: Error & { code?: string }): ForklineError {
   );
 }
 
-/** A problem document; `request` gives the instance (its path), left out when absent. */
+/** Longer paths are never repeated in an answer: a client gets back no more than this. */
+export const MAX_ECHOED_PATH = 200;
+
+/**
+ * A problem document; `request` gives the instance (its path), left out when absent or
+ * longer than MAX_ECHOED_PATH.
+ */
 export function problemOf(err: ForklineError, request?: FastifyRequest): Problem {
+  const path = request ? (request.url.split('?')[0] ?? request.url) : undefined;
   return {
     type: problemType(err.code),
     title: TITLES[err.code],
     status: err.status,
     detail: err.message,
-    ...(request ? { instance: request.url.split('?')[0] ?? request.url } : {}),
+    ...(path !== undefined && path.length <= MAX_ECHOED_PATH ? { instance: path } : {}),
     code: err.code,
   };
 }
