@@ -18,6 +18,7 @@ export const bffConfigShape = {
     .string({ required_error: 'is required' })
     .min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)'),
   BFF_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  BFF_AUTH_FAILURE_LIMIT_PER_MINUTE: positiveInt(60),
   BFF_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
   BFF_DB_POOL_SIZE: positiveInt(20),
   BFF_STATUS_TIMEOUT_MS: positiveInt(1_500),
@@ -34,6 +35,7 @@ export interface AppSettings {
   adminToken: string;
   jwtSecret: string;
   rateLimitPerMinute: number;
+  authFailureLimitPerMinute: number;
   bodyLimitBytes: number;
 }
 
@@ -42,5 +44,6 @@ export const appSettingsFrom = (config: BffConfig): AppSettings => ({
   adminToken: config.FORKLINE_ADMIN_TOKEN,
   jwtSecret: config.FORKLINE_JWT_SECRET,
   rateLimitPerMinute: config.BFF_RATE_LIMIT_PER_MINUTE,
+  authFailureLimitPerMinute: config.BFF_AUTH_FAILURE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,
 });

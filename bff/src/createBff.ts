@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
@@ -8,13 +7,21 @@ import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { readProjectionTip } from '#shared/views/readProjectionTip.js';
 import { createAccessHook } from './auth/accessHook.js';
 import { createAdminTokenCheck } from './auth/adminToken.js';
-import { sha256 } from './auth/sha256.js';
+import { createRateLimitHook } from './auth/rateLimitHook.js';
+import { createRequestAuthenticator } from './auth/requestAuth.js';
 import { createUserTokens } from './auth/userTokens.js';
 import { createBalanceBatcher } from './balance/balanceBatcher.js';
 import { createTipWatcher } from './balance/tipWatcher.js';
 import type { AppSettings } from './config.js';
 import { readBalances } from './db/readBalances.js';
-import { sendProblem, toForklineError } from './http/problem.js';
+import {
+  fromClientError,
+  fromRoutingError,
+  MAX_ECHOED_PATH,
+  rawProblemResponse,
+  sendProblem,
+  toForklineError,
+} from './http/problem.js';
 import { validationMessage } from './http/validationMessage.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
@@ -47,6 +54,8 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   // Typed as fastify's logger interface, so the instance is a plain FastifyInstance.
   const logger: FastifyBaseLogger = deps.log;
+  const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
+  const bffMetrics = createBffMetrics(metrics);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: settings.bodyLimitBytes,
@@ -65,13 +74,32 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     },
     schemaErrorFormatter: (errors, dataVar) =>
       new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar)),
+    // A URL the router cannot take (bad percent-encoding, an over-long segment) is answered
+    // before any route or error handler: without this, Fastify's own JSON echoes the URL.
+    frameworkErrors: (err, request, reply) => {
+      const problem = fromRoutingError(err, settings.bodyLimitBytes);
+      bffMetrics.countProblem(problem.code);
+      // No onResponse hook runs for these: the duration is recorded here.
+      reply.raw.once('finish', () =>
+        bffMetrics.observeRequest(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000),
+      );
+      sendProblem(reply, undefined, problem);
+    },
+    // What Node's HTTP parser refuses (a wrong Content-Length, oversized headers, a
+    // timeout) never becomes a request: answered on the socket, as Node would, as a problem.
+    clientErrorHandler: (err, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const problem = fromClientError(err);
+      bffMetrics.countProblem(problem.code);
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && !inFlight?.headersSent) socket.write(rawProblemResponse(problem));
+      socket.destroy(err);
+    },
   });
 
   // JSON only: fastify also parses text/plain by default, which no route here takes.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = deps.metrics ?? createMetricsRegistry('bff', false);
-  const bffMetrics = createBffMetrics(metrics);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     bffMetrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
@@ -93,27 +121,29 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     bffMetrics.countProblem('NOT_FOUND');
     const path = request.url.split('?')[0] ?? '';
+    const what =
+      path.length <= MAX_ECHOED_PATH ? path : `for this path (longer than ${MAX_ECHOED_PATH} characters)`;
     return sendProblem(
       reply,
       request,
-      new ForklineError('NOT_FOUND', `there is no route ${request.method} ${path.slice(0, 200)}`),
+      new ForklineError('NOT_FOUND', `there is no route ${request.method} ${what}`),
     );
   });
 
-  await app.register(rateLimit, {
-    max: settings.rateLimitPerMinute,
-    timeWindow: 60_000,
-    // Per token (hashed: the limiter's memory holds no secrets); anonymous calls per IP.
-    keyGenerator: (request) => {
-      const auth = request.headers.authorization;
-      return auth ? `t:${sha256(auth).toString('base64url')}` : `ip:${request.ip}`;
-    },
-    errorResponseBuilder: (_request, context) =>
-      new ForklineError(
-        'RATE_LIMITED',
-        `more than ${context.max} requests per minute with this token; retry in ${context.after}`,
-      ),
-  });
+  // An app-wide hook runs before the routes' own access hooks, so refused requests are
+  // counted too (see rateLimitHook.ts).
+  const authenticate = createRequestAuthenticator(
+    createAdminTokenCheck(settings.adminToken),
+    createUserTokens(settings.jwtSecret),
+  );
+  app.addHook(
+    'onRequest',
+    createRateLimitHook({
+      authenticate,
+      perPrincipal: settings.rateLimitPerMinute,
+      failuresPerIp: settings.authFailureLimitPerMinute,
+    }),
+  );
 
   const tipWatcher = createTipWatcher({
     readTipHeight: async () => (await readProjectionTip(deps.views))?.height ?? null,
@@ -128,10 +158,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     online: deps.online,
     views: deps.views,
     network: settings.network,
-    access: createAccessHook(
-      createAdminTokenCheck(settings.adminToken),
-      createUserTokens(settings.jwtSecret),
-    ),
+    access: createAccessHook(authenticate),
     balances: createBalanceBatcher({ readBalances: (userIds) => readBalances(deps.views, userIds) }),
     tipWatcher,
     statusSources: deps.statusSources,

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { authenticate, authorize, type Access } from './principal.js';
-import type { UserTokens } from './userTokens.js';
+import { authorize, type Access } from './principal.js';
+import type { RequestAuthenticator } from './requestAuth.js';
 
 export type AccessHook = (
   access: Access,
@@ -11,14 +11,12 @@ export type AccessHook = (
  * validated, so an anonymous caller learns nothing from 400s and cannot make the
  * server parse a large body.
  */
-export function createAccessHook(
-  isAdminToken: (token: string) => boolean,
-  userTokens: UserTokens,
-): AccessHook {
+export function createAccessHook(authenticate: RequestAuthenticator): AccessHook {
   return (access) => (request, _reply, done) => {
     try {
-      const principal = authenticate(request.headers.authorization, isAdminToken, userTokens);
-      authorize(principal, access, (request.params as { userId?: string } | undefined)?.userId);
+      const outcome = authenticate(request);
+      if (!outcome.ok) throw outcome.error;
+      authorize(outcome.principal, access, (request.params as { userId?: string } | undefined)?.userId);
       done();
     } catch (err) {
       done(err as Error);

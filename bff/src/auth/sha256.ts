@@ -2,8 +2,8 @@ import * as crypto from 'node:crypto';
 
 type OneShotHash = (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer;
 
-// crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per request: it is
-// run twice on every authenticated request (rate-limit key, admin-token check).
+// crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per request: the
+// admin-token check runs it on every authenticated request.
 const oneShot = (crypto as { hash?: OneShotHash }).hash;
 
 /** The SHA-256 digest of a string's UTF-8 bytes. */

@@ -30,6 +30,9 @@ const TITLES: Record<ErrorCode, string> = {
   NODE_RPC: 'Bitcoin node error',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   INTERNAL: 'Internal error',
+  URI_TOO_LONG: 'URL too long',
+  HEADERS_TOO_LARGE: 'Request headers too large',
+  REQUEST_TIMEOUT: 'Request timeout',
 };
 
 export const problemType = (code: ErrorCode): string =>
@@ -80,19 +83,75 @@ export function toForklineError(err: unknown, bodyLimitBytes: number): ForklineE
   return new ForklineError('INTERNAL', 'an unexpected error occurred; it has been logged', { cause: err });
 }
 
-export function problemOf(err: ForklineError, request: FastifyRequest): Problem {
+/**
+ * Translates an error Fastify raises before a route is found (it then has no route's
+ * hooks or error handler). The URL is not echoed: it may be what was wrong with it.
+ */
+export function fromRoutingError(err: FastifyError, bodyLimitBytes: number): ForklineError {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return new ForklineError('INVALID_REQUEST', 'the URL path is not valid percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ForklineError('URI_TOO_LONG', 'a segment of the URL path is longer than 100 characters');
+  }
+  return toForklineError(err, bodyLimitBytes);
+}
+
+/** Translates an error of Node's HTTP parser (the 'clientError' event), which has no request. */
+export function fromClientError(err: Error & { code?: string }): ForklineError {
+  switch (err.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ForklineError('REQUEST_TIMEOUT', 'the request was not received in time');
+    case 'HPE_HEADER_OVERFLOW':
+      return new ForklineError('HEADERS_TOO_LARGE', 'the request headers are larger than the server accepts');
+  }
+  return new ForklineError(
+    'INVALID_REQUEST',
+    'the request is not valid HTTP/1.1 (for example a wrong or repeated Content-Length header)',
+  );
+}
+
+/** Longer paths are never repeated in an answer: a client gets back no more than this. */
+export const MAX_ECHOED_PATH = 200;
+
+/**
+ * A problem document; `request` gives the instance (its path), left out when absent or
+ * longer than MAX_ECHOED_PATH.
+ */
+export function problemOf(err: ForklineError, request?: FastifyRequest): Problem {
+  const path = request ? (request.url.split('?')[0] ?? request.url) : undefined;
   return {
     type: problemType(err.code),
     title: TITLES[err.code],
     status: err.status,
     detail: err.message,
-    instance: request.url.split('?')[0] ?? request.url,
+    ...(path !== undefined && path.length <= MAX_ECHOED_PATH ? { instance: path } : {}),
     code: err.code,
   };
 }
 
-/** Sends a problem document, with the headers some statuses call for. */
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: ForklineError): FastifyReply {
+/** A whole HTTP/1.1 response carrying a problem, for a socket that has no request object. */
+export function rawProblemResponse(err: ForklineError): string {
+  const body = JSON.stringify(problemOf(err));
+  return [
+    `HTTP/1.1 ${err.status} ${TITLES[err.code]}`,
+    `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/**
+ * Sends a problem document, with the headers some statuses call for; `request` is left
+ * out when its URL must not be echoed.
+ */
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest | undefined,
+  err: ForklineError,
+): FastifyReply {
   if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="forkline"');
   if (err.code === 'DEPENDENCY_UNAVAILABLE') reply.header('retry-after', '5');
   return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, request));

@@ -48,6 +48,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     adminToken: TEST_ADMIN_TOKEN,
     jwtSecret: TEST_JWT_SECRET,
     rateLimitPerMinute: 100_000,
+    authFailureLimitPerMinute: 100_000,
     bodyLimitBytes: 16 * 1024,
     ...options.settings,
   };

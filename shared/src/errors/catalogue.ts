@@ -18,6 +18,9 @@ export const errorCodes = {
   NODE_RPC: { status: 502, retriable: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false },
   INTERNAL: { status: 500, retriable: false },
+  URI_TOO_LONG: { status: 414, retriable: false },
+  HEADERS_TOO_LARGE: { status: 431, retriable: false },
+  REQUEST_TIMEOUT: { status: 408, retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
