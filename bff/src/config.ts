@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrl, logLevel, network, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
 import { loadConfig } from '#shared/config/loadConfig.js';
+import { DEFAULT_TOKEN_RULES, type UserTokenRules } from './auth/userTokens.js';
 
 /** The BFF's environment, parsed once in main.ts. */
 export const bffConfigShape = {
@@ -17,6 +18,11 @@ export const bffConfigShape = {
   FORKLINE_JWT_SECRET: z
     .string({ required_error: 'is required' })
     .min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)'),
+  /** The longest user-token lifetime accepted (exp − iat). */
+  FORKLINE_JWT_MAX_TTL_S: positiveInt(DEFAULT_TOKEN_RULES.maxLifetimeSeconds),
+  /** Optional: user tokens must carry (and are minted with) this iss / aud. */
+  FORKLINE_JWT_ISSUER: z.string().min(1).optional(),
+  FORKLINE_JWT_AUDIENCE: z.string().min(1).optional(),
   BFF_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   BFF_AUTH_FAILURE_LIMIT_PER_MINUTE: positiveInt(60),
   BFF_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
@@ -34,6 +40,7 @@ export interface AppSettings {
   network: BffConfig['BITCOIN_NETWORK'];
   adminToken: string;
   jwtSecret: string;
+  tokenRules: UserTokenRules;
   rateLimitPerMinute: number;
   authFailureLimitPerMinute: number;
   bodyLimitBytes: number;
@@ -43,6 +50,12 @@ export const appSettingsFrom = (config: BffConfig): AppSettings => ({
   network: config.BITCOIN_NETWORK,
   adminToken: config.FORKLINE_ADMIN_TOKEN,
   jwtSecret: config.FORKLINE_JWT_SECRET,
+  tokenRules: {
+    ...DEFAULT_TOKEN_RULES,
+    maxLifetimeSeconds: config.FORKLINE_JWT_MAX_TTL_S,
+    issuer: config.FORKLINE_JWT_ISSUER,
+    audience: config.FORKLINE_JWT_AUDIENCE,
+  },
   rateLimitPerMinute: config.BFF_RATE_LIMIT_PER_MINUTE,
   authFailureLimitPerMinute: config.BFF_AUTH_FAILURE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,

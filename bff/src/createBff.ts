@@ -134,7 +134,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   // counted too (see rateLimitHook.ts).
   const authenticate = createRequestAuthenticator(
     createAdminTokenCheck(settings.adminToken),
-    createUserTokens(settings.jwtSecret),
+    createUserTokens(settings.jwtSecret, settings.tokenRules),
   );
   app.addHook(
     'onRequest',

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '#shared/config/loadConfig.js';
 import { runMain } from '#shared/lifecycle/runMain.js';
-import { createUserTokens } from './auth/userTokens.js';
+import { createUserTokens, DEFAULT_TOKEN_RULES } from './auth/userTokens.js';
 import { bffConfigShape } from './config.js';
 import { USER_ID_PATTERN } from './http/schemas.js';
 
@@ -37,7 +37,14 @@ runMain(async () => {
   const { ttl } = program.opts<{ ttl: number }>();
   const config = loadConfig({
     FORKLINE_JWT_SECRET: bffConfigShape.FORKLINE_JWT_SECRET,
+    FORKLINE_JWT_ISSUER: bffConfigShape.FORKLINE_JWT_ISSUER,
+    FORKLINE_JWT_AUDIENCE: bffConfigShape.FORKLINE_JWT_AUDIENCE,
     LOG_LEVEL: z.string().optional(),
   });
-  process.stdout.write(`${createUserTokens(config.FORKLINE_JWT_SECRET).sign(userId, ttl)}\n`);
+  const tokens = createUserTokens(config.FORKLINE_JWT_SECRET, {
+    ...DEFAULT_TOKEN_RULES,
+    issuer: config.FORKLINE_JWT_ISSUER,
+    audience: config.FORKLINE_JWT_AUDIENCE,
+  });
+  process.stdout.write(`${tokens.sign(userId, ttl)}\n`);
 });

@@ -10,6 +10,26 @@ const tokens = createUserTokens(SECRET);
 const isAdmin = createAdminTokenCheck('the-admin-token-0123456789');
 
 describe('user tokens', () => {
+  it('accepts an iat within the clock skew, and checks iss and aud when configured', () => {
+    const skewed = createSigner({ key: SECRET, clockTimestamp: Date.now() + 30_000, expiresIn: 60_000 })({
+      sub: 'a',
+    });
+    expect(tokens.verify(skewed)).toMatchObject({ ok: true });
+    const strict = createUserTokens(SECRET, {
+      maxLifetimeSeconds: 3600,
+      clockSkewSeconds: 60,
+      issuer: 'forkline',
+      audience: 'wallet',
+    });
+    expect(strict.verify(strict.sign('alice', 60))).toMatchObject({ ok: true, userId: 'alice' });
+    expect(strict.verify(tokens.sign('alice', 60))).toEqual({ ok: false, reason: 'wrong-party' });
+    const elsewhere = createSigner({ key: SECRET, expiresIn: 60_000, iss: 'other', aud: 'wallet' })({
+      sub: 'a',
+    });
+    expect(strict.verify(elsewhere)).toEqual({ ok: false, reason: 'wrong-party' });
+    expect(strict.verify(strict.sign('alice', 7200))).toEqual({ ok: false, reason: 'too-long' });
+  });
+
   it('sign and verify round-trip', () => {
     const verified = tokens.verify(tokens.sign('alice', 60));
     expect(verified).toMatchObject({ ok: true, userId: 'alice' });
@@ -25,7 +45,23 @@ describe('user tokens', () => {
     ['another secret', createSigner({ key: 'x'.repeat(40), expiresIn: 60_000 })({ sub: 'a' }), 'invalid'],
     ['alg none', createSigner({ algorithm: 'none', expiresIn: 60_000 })({ sub: 'a' }), 'invalid'],
     ['HS512', createSigner({ key: SECRET, algorithm: 'HS512', expiresIn: 60_000 })({ sub: 'a' }), 'invalid'],
-    ['no exp', createSigner({ key: SECRET })({ sub: 'a' }), 'invalid'],
+    ['no exp', createSigner({ key: SECRET })({ sub: 'a' }), 'no-expiry'],
+    [
+      'exp in milliseconds',
+      createSigner({ key: SECRET, noTimestamp: true })({ sub: 'a', exp: Date.now() + 60_000 }),
+      'too-long',
+    ],
+    ['exp 1e300', createSigner({ key: SECRET })({ sub: 'a', exp: 1e300 }), 'too-long'],
+    [
+      'a lifetime beyond the maximum',
+      createSigner({ key: SECRET, expiresIn: 367 * 24 * 3600 * 1000 })({ sub: 'a' }),
+      'too-long',
+    ],
+    [
+      'iat in the future',
+      createSigner({ key: SECRET, clockTimestamp: Date.now() + 600_000, expiresIn: 60_000 })({ sub: 'a' }),
+      'issued-later',
+    ],
     ['no sub', createSigner({ key: SECRET, expiresIn: 60_000 })({ x: 1 }), 'invalid'],
     [
       'a sub that is no user id',

@@ -1,5 +1,5 @@
 import { ForklineError } from '#shared/errors/catalogue.js';
-import type { UserTokens } from './userTokens.js';
+import type { TokenRefusal, UserTokens } from './userTokens.js';
 
 /** Who is calling: the operator (admin token) or one user (a JWT whose sub is the userId). */
 export type Principal = { kind: 'admin' } | { kind: 'user'; userId: string };
@@ -28,13 +28,17 @@ export function authenticate(
   if (isAdminToken(token)) return { kind: 'admin' };
   const verified = userTokens.verify(token);
   if (verified.ok) return { kind: 'user', userId: verified.userId };
-  throw new ForklineError(
-    'UNAUTHORIZED',
-    verified.reason === 'expired'
-      ? 'the token has expired: ask for a new one'
-      : 'the token is not valid (malformed, tampered with, or signed with another secret)',
-  );
+  throw new ForklineError('UNAUTHORIZED', REFUSALS[verified.reason]);
 }
+
+const REFUSALS: Record<TokenRefusal, string> = {
+  expired: 'the token has expired: ask for a new one',
+  invalid: 'the token is not valid (malformed, tampered with, or signed with another secret)',
+  'no-expiry': 'the token has no expiry (exp): forkline accepts only tokens that expire',
+  'too-long': 'the token lives longer than this server accepts (check that exp is in seconds)',
+  'issued-later': 'the token says it was issued in the future (iat): check the issuer’s clock',
+  'wrong-party': 'the token was issued by or for another party (iss or aud)',
+};
 
 /** Throws FORBIDDEN (403) unless `principal` may use a route with this access rule. */
 export function authorize(principal: Principal, access: Access, routeUserId: string | undefined): void {

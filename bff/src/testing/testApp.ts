@@ -4,7 +4,7 @@ import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createBff } from '../createBff.js';
-import { createUserTokens } from '../auth/userTokens.js';
+import { createUserTokens, DEFAULT_TOKEN_RULES } from '../auth/userTokens.js';
 import type { AppSettings } from '../config.js';
 import { createBffLogger } from '../logging.js';
 import { createStatusSources, type StatusSources } from '../status/statusSources.js';
@@ -47,6 +47,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     network: 'regtest',
     adminToken: TEST_ADMIN_TOKEN,
     jwtSecret: TEST_JWT_SECRET,
+    tokenRules: DEFAULT_TOKEN_RULES,
     rateLimitPerMinute: 100_000,
     authFailureLimitPerMinute: 100_000,
     bodyLimitBytes: 16 * 1024,
@@ -61,7 +62,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     statusTimeoutMs: 1_000,
     tipPollIntervalMs: 20,
   });
-  const tokens = createUserTokens(settings.jwtSecret);
+  const tokens = createUserTokens(settings.jwtSecret, settings.tokenRules);
   return {
     app,
     dbs,
