@@ -22,6 +22,7 @@ import {
   sendProblem,
   toForklineError,
 } from './http/problem.js';
+import { createCursorCodec } from './http/cursor.js';
 import { validationMessage } from './http/validationMessage.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
@@ -161,6 +162,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     access: createAccessHook(authenticate),
     balances: createBalanceBatcher({ readBalances: (userIds) => readBalances(deps.views, userIds) }),
     tipWatcher,
+    cursors: createCursorCodec(settings.jwtSecret),
     statusSources: deps.statusSources,
     statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,
     metrics,

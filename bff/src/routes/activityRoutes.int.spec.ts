@@ -160,6 +160,17 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it("refuses one user's cursor on another user's walk", async () => {
+    const first = json<{ nextCursor: string }>(
+      await t.app.inject({ url: '/v1/users/active/activities?limit=4', headers: t.admin }),
+    );
+    const res = await t.app.inject({
+      url: `/v1/users/quiet/activities?limit=4&cursor=${first.nextCursor}`,
+      headers: t.admin,
+    });
+    expect(expectProblem(res, 400, 'INVALID_REQUEST').detail).toMatch(/of this user's activities/);
+  });
+
   it('an empty list for a known user without activities; 404 for an unknown one', async () => {
     const quiet = await t.app.inject({ url: '/v1/users/quiet/activities', headers: t.admin });
     expect(json(quiet)).toMatchObject({ items: [], nextCursor: null });

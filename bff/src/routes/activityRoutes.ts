@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import { readActivitiesPage, type ActivityRow } from '../db/readActivitiesPage.js';
 import type { Tip } from '../db/tables.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { CURSOR_PATTERN, LIMIT_PATTERN, tipSchema, userIdParams } from '../http/schemas.js';
 import { TIP_HEIGHT_HEADER } from './balanceRoutes.js';
@@ -60,7 +59,8 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
     async (request, reply) => {
       const { userId } = request.params;
       const limit = request.query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(request.query.limit);
-      const beforeSeq = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
+      const beforeSeq =
+        request.query.cursor === undefined ? undefined : deps.cursors.decode(userId, request.query.cursor);
       // One row more than asked tells whether there is a next page without a count.
       const page = await fromDatabase('views', () =>
         readActivitiesPage(deps.views, userId, { beforeSeq, limit: limit + 1 }),
@@ -73,7 +73,7 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
       if (page.tip) reply.header(TIP_HEIGHT_HEADER, String(page.tip.height));
       return {
         items: rows.map((row) => toItem(row, page.tip)),
-        nextCursor: page.rows.length > limit && last ? encodeCursor(last.seq) : null,
+        nextCursor: page.rows.length > limit && last ? deps.cursors.encode(userId, last.seq) : null,
         tip: page.tip,
       };
     },

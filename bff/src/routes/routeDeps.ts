@@ -4,6 +4,7 @@ import type { Pool } from '#shared/db/pool.js';
 import type { AccessHook } from '../auth/accessHook.js';
 import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';
+import type { CursorCodec } from '../http/cursor.js';
 import type { StatusSources } from '../status/statusSources.js';
 
 /** What the route modules need, handed down by createBff. */
@@ -15,6 +16,8 @@ export interface RouteDeps {
   /** Balance reads, coalesced across concurrent requests. */
   balances: BalanceBatcher;
   tipWatcher: TipWatcher;
+  /** Activity page cursors, bound to their user. */
+  cursors: CursorCodec;
   statusSources: StatusSources;
   statusTimeoutMs: number;
   metrics: Registry;
