@@ -170,7 +170,8 @@ describe('bad input changes nothing', () => {
         url: '/v1/users/alice/addresses',
         payload: { address: s },
         status: 400,
-        code: 'INVALID_ADDRESS',
+        // White space is refused by the schema before the address is even parsed.
+        code: /\s/.test(s) ? 'INVALID_REQUEST' : 'INVALID_ADDRESS',
       },
       {
         name: `SQL-looking path ${s}`,
@@ -210,7 +211,7 @@ describe('bad input changes nothing', () => {
         url: '/v1/users/alice/addresses',
         payload: { address: u },
         status: 400,
-        code: 'INVALID_ADDRESS',
+        code: /\s/.test(u) ? 'INVALID_REQUEST' : 'INVALID_ADDRESS',
       },
       {
         name: `unicode path ${JSON.stringify(u)}`,

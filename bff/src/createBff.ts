@@ -100,6 +100,20 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
 
   // JSON only: fastify also parses text/plain by default, which no route here takes.
   app.removeContentTypeParser('text/plain');
+  // Bodies come as they are: a Content-Encoding (gzip, …) would be read as plain bytes and
+  // parsed or refused by chance, so any coding but identity is refused before parsing.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const coding = request.headers['content-encoding'];
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+      return done(
+        new ForklineError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not accepted: send the body uncompressed`,
+        ),
+      );
+    }
+    done(null, payload);
+  });
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

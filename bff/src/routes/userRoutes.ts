@@ -7,18 +7,23 @@ import { fromDatabase } from '../http/fromDatabase.js';
 import { USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
 
+/** Commands take no query string: an unknown field is refused, as on the reads. */
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+
 /** Commands: they write to the online database only, each with its event in one transaction. */
 export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{ Body: { userId?: string } | undefined }>(
     '/v1/users',
     {
       onRequest: deps.access('admin'),
-      // No body at all means "choose an id for me", like {}.
+      // No body at all means "choose an id for me", like {}; the JSON body null is refused
+      // like any other non-object.
       preValidation: (request, _reply, done) => {
-        request.body ??= {};
+        if (request.body === undefined) request.body = {};
         done();
       },
       schema: {
+        querystring: NO_QUERY,
         body: {
           type: 'object',
           properties: { userId: { type: 'string', pattern: USER_ID_PATTERN } },
@@ -45,9 +50,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
       onRequest: deps.access('admin'),
       schema: {
         params: userIdParams,
+        querystring: NO_QUERY,
         body: {
           type: 'object',
-          properties: { address: { type: 'string', minLength: 1, maxLength: 200 } },
+          // No white space: nothing is coerced, so " addr " is refused rather than trimmed.
+          properties: { address: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' } },
           required: ['address'],
           additionalProperties: false,
         },
