@@ -51,6 +51,21 @@ export function planStream(
   const toApply: RecordedEvent[] = [];
   const toUnpark: number[] = [];
 
+  // The gap behind `version` may have closed: release the successors waiting behind it.
+  const release = () => {
+    for (let next = waiting.get(version + 1); next; next = waiting.get(version + 1)) {
+      waiting.delete(next.version);
+      if (parkedBefore.has(next.version)) toUnpark.push(next.version);
+      toApply.push(next);
+      outcomes.push({ kind: 'applied', event: next, fromParking: true });
+      version = next.version;
+    }
+  };
+  // First the ones an applied version already unblocks: another transaction may have
+  // applied their predecessor after they were parked, and they must not wait for a
+  // further event of the stream to come along.
+  release();
+
   for (const event of incoming) {
     const position = classifyVersion(version, event.version);
     if (position === 'duplicate' || waiting.has(event.version)) {
@@ -66,14 +81,7 @@ export function planStream(
     toApply.push(event);
     outcomes.push({ kind: 'applied', event, fromParking: false });
     version = event.version;
-    // The gap may have closed: release the successors waiting behind it.
-    for (let next = waiting.get(version + 1); next; next = waiting.get(version + 1)) {
-      waiting.delete(next.version);
-      if (parkedBefore.has(next.version)) toUnpark.push(next.version);
-      toApply.push(next);
-      outcomes.push({ kind: 'applied', event: next, fromParking: true });
-      version = next.version;
-    }
+    release();
   }
 
   const toPark = [...waiting.values()]

@@ -78,4 +78,20 @@ describe('planStream', () => {
     expect(kinds(plan)).toEqual(['duplicate:3']);
     expect(plan.toPark).toEqual([]);
   });
+
+  it('releases a parked successor of the applied version even when nothing new is applied', () => {
+    // Another transaction applied version 2 after this stream's 3 was parked: a batch that
+    // brings only a duplicate must still release 3 (and what follows it), not strand it.
+    const parked = new Map([
+      [3, ev(3)],
+      [4, ev(4)],
+      [6, ev(6)],
+    ]);
+    const plan = planStream('user:u', 2, parked, [ev(2)]);
+    expect(kinds(plan)).toEqual(['applied:3', 'applied:4', 'duplicate:2']);
+    expect(versions(plan.toApply)).toEqual([3, 4]);
+    expect(plan.toUnpark).toEqual([3, 4]);
+    expect(plan.toVersion).toBe(4);
+    expect(plan.toPark).toEqual([]);
+  });
 });
