@@ -14,7 +14,7 @@ import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { outpointKey, type OwnedOutput, type WatchLookup } from '../matching/types.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { MempoolSource } from '../node/mempoolSource.js';
-import { matchMempoolTx } from './matchMempoolTx.js';
+import { displayTxid, matchMempoolTx } from './matchMempoolTx.js';
 import type { MempoolOp } from './mempoolOp.js';
 import { parentsFirst } from './parentsFirst.js';
 import type { PendingIndex, PendingTx } from './pendingIndex.js';
@@ -51,8 +51,8 @@ export async function applyMempoolChanges(
 
   // Prevouts: our confirmed unspent outputs (one query), then our pending outputs,
   // including those of transactions added earlier in this batch.
-  const outpoints = [...txs.values()].flatMap(({ tx }) =>
-    tx.ins.map((i) => ({ txid: Buffer.from(i.hash).reverse().toString('hex'), vout: i.index })),
+  const outpoints = [...txs.values()].flatMap((tx) =>
+    tx.ins.map((i) => ({ txid: displayTxid(i.hash), vout: i.index })),
   );
   const confirmed = new Map(
     (await selectUnspentOutpoints(pool, outpoints)).map((o) => [outpointKey(o.txid, o.vout), o]),
@@ -64,11 +64,11 @@ export async function applyMempoolChanges(
     return batchOutputs.get(key) ?? pending.output(txid, vout) ?? confirmed.get(key);
   };
   const now = new Date();
-  const matched = new Map<string, NewPendingTx & { signalsRbf: boolean }>();
+  const matched = new Map<string, NewPendingTx>();
   for (const op of order) {
-    const fetched = op.kind === 'add' ? txs.get(op.txid) : undefined;
-    if (!fetched || matched.has(op.txid)) continue;
-    const m = matchMempoolTx(fetched.tx, op.txid, watch, prevout);
+    const tx = op.kind === 'add' ? txs.get(op.txid) : undefined;
+    if (!tx || matched.has(op.txid)) continue;
+    const m = matchMempoolTx(tx, op.txid, watch, prevout);
     if (m.walletTxs.length === 0) continue;
     for (const o of m.outputs) batchOutputs.set(outpointKey(o.txid, o.vout), o);
     matched.set(op.txid, {
@@ -78,8 +78,8 @@ export async function applyMempoolChanges(
       outputs: m.outputs,
       walletTxs: m.walletTxs,
       firstSeenAt: now,
+      // Its own signal until the node says (inherited signals included) below.
       replaceable: m.signalsRbf,
-      signalsRbf: m.signalsRbf,
     });
   }
 
@@ -92,7 +92,7 @@ export async function applyMempoolChanges(
     source.spenders(leaving.flatMap((p) => p.inputs)),
     Promise.all(
       [...matched.values()].map(async (p) => {
-        p.replaceable = (await source.replaceable(p.txid)) ?? p.signalsRbf;
+        p.replaceable = (await source.replaceable(p.txid)) ?? p.replaceable;
       }),
     ),
   ]);
@@ -164,10 +164,7 @@ function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): Fo
 }
 
 /** The added transactions we do not hold yet, fetched with bounded concurrency. */
-async function fetchAdded(
-  deps: MempoolChangeDeps,
-  ops: MempoolOp[],
-): Promise<Map<string, { tx: Transaction }>> {
+async function fetchAdded(deps: MempoolChangeDeps, ops: MempoolOp[]): Promise<Map<string, Transaction>> {
   // Not pending already — unless it left earlier in this batch and is back.
   const wanted = new Set<string>();
   const left = new Set<string>();
@@ -176,12 +173,12 @@ async function fetchAdded(
     else if (!deps.pending.has(op.txid) || left.has(op.txid)) wanted.add(op.txid);
   }
   const queue = new PQueue({ concurrency: deps.fetchConcurrency });
-  const found = new Map<string, { tx: Transaction }>();
+  const found = new Map<string, Transaction>();
   await queue.addAll(
     [...wanted].map((txid) => async () => {
       const raw = await deps.source.rawTransaction(txid);
       // Gone already: its removal follows in the node's sequence, nothing to do for it.
-      if (raw) found.set(txid, { tx: Transaction.fromBuffer(Buffer.from(raw)) });
+      if (raw) found.set(txid, Transaction.fromBuffer(Buffer.from(raw)));
     }),
   );
   return found;

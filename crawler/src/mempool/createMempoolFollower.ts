@@ -1,14 +1,8 @@
-import type { Pool } from '#shared/db/pool.js';
-import type { Logger } from '#shared/logging/logger.js';
-import type { WatchLookup } from '../matching/types.js';
 import type { CrawlerMetrics } from '../metrics.js';
-import type { ChainTip } from '../node/chainSource.js';
-import type { MempoolSource } from '../node/mempoolSource.js';
 import type { MempoolMessage, MempoolChange } from '../node/zmqWakeups.js';
-import { applyMempoolChanges } from './applyMempoolChanges.js';
+import { applyMempoolChanges, type MempoolChangeDeps } from './applyMempoolChanges.js';
 import type { MempoolOp } from './mempoolOp.js';
 import { loadPendingIndex } from './loadPendingIndex.js';
-import type { PendingIndex } from './pendingIndex.js';
 
 /** `again`: more to do at once (a gap to resync, a long queue); `behind`: sync blocks first. */
 export type MempoolSyncOutcome = 'synced' | 'again' | 'behind';
@@ -38,18 +32,13 @@ const MAX_QUEUED = 100_000;
  * Runs only while our chain equals the node's, after the block sync, in the crawler's
  * loop: a block has always been applied before the mempool changes it caused.
  */
-export function createMempoolFollower(deps: {
-  pool: Pool;
-  source: MempoolSource;
-  bestTip: () => Promise<ChainTip>;
-  watch: WatchLookup;
-  pending: PendingIndex;
-  fetchConcurrency: number;
-  /** Longest time between two snapshots (0: one every sync). */
-  resyncIntervalMs: number;
-  log: Logger;
-  metrics: CrawlerMetrics;
-}) {
+export function createMempoolFollower(
+  deps: MempoolChangeDeps & {
+    /** Longest time between two snapshots (0: one every sync). */
+    resyncIntervalMs: number;
+    metrics: CrawlerMetrics;
+  },
+) {
   const { source, pending, log, metrics } = deps;
   let known = new Set<string>();
   let sequence: number | undefined;

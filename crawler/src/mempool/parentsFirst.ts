@@ -8,7 +8,7 @@ import { displayTxid } from './matchMempoolTx.js';
  * be matched against its parent's outputs once the parent is. Stable otherwise: a parent
  * added before the child (even one removed and added again later) stays where it is.
  */
-export function parentsFirst(ops: MempoolOp[], txs: ReadonlyMap<string, { tx: Transaction }>): MempoolOp[] {
+export function parentsFirst(ops: MempoolOp[], txs: ReadonlyMap<string, Transaction>): MempoolOp[] {
   // Where each txid is added, in order.
   const addsAt = new Map<string, number[]>();
   ops.forEach((op, i) => {
@@ -22,7 +22,7 @@ export function parentsFirst(ops: MempoolOp[], txs: ReadonlyMap<string, { tx: Tr
     const op = ops[i]!;
     if (op.kind === 'add' && !path.has(i)) {
       path.add(i);
-      for (const input of txs.get(op.txid)?.tx.ins ?? []) {
+      for (const input of txs.get(op.txid)?.ins ?? []) {
         const parentAdds = addsAt.get(displayTxid(input.hash));
         // A parent not placed yet moves ahead of the child: its first add. One placed
         // already (even removed and added again later) stays where it is.

@@ -35,7 +35,7 @@ function dag(rng: Rng, n: number): Transaction[] {
 
 const add = (txid: string): MempoolOp => ({ kind: 'add', txid });
 const remove = (txid: string): MempoolOp => ({ kind: 'remove', txid });
-const fetched = (txs: Transaction[]) => new Map(txs.map((t) => [t.getId(), { tx: t }]));
+const fetched = (txs: Transaction[]) => new Map(txs.map((t) => [t.getId(), t]));
 
 /** Removes interleaved at random places among `adds`, keeping the adds' order. */
 function interleave(rng: Rng, adds: MempoolOp[], removes: MempoolOp[]): MempoolOp[] {
@@ -44,11 +44,7 @@ function interleave(rng: Rng, adds: MempoolOp[], removes: MempoolOp[]): MempoolO
   return out;
 }
 
-function expectParentsFirst(
-  ops: MempoolOp[],
-  out: MempoolOp[],
-  txs: ReadonlyMap<string, { tx: Transaction }>,
-) {
+function expectParentsFirst(ops: MempoolOp[], out: MempoolOp[], txs: ReadonlyMap<string, Transaction>) {
   // A permutation of the very op objects.
   expect(out).toHaveLength(ops.length);
   expect(new Set(out)).toEqual(new Set(ops));
@@ -56,7 +52,7 @@ function expectParentsFirst(
   const addAt = new Map(out.flatMap((op, i) => (op.kind === 'add' ? [[op.txid, i] as const] : [])));
   for (const [i, op] of out.entries()) {
     if (op.kind !== 'add') continue;
-    for (const input of txs.get(op.txid)?.tx.ins ?? []) {
+    for (const input of txs.get(op.txid)?.ins ?? []) {
       const parent = addAt.get(displayTxid(input.hash));
       if (parent !== undefined && txs.has(displayTxid(input.hash))) expect(parent).toBeLessThan(i);
     }

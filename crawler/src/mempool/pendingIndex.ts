@@ -98,13 +98,13 @@ export function createPendingIndex() {
     /** Every pending transaction spending an output of these, transitively (not these). */
     descendants(txids: Iterable<string>): string[] {
       const found = new Set<string>();
-      const todo = [...txids];
-      const roots = new Set(todo);
-      while (todo.length > 0) {
-        for (const child of childrenOf.get(todo.pop()!) ?? []) {
+      const frontier = [...txids];
+      const roots = new Set(frontier);
+      while (frontier.length > 0) {
+        for (const child of childrenOf.get(frontier.pop()!) ?? []) {
           if (found.has(child) || roots.has(child)) continue;
           found.add(child);
-          todo.push(child);
+          frontier.push(child);
         }
       }
       return [...found];

@@ -70,13 +70,13 @@ function expectMatchesModel(index: PendingIndex, present: Map<string, PendingTx>
     expect(index.has(t.txid)).toBe(present.has(t.txid));
     expect(index.get(t.txid)).toBe(present.get(t.txid));
     const found = new Set<string>();
-    const todo = [t.txid];
-    while (todo.length > 0) {
-      const parent = todo.pop()!;
+    const frontier = [t.txid];
+    while (frontier.length > 0) {
+      const parent = frontier.pop()!;
       for (const c of present.values())
         if (c.txid !== t.txid && !found.has(c.txid) && c.inputs.some((i) => i.txid === parent)) {
           found.add(c.txid);
-          todo.push(c.txid);
+          frontier.push(c.txid);
         }
     }
     expect(new Set(index.descendants([t.txid]))).toEqual(found);

@@ -4,6 +4,7 @@ import type {
   RpcBlockchainInfo,
   RpcBlockHeader,
   RpcMempoolEntry,
+  RpcMempoolInfo,
   RpcNetworkInfo,
   RpcRawMempoolSequence,
   RpcSpendingPrevout,
@@ -101,7 +102,7 @@ export function createRpcClient({ url, timeoutMs = 30_000 }: RpcClientOptions) {
     /** A transaction's hex: from the mempool, or (with -txindex) from a block. */
     getRawTransactionHex: (txid: string) => call<string>('getrawtransaction', [txid, 0]),
     getMempoolEntry: (txid: string) => call<RpcMempoolEntry>('getmempoolentry', [txid]),
-    getMempoolInfo: () => call<{ loaded: boolean; size: number }>('getmempoolinfo'),
+    getMempoolInfo: () => call<RpcMempoolInfo>('getmempoolinfo'),
     getTxSpendingPrevout: (outpoints: { txid: string; vout: number }[]) =>
       call<RpcSpendingPrevout[]>('gettxspendingprevout', [outpoints]),
     /** Closes idle connections (they do not keep the process alive meanwhile). */

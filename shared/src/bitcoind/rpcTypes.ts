@@ -35,6 +35,12 @@ export interface RpcRawMempoolSequence {
   mempool_sequence: number;
 }
 
+export interface RpcMempoolInfo {
+  /** False while the node is still loading its saved mempool. */
+  loaded: boolean;
+  size: number;
+}
+
 export interface RpcMempoolEntry {
   /** BIP 125 replaceability, inherited from unconfirmed ancestors too. */
   'bip125-replaceable': boolean;
