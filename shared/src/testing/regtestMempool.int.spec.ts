@@ -14,6 +14,25 @@ describe('regtest node: pending transactions', () => {
     tx.vin.reduce((sum, i) => sum + btcToSats(i.prevout.value), 0) -
     tx.vout.reduce((sum, o) => sum + btcToSats(o.value), 0);
 
+  /**
+   * Pays from one coin much larger than the payment, so the payment has change: coin
+   * selection finds changeless payments on a wallet full of small coins, and a bump
+   * would then add inputs, a child would have no change to spend.
+   */
+  async function sendWithChange(address: string, btc: number): Promise<string> {
+    const coins = await node.walletCall<{ txid: string; vout: number; amount: number }[]>('listunspent', [1]);
+    const big = coins.filter((c) => c.amount >= btc + 1).sort((a, b) => b.amount - a.amount)[0];
+    if (!big) throw new Error(`no confirmed coin of at least ${btc + 1} BTC in the wallet`);
+    const { txid } = await node.walletCall<{ txid: string }>('send', [
+      [{ [address]: btc }],
+      null,
+      'unset',
+      null,
+      { inputs: [{ txid: big.txid, vout: big.vout }], add_inputs: false },
+    ]);
+    return node.expectInMempool(txid);
+  }
+
   beforeAll(() => node.ensureFunds(5));
   // Other spec files expect a quiet node: nothing left pending.
   afterEach(async () => {
@@ -29,7 +48,7 @@ describe('regtest node: pending transactions', () => {
   });
 
   it('bumpFee replaces the transaction with one spending the same inputs for a higher fee', async () => {
-    const original = await decodeWithPrevouts(node.rpc, await node.send(await node.newAddress(), 0.2));
+    const original = await decodeWithPrevouts(node.rpc, await sendWithChange(await node.newAddress(), 0.2));
     const bumped = await node.bumpFee(original.txid);
 
     const pool = await mempool();
@@ -67,7 +86,7 @@ describe('regtest node: pending transactions', () => {
   });
 
   it('replaceTx outbids a transaction with a descendant, and both leave the mempool', async () => {
-    const parent = await node.send(await node.newAddress(), 0.5);
+    const parent = await sendWithChange(await node.newAddress(), 0.5);
     const { vout } = await node.rpc.call<{ vout: { value: number; n: number }[] }>('getrawtransaction', [
       parent,
       1,
