@@ -82,10 +82,9 @@ export async function applyBatch(
     ),
   );
   const toApply = plans.flatMap((p) => p.toApply);
-  // The compare-and-set comes before any write: from here on every stream applied in
-  // this batch is held by this transaction (row locks; a new stream's row is our
-  // uncommitted insert, which a concurrent one waits for and then fails on), so the
-  // per-user rows below can be written without ON CONFLICT.
+  // Every stream of the batch is held by this transaction since selectStreamStates
+  // (row locks until commit), so the per-user rows below can be written without
+  // ON CONFLICT; the compare-and-set only guards against a bug.
   await saveStreamVersions(
     tx,
     tables,

@@ -81,10 +81,22 @@ export function createProjector({
   const stopping = new AbortController();
   let consumer: Consumer | undefined;
 
-  async function applyWithRetry(partition: number, messages: DecodedMessage[]): Promise<BatchResult> {
+  /**
+   * Applies a chunk, retrying transient failures while the partition is still ours;
+   * undefined once it is not (revoked in a rebalance, or the consumer stopping): its new
+   * owner applies it, and the stream locks keep the two from interleaving badly.
+   */
+  async function applyWithRetry(
+    partition: number,
+    messages: DecodedMessage[],
+    owned: () => boolean,
+  ): Promise<BatchResult | undefined> {
     const timer = metrics.batchSeconds.startTimer({ partition: String(partition) });
     const result = await retry(
-      () => withTransaction(db, (tx) => applyBatch(tx, messages, { tables, takeSwapLock, log })),
+      () =>
+        owned()
+          ? withTransaction(db, (tx) => applyBatch(tx, messages, { tables, takeSwapLock, log }))
+          : Promise.resolve(undefined),
       {
         isRetriable: (err) => isTransientDbError(err) || err instanceof StreamVersionConflictError,
         signal: stopping.signal,
@@ -95,6 +107,7 @@ export function createProjector({
       },
     );
     const seconds = timer();
+    if (!result) return undefined;
     log.debug({ partition, events: messages.length, ms: Math.round(seconds * 1000) }, 'batch applied');
     return result;
   }
@@ -110,22 +123,23 @@ export function createProjector({
     const { batch } = payload;
     const { topic, partition } = batch;
     const heartbeat = () => payload.heartbeat();
+    const owned = () => payload.isRunning() && !payload.isStale();
     const decoded = batch.messages.map((m) => decodeMessage(m, topic, partition));
     for (let from = 0; from < decoded.length; from += maxEventsPerTransaction) {
-      // A revoked partition's rest is left unresolved: its new owner fetches it again.
-      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = decoded.slice(from, from + maxEventsPerTransaction);
       // A slow database must not get us evicted into a reprocessing loop: heartbeat
       // while the transaction runs (kafkajs sends at most one per heartbeatInterval).
       const beat = setInterval(() => {
         heartbeat().catch((err: unknown) => log.debug({ err: (err as Error).message }, 'heartbeat failed'));
       }, heartbeatIntervalMs / 2);
-      let result: BatchResult;
+      let result: BatchResult | undefined;
       try {
-        result = await applyWithRetry(partition, chunk);
+        result = await applyWithRetry(partition, chunk, owned);
       } finally {
         clearInterval(beat);
       }
+      // A revoked partition's rest is left unresolved: its new owner fetches it again.
+      if (!result) return;
       count(result);
       const lastOffset = chunk.at(-1)!.offset;
       await hooks?.afterSqlCommit?.({ partition, lastOffset });

@@ -3,23 +3,23 @@ import type { RecordedEvent } from '#shared/events/types.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 export interface StreamStates {
-  /** Applied version per stream (absent = 0). */
+  /** Applied version per stream (0 = none applied yet). */
   versions: Map<string, number>;
   /** Events waiting behind a gap, by stream then version. */
   parked: Map<string, Map<number, RecordedEvent>>;
 }
 
-interface StreamStateRow {
-  stream: string;
-  version: number;
-  /** null on a stream_versions row, the event on a parked_events row. */
-  event: RecordedEvent | null;
-}
-
 /**
- * Applied versions and parked events of `streams`, in one round trip (it is read once
- * per batch, for thousands of streams). The versions are locked until commit: a
- * consumer that still holds a revoked partition's batch and the new owner serialise here.
+ * Locks the version rows of `streams` until commit, then reads their applied versions
+ * and parked events. Two transactions holding one stream's events (a revoked partition's
+ * batch still retried by its old owner, a stream whose events sit in two partitions)
+ * serialise on that row, and the second one sees everything the first committed:
+ *  - a stream's row is created (version 0) before it is locked, so a new stream and a
+ *    stream whose batch only parks are locked like any other;
+ *  - rows are created and locked in stream order, so two batches never deadlock;
+ *  - the parked events are read by a statement that starts after the lock is held: a
+ *    statement that waited for a lock still reads the snapshot it started with, and
+ *    would miss the events the other transaction parked.
  */
 export async function selectStreamStates(
   tx: Executor,
@@ -28,24 +28,29 @@ export async function selectStreamStates(
 ): Promise<StreamStates> {
   const states: StreamStates = { versions: new Map(), parked: new Map() };
   if (streams.length === 0) return states;
-  const { rows } = await tx.query<StreamStateRow>(
-    `WITH versions AS (
-       SELECT stream, version FROM ${tables.streamVersions} WHERE stream = ANY($1::text[]) FOR UPDATE
-     )
-     SELECT stream, version, NULL::jsonb AS event FROM versions
-     UNION ALL
-     SELECT stream, version, event FROM ${tables.parkedEvents} WHERE stream = ANY($1::text[])`,
-    [streams],
+  const sorted = [...streams].sort();
+  await tx.query(
+    `INSERT INTO ${tables.streamVersions} (stream, version)
+     SELECT stream, 0 FROM unnest($1::text[]) AS s(stream)
+     ON CONFLICT (stream) DO NOTHING`,
+    [sorted],
   );
-  for (const row of rows) {
-    if (row.event === null) {
-      states.versions.set(row.stream, row.version);
-      continue;
-    }
-    let parked = states.parked.get(row.stream);
-    if (!parked) states.parked.set(row.stream, (parked = new Map<number, RecordedEvent>()));
+  // FOR UPDATE re-reads a row it waited for, so the version is the committed one.
+  const versions = await tx.query<{ stream: string; version: number }>(
+    `SELECT stream, version FROM ${tables.streamVersions}
+      WHERE stream = ANY($1::text[]) ORDER BY stream FOR UPDATE`,
+    [sorted],
+  );
+  for (const row of versions.rows) states.versions.set(row.stream, row.version);
+  const parked = await tx.query<{ stream: string; version: number; event: RecordedEvent }>(
+    `SELECT stream, version, event FROM ${tables.parkedEvents} WHERE stream = ANY($1::text[])`,
+    [sorted],
+  );
+  for (const row of parked.rows) {
+    let events = states.parked.get(row.stream);
+    if (!events) states.parked.set(row.stream, (events = new Map<number, RecordedEvent>()));
     // Parked events were validated before they were parked.
-    parked.set(row.version, row.event);
+    events.set(row.version, row.event);
   }
   return states;
 }

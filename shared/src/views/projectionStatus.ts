@@ -64,7 +64,7 @@ export async function projectionStatus(
   const [tip, counts, gaps, stopped] = await Promise.all([
     readProjectionTip(db, t),
     db.query<CountsRow>(
-      `SELECT (SELECT count(*) FROM ${t.streamVersions})::int AS streams,
+      `SELECT (SELECT count(*) FROM ${t.streamVersions} WHERE version > 0)::int AS streams,
               (SELECT count(*) FROM ${t.parkedEvents})::int AS parked,
               (SELECT count(*) FROM ${t.deadLetters})::int AS dead`,
     ),
