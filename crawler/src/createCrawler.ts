@@ -11,7 +11,8 @@ import { createUnspentTxids } from './matching/unspentTxids.js';
 import { createMempoolFollower, type MempoolStatus } from './mempool/createMempoolFollower.js';
 import { createPendingIndex } from './mempool/pendingIndex.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
-import type { ChainSource, ChainTip } from './node/chainSource.js';
+import type { ChainSource, ChainTip, NodeTip } from './node/chainSource.js';
+import { formatChainwork } from './node/chainworkHex.js';
 import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
 import type { CrawlerMetrics } from './metrics.js';
@@ -35,16 +36,21 @@ export type CrawlerState =
   | 'starting'
   | 'syncing'
   | 'in-sync'
-  /** The node does not know our tip (reindexing, syncing, lagging): nothing reverted, waiting. */
+  /** The node is behind our tip (no more chainwork, or syncing, reindexing): nothing reverted, waiting. */
   | 'node-behind'
   | 'retrying'
   | 'failed'
   | 'stopped';
 
+/** A tip as /status shows it: chainwork in hex, as bitcoind does (null: stored before 0105). */
+export interface StatusTip extends ChainTip {
+  chainwork: string | null;
+}
+
 export interface CrawlerStatus {
   state: CrawlerState;
-  ourTip: ChainTip | null;
-  nodeTip: ChainTip | null;
+  ourTip: StatusTip | null;
+  nodeTip: StatusTip | null;
   behindBlocks: number | null;
   watchedScripts: number;
   /** null when the mempool is not followed. */
@@ -133,9 +139,14 @@ export function createCrawler({
       })
     : undefined;
 
-  const onTip = (ours: ChainTip | undefined, node: ChainTip) => {
-    status.ourTip = ours ?? null;
-    status.nodeTip = node;
+  const statusTip = ({ hash, height, chainwork }: ChainTip & { chainwork?: bigint }): StatusTip => ({
+    hash,
+    height,
+    chainwork: chainwork === undefined ? null : formatChainwork(chainwork),
+  });
+  const onTip = (ours: (ChainTip & { chainwork?: bigint }) | undefined, node: NodeTip) => {
+    status.ourTip = ours ? statusTip(ours) : null;
+    status.nodeTip = statusTip(node);
     status.behindBlocks = node.height - (ours?.height ?? settings.startHeight - 1);
   };
 

@@ -31,6 +31,7 @@ export async function prepareBlock({
   db,
   block,
   height,
+  chainwork,
   parent,
   watch,
   unspent,
@@ -40,6 +41,8 @@ export async function prepareBlock({
   db: Executor;
   block: ParsedBlock;
   height: number;
+  /** The total work of the chain up to this block. */
+  chainwork: bigint;
   parent: ChainTip | undefined;
   watch: WatchLookup;
   unspent: UnspentTxids;
@@ -62,12 +65,13 @@ export async function prepareBlock({
   const match = matchBlock(block.txs, watch, prevouts);
   unspent.advance(block.hash, match.created, match.spent);
   const settled = settlePending(block.txs, match, pending);
-  return { kind: 'prepared', block: toApply(block, height, match, settled) };
+  return { kind: 'prepared', block: toApply(block, height, chainwork, match, settled) };
 }
 
 function toApply(
   block: ParsedBlock,
   height: number,
+  chainwork: bigint,
   match: BlockMatch,
   settled: PendingSettlement,
 ): BlockToApply {
@@ -77,6 +81,7 @@ function toApply(
     prevHash: block.prevHash,
     time: block.time,
     txCount: block.txs.count,
+    chainwork,
     created: match.created,
     spent: match.spent,
     walletTxs: match.walletTxs,

@@ -3,6 +3,7 @@ import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
 import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
 import type { OwnedOutput, SpentOutput, WalletTx } from '../matching/types.js';
 import type { ChainTip } from '../node/chainSource.js';
+import { formatChainwork } from '../node/chainworkHex.js';
 import { CHAIN_LOCK_KEY } from './lockChain.js';
 
 /** A matched block, as chain/prepareBlock.ts builds it: what applyBlock writes. */
@@ -12,6 +13,8 @@ export interface BlockToApply {
   prevHash: string;
   time: number;
   txCount: number;
+  /** The total work of the chain up to this block. */
+  chainwork: bigint;
   created: OwnedOutput[];
   spent: SpentOutput[];
   /** In block order. */
@@ -27,8 +30,8 @@ export type ApplyOutcome = { kind: 'applied'; walletTxs: number } | { kind: 'tip
 
 /**
  * Applies a block in one statement, so in one SQL transaction: crawler_apply_block
- * (migrations 0102–0104) takes the chain lock, checks the expected tip, writes the block
- * row, the wallet UTXOs created and spent, one wallet transaction per (user, txid), ends
+ * (migrations 0102–0105) takes the chain lock, checks the expected tip, writes the block
+ * row (with its chainwork), the wallet UTXOs created and spent, one wallet transaction per (user, txid), ends
  * the pending transactions the block settles, and writes the outbox events —
  * BlockConnected on the chain stream, a TxConfirmed per wallet transaction, then a
  * TxDropped per pending one it conflicts with — with their stream versions, then NOTIFYs. `expectedTip` is the block it
@@ -74,6 +77,7 @@ export async function applyBlock(
     p_prev_hash: block.prevHash,
     p_time: block.time,
     p_tx_count: block.txCount,
+    p_chainwork: formatChainwork(block.chainwork),
     p_created_txid: created.map((o) => o.txid),
     p_created_vout: created.map((o) => o.vout),
     p_created_user: created.map((o) => o.userId),

@@ -1,14 +1,16 @@
 import type { RpcClient } from '#shared/bitcoind/rpcClient.js';
 import { RpcError } from '#shared/bitcoind/rpcClient.js';
+import { parseChainwork } from './chainworkHex.js';
 
 export interface ChainTip {
   hash: string;
   height: number;
 }
 
-/** The node's best block, and whether it says it is still in initial block download. */
+/** The node's best block, its chain's total work, and whether it is in initial block download. */
 export interface NodeTip extends ChainTip {
-  initialBlockDownload?: boolean;
+  chainwork: bigint;
+  initialBlockDownload: boolean;
 }
 
 /**
@@ -20,11 +22,13 @@ export interface ChainSource {
   chain(): Promise<string>;
   bestTip(): Promise<NodeTip>;
   /**
-   * Whether the node has this block in its block index (on its main chain or not). A
-   * node that does not know our tip is behind us — reindexing, syncing, or another node
-   * that has not caught up — not on a different branch: there is nothing to revert.
+   * Whether the node has this block in its block index (on its main chain or not, its
+   * header at least). One that knows our tip and left it has reorganised; one that does
+   * not know it has only if its chain has more work (sync/nodeStanding.ts).
    */
   knowsBlock(hash: string): Promise<boolean>;
+  /** The total work of the chain up to this block (which the node knows). */
+  chainworkOf(hash: string): Promise<bigint>;
   /** The hash of the node's main-chain block at `height`, undefined above its tip. */
   hashAt(height: number): Promise<string | undefined>;
   rawBlock(hash: string): Promise<Uint8Array>;
@@ -44,6 +48,7 @@ export function createBitcoindSource(rpc: RpcClient): ChainSource {
       return {
         hash: info.bestblockhash,
         height: info.blocks,
+        chainwork: parseChainwork(info.chainwork),
         initialBlockDownload: info.initialblockdownload,
       };
     },
@@ -56,6 +61,7 @@ export function createBitcoindSource(rpc: RpcClient): ChainSource {
         throw err;
       }
     },
+    chainworkOf: async (hash) => parseChainwork((await rpc.getBlockHeader(hash)).chainwork),
     async hashAt(height) {
       try {
         return await rpc.getBlockHash(height);

@@ -7,6 +7,8 @@ export interface ParsedBlock {
   hash: string;
   prevHash: string;
   time: number;
+  /** The compact target: what the block's work is computed from. */
+  bits: number;
   txs: BlockTxs;
 }
 
@@ -162,6 +164,7 @@ export function parseBlock(raw: Uint8Array, expectedHash?: string): ParsedBlock 
     hash,
     prevHash: Buffer.from(buf.subarray(4, 36)).reverse().toString('hex'),
     time: buf.readUInt32LE(68),
+    bits: buf.readUInt32LE(72),
     txs,
   };
 }

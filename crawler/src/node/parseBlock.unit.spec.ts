@@ -43,6 +43,7 @@ describe('parseBlock', () => {
     expect(block.hash).toBe('000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f');
     expect(block.prevHash).toBe('00'.repeat(32));
     expect(block.time).toBe(1231006505);
+    expect(block.bits).toBe(0x1d00ffff);
     expect(block.txs.count).toBe(1);
     expect(block.txs.isCoinbase(0)).toBe(true);
     expect(block.txs.txid(0)).toBe('4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b');

@@ -6,16 +6,18 @@ import { revertBlock } from '../chain/revertBlock.js';
 import { applyBlock, type BlockToApply } from '../db/applyBlock.js';
 import { selectBlockHashAt } from '../db/selectBlockHashAt.js';
 import { selectLowestBlock } from '../db/selectLowestBlock.js';
-import { selectTip } from '../db/selectTip.js';
+import { selectTip, type StoredBlock } from '../db/selectTip.js';
 import type { WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import { loadPendingIndex } from '../mempool/loadPendingIndex.js';
 import type { PendingIndex } from '../mempool/pendingIndex.js';
-import type { ChainSource, ChainTip } from '../node/chainSource.js';
+import type { ChainSource, ChainTip, NodeTip } from '../node/chainSource.js';
 import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
 import type { CrawlerMetrics } from '../metrics.js';
 import { createBlockPrefetcher } from './blockPrefetcher.js';
+import { blockWork } from './blockWork.js';
 import { findForkPoint } from './findForkPoint.js';
+import { nodeStanding } from './nodeStanding.js';
 
 export interface SyncDeps {
   pool: Pool;
@@ -30,15 +32,15 @@ export interface SyncDeps {
   startHeight: number;
   fetchConcurrency: number;
   signal: AbortSignal;
-  /** Told of every tip change, for /status. */
-  onTip?: (ours: ChainTip | undefined, node: ChainTip) => void;
+  /** Told of every tip change, for /status; chainwork when known. */
+  onTip?: (ours: (ChainTip & { chainwork?: bigint }) | undefined, node: NodeTip) => void;
 }
 
 export interface SyncResult {
   applied: number;
   reverted: number;
   tip: ChainTip | undefined;
-  /** The node is behind our tip (it does not know our block): waited for, nothing reverted. */
+  /** The node is behind our tip (nodeStanding): waited for, nothing reverted. */
   nodeBehind: boolean;
 }
 
@@ -57,29 +59,39 @@ export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
   for (;;) {
     const node = await source.bestTip();
     metrics.nodeTipHeight.set(node.height);
-    let tip: ChainTip | undefined = await selectTip(pool);
-    result.tip = tip;
+    let tip: StoredBlock | undefined = await selectTip(pool);
+    result.tip = tip && { hash: tip.hash, height: tip.height };
     deps.onTip?.(tip, node);
     if (tip?.hash === node.hash || signal.aborted) return result;
     if (!tip && node.height < deps.startHeight) {
       log.debug({ nodeHeight: node.height, startHeight: deps.startHeight }, 'node is below the start height');
       return result;
     }
-    // Only a node that knows our tip and left it has reorganised; one that does not know it
-    // (reindexing, in initial block download, a lagging node) is waited for.
-    if (tip && node.height <= tip.height && !(await source.knowsBlock(tip.hash))) {
-      result.nodeBehind = true;
-      log.warn(
-        { ourTip: tip.height, nodeTip: node.height, initialBlockDownload: node.initialBlockDownload ?? null },
-        'the node is behind our tip: waiting for it',
-      );
-      return result;
+    // Only a node with more chainwork than our tip, or that knows our tip and left it, has
+    // reorganised; one reindexing, in initial block download or lagging is waited for.
+    if (tip) {
+      const standing = nodeStanding(tip, { ...node, knowsOurTip: await source.knowsBlock(tip.hash) });
+      if (standing.kind === 'behind') {
+        result.nodeBehind = true;
+        log.warn(
+          {
+            reason: standing.reason,
+            ourTip: tip.height,
+            ourChainwork: tip.chainwork?.toString(16) ?? null,
+            nodeTip: node.height,
+            nodeChainwork: node.chainwork.toString(16),
+            initialBlockDownload: node.initialBlockDownload,
+          },
+          'the node is behind our tip: waiting for it',
+        );
+        return result;
+      }
     }
     try {
       await loadPendingIndex(pool, deps.pending);
       if (tip) tip = await revertToForkPoint(deps, tip, node, result);
       if (signal.aborted) return result;
-      result.tip = tip;
+      result.tip = tip && { hash: tip.hash, height: tip.height };
       await applyUpTo(deps, tip, node, result);
     } catch (err) {
       if (!(err instanceof NodeMoved)) throw err;
@@ -91,10 +103,10 @@ export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
 
 async function revertToForkPoint(
   deps: SyncDeps,
-  tip: ChainTip,
-  node: ChainTip,
+  tip: StoredBlock,
+  node: NodeTip,
   result: SyncResult,
-): Promise<ChainTip | undefined> {
+): Promise<StoredBlock | undefined> {
   const { pool, source, log, metrics } = deps;
   const lowest = (await selectLowestBlock(pool))!;
   const fork = await findForkPoint({ tipHeight: tip.height, lowestHeight: lowest.height }, node.height, {
@@ -117,7 +129,7 @@ async function revertToForkPoint(
     { depth, forkHeight: fork.height, ourTip: tip.height, nodeTip: node.height },
     'reorg: reverting blocks',
   );
-  let current: ChainTip | undefined = tip;
+  let current: StoredBlock | undefined = tip;
   while (current && current.height > fork.height) {
     const started = performance.now();
     const outcome = await revertBlock(pool, current.hash);
@@ -135,7 +147,7 @@ async function revertToForkPoint(
   return current;
 }
 
-async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainTip, result: SyncResult) {
+async function applyUpTo(deps: SyncDeps, tip: StoredBlock | undefined, node: NodeTip, result: SyncResult) {
   const { pool, source, log, signal } = deps;
   const from = tip ? tip.height + 1 : deps.startHeight;
   if (from > node.height) return;
@@ -153,7 +165,10 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
   // Pipelined: block N+1 is matched while block N's statement runs (prepareBlock waits
   // for N's commit only when N+1 needs a prevout lookup); statements still run one at a
   // time, in order, each its own transaction checking that it extends the one before.
-  let current = tip; // the block last sent to the database
+  let current: ChainTip | undefined = tip; // the block last sent to the database
+  // Its chainwork: each block adds its own work. Asked of the node for the first block
+  // when the parent's is unknown (no parent yet, or stored before chainwork was).
+  let chainwork = tip?.chainwork;
   let committing: Promise<void> | undefined; // its statement, while in flight
   try {
     for (let height = from; height <= node.height && !signal.aborted; height++) {
@@ -161,11 +176,14 @@ async function applyUpTo(deps: SyncDeps, tip: ChainTip | undefined, node: ChainT
       if (current && block.prevHash !== current.hash) {
         throw new NodeMoved(`block ${block.hash} at height ${height} does not extend ${current.hash}`);
       }
+      chainwork =
+        chainwork === undefined ? await source.chainworkOf(block.hash) : chainwork + blockWork(block.bits);
       const started = performance.now();
       const prepared = await prepareBlock({
         db: pool,
         block,
         height,
+        chainwork,
         parent: current,
         watch: deps.watch,
         unspent: deps.unspent,
@@ -197,7 +215,7 @@ async function commit(
   deps: SyncDeps,
   block: BlockToApply,
   parent: ChainTip | undefined,
-  node: ChainTip,
+  node: NodeTip,
   result: SyncResult,
   preparedMs: number,
 ): Promise<void> {
@@ -218,5 +236,5 @@ async function commit(
   );
   result.applied++;
   result.tip = { hash: block.hash, height: block.height };
-  deps.onTip?.(result.tip, node);
+  deps.onTip?.({ ...result.tip, chainwork: block.chainwork }, node);
 }

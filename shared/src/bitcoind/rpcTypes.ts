@@ -7,6 +7,8 @@ export interface RpcBlockchainInfo {
   bestblockhash: string;
   pruned: boolean;
   initialblockdownload: boolean;
+  /** The best chain's total work, 64 hex digits. */
+  chainwork: string;
 }
 
 export interface RpcBlockHeader {
@@ -16,6 +18,8 @@ export interface RpcBlockHeader {
   previousblockhash?: string;
   nextblockhash?: string;
   confirmations: number;
+  /** The total work of the chain up to this block, 64 hex digits. */
+  chainwork: string;
 }
 
 export interface RpcNetworkInfo {
