@@ -72,11 +72,26 @@ describe('crawler: outbox events', () => {
     }
   });
 
-  it('BlockConnected carries the node’s header of each applied block', () => {
+  /** The last version each user stream got from the events of `type` about block `hash`. */
+  const lastVersions = (type: EventType, hash: string) => {
+    const streams: Record<string, number> = {};
+    for (const e of ofType(type)) {
+      if ((e.payload as { blockHash: string }).blockHash !== hash) continue;
+      streams[e.stream] = Math.max(streams[e.stream] ?? 0, e.version);
+    }
+    return streams;
+  };
+
+  it('BlockConnected carries the node’s header of each applied block, and the versions its users’ streams reached', () => {
     const connected = ofType('BlockConnected').map((e) => e.payload);
-    for (const block of blocks) expect(connected).toContainEqual(block);
-    expect(connected).toHaveLength(ofType('BlockConnected').length);
+    for (const block of blocks) {
+      const streams = lastVersions('TxConfirmed', block.hash);
+      expect(Object.keys(streams).length).toBeGreaterThan(0);
+      expect(connected).toContainEqual({ ...block, streams });
+    }
     expect(new Set(ofType('BlockConnected').map((e) => e.stream))).toEqual(new Set(['chain']));
+    // A block that pays nobody of ours names no stream.
+    expect(connected.some((p) => !('streams' in (p as object)))).toBe(true);
   });
 
   it('TxConfirmed carries each user’s amounts, from the block that confirmed them', () => {
@@ -131,9 +146,20 @@ describe('crawler: outbox events', () => {
   it('the reorg writes TxReverted per wallet transaction and BlockDisconnected per block, newest first', () => {
     const [first, second] = blocks;
     expect(ofType('BlockDisconnected').map((e) => e.payload)).toEqual([
-      { hash: second!.hash, height: second!.height },
-      { hash: first!.hash, height: first!.height },
+      {
+        hash: second!.hash,
+        height: second!.height,
+        prevHash: second!.prevHash,
+        streams: lastVersions('TxReverted', second!.hash),
+      },
+      {
+        hash: first!.hash,
+        height: first!.height,
+        prevHash: first!.prevHash,
+        streams: lastVersions('TxReverted', first!.hash),
+      },
     ]);
+    expect(Object.keys(lastVersions('TxReverted', second!.hash)).sort()).toEqual(['user:alice', 'user:bob']);
     const reverted = ofType('TxReverted').map((e) => ({ stream: e.stream, payload: e.payload }));
     expect(reverted).toEqual([
       {

@@ -15,6 +15,7 @@ import { deleteParkedEvents, insertParkedEvents } from './db/parkedEvents.js';
 import { lockProjectionShared } from './db/projectionLock.js';
 import { saveStreamVersions } from './db/saveStreamVersions.js';
 import { selectStreamStates } from './db/selectStreamStates.js';
+import { insertStreamAwaits, sweepStreamAwaits } from './db/streamAwaits.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
@@ -23,6 +24,7 @@ import { activityKey, projectActivities } from './projections/activities.js';
 import { isTxEvent } from './projections/nextActivity.js';
 import { projectBalances } from './projections/balances.js';
 import { projectChainTip } from './projections/chainTip.js';
+import { projectStreamAwaits } from './projections/streamAwaits.js';
 import { projectUsers } from './projections/users.js';
 import { planStream, type VersionOutcome } from './versioning/planStream.js';
 
@@ -134,6 +136,11 @@ export async function applyBatch(
   );
   await deleteChainBlocks(tx, tables, chain.disconnected);
   await upsertChainBlocks(tx, tables, chain.connected);
+  // After the versions are saved: a wait this very batch meets is not recorded.
+  if (chain.connected.length + chain.disconnected.length > 0) {
+    await sweepStreamAwaits(tx, tables);
+    await insertStreamAwaits(tx, tables, projectStreamAwaits(toApply));
+  }
   await insertParkedEvents(
     tx,
     tables,

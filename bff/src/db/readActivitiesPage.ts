@@ -1,6 +1,8 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { DropReason } from '#shared/events/types.js';
+import { userStream } from '#shared/events/streams.js';
 import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
+import { userTipSql } from '#shared/views/userTipSql.js';
 import type { Tip } from './tables.js';
 
 export type ActivityStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
@@ -52,9 +54,10 @@ const NO_CURSOR = '9223372036854775807';
 
 /**
  * A page of one user's activities, newest first (seq DESC), strictly older than
- * `beforeSeq`, together with the projection's tip — one statement, one snapshot, so the
- * confirmations computed from the tip match the rows. seq never changes for a row and
- * new rows get higher ones, so keyset pages neither repeat nor skip while rows arrive.
+ * `beforeSeq`, together with the chain position the user's rows reflect (userTipSql) —
+ * one statement, one snapshot, so the confirmations computed from it match the rows. seq
+ * never changes for a row and new rows get higher ones, so keyset pages neither repeat
+ * nor skip while rows arrive.
  */
 export async function readActivitiesPage(
   ex: Executor,
@@ -76,9 +79,8 @@ export async function readActivitiesPage(
                  ORDER BY seq DESC
                  LIMIT $3) a), '[]'::json) AS items
            FROM (SELECT 1) one
-           LEFT JOIN LATERAL (SELECT height, hash FROM ${LIVE_PROJECTION.chainBlocks} ORDER BY height DESC LIMIT 1) t
-             ON true`,
-    values: [userId, beforeSeq === undefined ? NO_CURSOR : String(beforeSeq), limit],
+           LEFT JOIN LATERAL (${userTipSql(LIVE_PROJECTION, '$4::text')}) t ON true`,
+    values: [userId, beforeSeq === undefined ? NO_CURSOR : String(beforeSeq), limit, userStream(userId)],
   });
   const row = rows[0]!;
   return {

@@ -1,5 +1,7 @@
 import type { Executor } from '#shared/db/pool.js';
+import { userStream } from '#shared/events/streams.js';
 import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
+import { userTipSql } from '#shared/views/userTipSql.js';
 import type { Tip } from './tables.js';
 
 interface BalanceRow {
@@ -25,7 +27,10 @@ export interface BalanceView {
   totalSats: number;
   txCount: number;
   version: number;
-  /** The chain tip the projection reflects, read in the same snapshot as the balance. */
+  /**
+   * The chain position the balance reflects exactly, read in the same snapshot: the
+   * projection's tip, or lower while the user's events of a block are still on their way.
+   */
   tip: Tip | null;
 }
 
@@ -33,8 +38,8 @@ export interface BalanceView {
 export const COINBASE_MATURITY = 100;
 
 /**
- * Several users' projected balances and the projection's tip, in one statement (one
- * snapshot, so the tip is the one every balance reflects). A user the read side knows
+ * Several users' projected balances, each with the chain position it reflects, in one
+ * statement (one snapshot). A user the read side knows
  * but who has no balance row yet reads as zero; a user it does not know is absent from
  * the map. The immature part sums the user's confirmed coinbase rows whose confirmations
  * (tip − height + 1) are below 100, i.e. height > tip + 1 − 100 — a range of the partial
@@ -48,18 +53,17 @@ export async function readBalances(
     name: 'bff_read_balances',
     text: `SELECT q.user_id, b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
                   t.height AS tip_height, t.hash AS tip_hash, i.immature_sats
-           FROM unnest($1::text[]) AS q(user_id)
+           FROM unnest($1::text[], $3::text[]) AS q(user_id, stream)
            LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
            LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
-           LEFT JOIN LATERAL (SELECT height, hash FROM ${LIVE_PROJECTION.chainBlocks} ORDER BY height DESC LIMIT 1) t
-             ON true
+           LEFT JOIN LATERAL (${userTipSql(LIVE_PROJECTION, 'q.stream')}) t ON true
            CROSS JOIN LATERAL (
              SELECT coalesce(sum(a.amount_sats), 0)::int8 AS immature_sats
              FROM ${LIVE_PROJECTION.activities} a
              WHERE a.user_id = q.user_id AND a.coinbase AND a.status = 'confirmed'
                AND a.block_height > coalesce(t.height, -1) + 1 - $2::int) i
            WHERE b.user_id IS NOT NULL OR u.user_id IS NOT NULL`,
-    values: [userIds, COINBASE_MATURITY],
+    values: [userIds, COINBASE_MATURITY, userIds.map(userStream)],
   });
   const balances = new Map<string, BalanceView>();
   for (const row of rows) {

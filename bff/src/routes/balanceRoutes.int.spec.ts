@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../testing/expectProblem.js';
-import { blockHash, fakeTxid, seedActivity, seedBlocks, seedUser } from '../testing/seedViews.js';
+import {
+  blockHash,
+  fakeTxid,
+  seedActivity,
+  seedBlocks,
+  seedStreamAwait,
+  seedUser,
+} from '../testing/seedViews.js';
 import { createTestApp, json, type TestApp } from '../testing/testApp.js';
 
 describe('GET /v1/users/:userId/balance (inject)', () => {
@@ -221,5 +228,64 @@ describe('GET /v1/users/:userId/balance: pending and immature amounts (inject)',
       immatureSats: REWARD,
       totalSats: REWARD,
     });
+  });
+});
+
+describe('GET balance and activities while a block’s user events are in flight (inject)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('bff-user-tip');
+    await seedBlocks(t.dbs.views, 0, 20);
+    await seedUser(t.dbs.views, 'carol', { confirmedSats: 1_000, txCount: 1, version: 3 });
+    await seedActivity(t.dbs.views, 'carol', {
+      txid: fakeTxid('carol-1'),
+      amountSats: 1_000,
+      blockHeight: 15,
+    });
+    await seedUser(t.dbs.views, 'dave', { confirmedSats: 7, txCount: 1, version: 1 });
+    // Block 20 (chain version 21) holds carol's version 4, not applied yet.
+    await seedStreamAwait(t.dbs.views, 'carol', { chainVersion: 21, version: 4, applied: 3, height: 19 });
+  });
+  afterAll(() => t.close());
+
+  it('claims the block below for that user, the tip for the others', async () => {
+    const [carol, dave] = await Promise.all(
+      ['carol', 'dave'].map((id) => t.app.inject({ url: `/v1/users/${id}/balance`, headers: t.admin })),
+    );
+    expect(json(carol!)).toMatchObject({ confirmedSats: 1_000, tip: { height: 19, hash: blockHash(19) } });
+    expect(carol!.headers['forkline-tip-height']).toBe('19');
+    expect(json(dave!)).toMatchObject({ tip: { height: 20, hash: blockHash(20) } });
+  });
+
+  it('counts confirmations from that position', async () => {
+    const res = await t.app.inject({ url: '/v1/users/carol/activities', headers: t.admin });
+    expect(json(res)).toMatchObject({ tip: { height: 19 }, items: [{ confirmations: 5 }] });
+    expect(res.headers['forkline-tip-height']).toBe('19');
+  });
+
+  it('minHeight waits for the user’s events, not only for the tip', async () => {
+    const pending = t.app.inject({
+      url: '/v1/users/carol/balance?minHeight=20&waitMs=20000',
+      headers: t.admin,
+    });
+    let done = false;
+    void pending.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(done).toBe(false);
+    // The projector applies carol's event of block 20: her balance and version move together.
+    await t.dbs.views.query(
+      `UPDATE projection.balances SET confirmed_sats = 3000, version = 4 WHERE user_id = 'carol'`,
+    );
+    await t.dbs.views.query(`UPDATE projection.stream_versions SET version = 4 WHERE stream = 'user:carol'`);
+    const res = await pending;
+    expect(res.headers['forkline-behind']).toBe('false');
+    expect(json(res)).toMatchObject({ confirmedSats: 3_000, tip: { height: 20, hash: blockHash(20) } });
+  });
+
+  it('a wait above the tip (the chain moved back since) leaves the tip', async () => {
+    await seedUser(t.dbs.views, 'erin', { confirmedSats: 5, txCount: 1, version: 1 });
+    await seedStreamAwait(t.dbs.views, 'erin', { chainVersion: 30, version: 2, applied: 1, height: 25 });
+    const res = await t.app.inject({ url: '/v1/users/erin/balance', headers: t.admin });
+    expect(json(res)).toMatchObject({ tip: { height: 20, hash: blockHash(20) } });
   });
 });

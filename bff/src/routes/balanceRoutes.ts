@@ -7,7 +7,10 @@ import type { RouteDeps } from './routeDeps.js';
 
 /** Set when the request asked for minHeight: "true" when the answer is older than that. */
 export const BEHIND_HEADER = 'forkline-behind';
-/** The projection tip height the answer reflects (absent before the first block). */
+/**
+ * The height of the chain position the answer reflects exactly: every event of every
+ * block up to it (absent before the first block).
+ */
 export const TIP_HEIGHT_HEADER = 'forkline-tip-height';
 
 const reachedHeight = (balance: BalanceView | undefined, minHeight: number): boolean =>
@@ -69,13 +72,16 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
       if (minHeight !== undefined) {
         const height = Number(minHeight);
         let behind = !reachedHeight(balance, height);
-        // Long-poll: one shared watcher polls the tip; answer once it reaches minHeight,
-        // or with the current state after waitMs.
-        if (behind && waitMs !== undefined && Number(waitMs) > 0) {
-          if (await deps.tipWatcher.waitForHeight(height, Number(waitMs))) {
-            balance = await fromDatabase('views', () => deps.balances.read(userId));
-            behind = !reachedHeight(balance, height);
-          }
+        // Long-poll: answer once the user's position reaches minHeight, or with the
+        // current state after waitMs. One shared watcher polls the projection's tip; the
+        // user's own position trails it only while their events of a block are in flight,
+        // so it is read again after each of the watcher's polls until it gets there.
+        const deadline = Date.now() + Number(waitMs ?? 0);
+        while (behind) {
+          const left = deadline - Date.now();
+          if (left <= 0 || !(await deps.tipWatcher.waitForHeight(height, left))) break;
+          balance = await fromDatabase('views', () => deps.balances.read(userId));
+          behind = !reachedHeight(balance, height);
         }
         reply.header(BEHIND_HEADER, String(behind));
       }

@@ -97,3 +97,24 @@ export const VIEWS_TABLES = [
   'projection.chain_blocks',
   'projection.user_addresses',
 ];
+
+/**
+ * A chain event still waiting for the user's stream to reach `version` (its stream row
+ * is set to `applied`), which leaves the user's position at `height` on the main chain.
+ */
+export async function seedStreamAwait(
+  views: Executor,
+  userId: string,
+  w: { chainVersion: number; version: number; applied: number; height: number },
+): Promise<void> {
+  await views.query(
+    `INSERT INTO projection.stream_versions (stream, version) VALUES ($1, $2)
+     ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version`,
+    [`user:${userId}`, w.applied],
+  );
+  await views.query(
+    `INSERT INTO projection.stream_awaits (stream, chain_version, version, height, hash)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [`user:${userId}`, w.chainVersion, w.version, w.height, blockHash(w.height)],
+  );
+}

@@ -17,7 +17,7 @@ export type RevertOutcome =
  * Reverts our tip block in one SQL transaction: restores the wallet UTXOs it spent,
  * removes those it created and its wallet transactions, and writes the exact opposite
  * events — TxReverted (deltaSats negated) per wallet transaction, newest first, and
- * BlockDisconnected. Does nothing (`tip-moved`) unless `hash` is still our tip.
+ * BlockDisconnected naming the versions those reached on each user's stream. Does nothing (`tip-moved`) unless `hash` is still our tip.
  */
 export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutcome> {
   return withTransaction(pool, async (tx) => {
@@ -29,9 +29,7 @@ export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutco
     await deleteUtxosCreatedIn(tx, hash);
     await deleteBlock(tx, hash);
 
-    const events = new Map<string, ForklineEvent[]>([
-      [CHAIN_STREAM, [{ type: 'BlockDisconnected', payload: { hash, height: tip.height } }]],
-    ]);
+    const events = new Map<string, ForklineEvent[]>();
     for (const w of walletTxs) {
       const stream = userStream(w.userId);
       const list = events.get(stream) ?? [];
@@ -46,7 +44,30 @@ export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutco
       });
       events.set(stream, list);
     }
-    await appendToManyStreams(tx, events);
+    // The users' events first: BlockDisconnected names the versions they reached, which
+    // the read side waits for before it claims the chain without this block for them.
+    const reverts = await appendToManyStreams(tx, events);
+    const streams: Record<string, number> = {};
+    for (const event of reverts) streams[event.stream] = event.version;
+    await appendToManyStreams(
+      tx,
+      new Map([
+        [
+          CHAIN_STREAM,
+          [
+            {
+              type: 'BlockDisconnected',
+              payload: {
+                hash,
+                height: tip.height,
+                prevHash: tip.prevHash,
+                ...(reverts.length > 0 && { streams }),
+              },
+            },
+          ],
+        ],
+      ]),
+    );
     const previous = await selectTip(tx);
     return { kind: 'reverted', walletTxs: walletTxs.length, previous };
   });

@@ -19,6 +19,11 @@ const ROWS: Record<string, (t: ProjectionTables) => string> = {
   user_addresses: (t) => `SELECT a::text AS r FROM ${t.userAddresses} AS a`,
   stream_versions: (t) => `SELECT s::text AS r FROM ${t.streamVersions} AS s`,
   parked_events: (t) => `SELECT concat_ws('|', stream, version, event) AS r FROM ${t.parkedEvents}`,
+  // Only the unmet waits: a met one is absent to readers, whenever the sweep removes it.
+  stream_awaits: (t) =>
+    `SELECT concat_ws('|', a.stream, a.chain_version, a.version, a.height, a.hash) AS r
+     FROM ${t.streamAwaits} AS a LEFT JOIN ${t.streamVersions} AS v ON v.stream = a.stream
+     WHERE a.version > coalesce(v.version, 0)`,
   dead_letters: (t) =>
     `SELECT concat_ws('|', stream, version, topic, kafka_partition, kafka_offset, reason, raw) AS r
      FROM ${t.deadLetters}`,

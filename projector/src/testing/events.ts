@@ -88,14 +88,30 @@ export const reverted = (txid: string, block: string, height: number, deltaSats:
   payload: { txid: hex(txid), blockHash: hex(block), height, deltaSats },
 });
 
-export const blockConnected = (block: string, height: number, prev: string): ForklineEvent => ({
+/** `streams`: the versions the block's write gave users' streams (none: the field is left out). */
+export const blockConnected = (
+  block: string,
+  height: number,
+  prev: string,
+  streams?: Record<string, number>,
+): ForklineEvent => ({
   type: 'BlockConnected',
-  payload: { hash: hex(block), height, prevHash: hex(prev), time: 1_700_000_000 + height },
+  payload: {
+    hash: hex(block),
+    height,
+    prevHash: hex(prev),
+    time: 1_700_000_000 + height,
+    ...(streams && { streams }),
+  },
 });
 
-export const blockDisconnected = (block: string, height: number): ForklineEvent => ({
+export const blockDisconnected = (
+  block: string,
+  height: number,
+  below?: { prev: string; streams: Record<string, number> },
+): ForklineEvent => ({
   type: 'BlockDisconnected',
-  payload: { hash: hex(block), height },
+  payload: { hash: hex(block), height, ...(below && { prevHash: hex(below.prev), streams: below.streams }) },
 });
 
 /** A Kafka message as the relay publishes it: key = stream, value = the envelope's JSON. */

@@ -4,6 +4,10 @@ import type { RegtestNode } from '#shared/testing/regtestNode.js';
 import type { Balance, BffClient } from './bffClient.js';
 import type { WalletUsers } from './walletUsers.js';
 
+interface ReadSideStatus {
+  projector?: { tip?: { height: number; hash: string } | null };
+}
+
 export interface UserCheck {
   userId: string;
   oracleSats: number;
@@ -11,11 +15,12 @@ export interface UserCheck {
 }
 
 /**
- * The end-to-end invariant, with bitcoind as the oracle: once the projection has
- * reached the node's tip, every user's confirmed balance equals what the node says
- * their addresses hold, equals the sum of their confirmed activities, and every
- * confirmed activity is a transaction in the node's main chain, in that block; and every
- * user's pending figure and pending activities are what the node's mempool says.
+ * The end-to-end invariant, with bitcoind as the oracle: once the projection's chain has
+ * reached the node's tip, every user's first answer at minHeight = that height is exact —
+ * its confirmed balance equals what the node says their addresses hold, equals the sum of
+ * their confirmed activities, and every confirmed activity is a transaction in the node's
+ * main chain, in that block; and every user's pending figure and pending activities are
+ * what the node's mempool says (the mempool has no height to wait for: polled).
  */
 export async function expectMatchesNode(
   node: RegtestNode,
@@ -25,18 +30,23 @@ export async function expectMatchesNode(
 ): Promise<UserCheck[]> {
   const height = await node.height();
   const bestHash = await node.bestHash();
+  // Only the chain is waited for: minHeight cannot tell a block at that height from
+  // another one a reorg put there.
+  await waitFor(
+    async () => (await bff.request<ReadSideStatus>('GET', '/v1/status')).body.projector?.tip?.hash,
+    (hash) => hash === bestHash,
+    { timeoutMs, intervalMs: 50, what: `the read side's chain to reach ${height} ${bestHash}` },
+  );
   const checks: UserCheck[] = [];
   for (const userId of users.users.keys()) {
     const oracleSats = await users.oracle(userId);
-    const balance = await waitFor(
-      () => bff.balance(userId, height, 5_000),
-      (b) => b.tip?.hash === bestHash && b.confirmedSats === oracleSats,
-      {
-        timeoutMs,
-        intervalMs: 100,
-        what: `${userId}'s balance to equal the node's ${oracleSats} sats at ${height} ${bestHash}`,
-      },
-    );
+    const balance = await bff.balance(userId, height, Math.min(timeoutMs, 30_000));
+    if (balance.tip?.hash !== bestHash || balance.confirmedSats !== oracleSats) {
+      throw new Error(
+        `${userId}: the first answer at minHeight ${height} says ${balance.confirmedSats} sats at ` +
+          `${JSON.stringify(balance.tip)}; the node says ${oracleSats} sats at ${height} ${bestHash}`,
+      );
+    }
     const activities = await bff.allActivities(userId);
     const confirmed = activities.filter((a) => a.status === 'confirmed');
     const sum = confirmed.reduce((s, a) => s + a.amountSats, 0);

@@ -25,6 +25,9 @@ const hash = z.string().regex(HASH, 'must be 64 hex characters');
 const sats = z.number().int().safe();
 const height = z.number().int().nonnegative();
 const userId = z.string().min(1).max(64);
+const version = z.number().int().positive().safe();
+// The version each user stream reached in the chain event's own write (see types.ts).
+const streams = z.record(z.string().min(1).max(100), version);
 
 const payloads = {
   UserRegistered: z.object({ userId }).strict(),
@@ -62,8 +65,12 @@ const payloads = {
     .strict(),
   TxDropped: z.object({ txid: hash, reason: z.enum(DROP_REASONS), replacedBy: hash.optional() }).strict(),
   TxReverted: z.object({ txid: hash, blockHash: hash, height, deltaSats: sats }).strict(),
-  BlockConnected: z.object({ hash, height, prevHash: hash, time: z.number().int() }).strict(),
-  BlockDisconnected: z.object({ hash, height }).strict(),
+  BlockConnected: z
+    .object({ hash, height, prevHash: hash, time: z.number().int(), streams: streams.optional() })
+    .strict(),
+  BlockDisconnected: z
+    .object({ hash, height, prevHash: hash.optional(), streams: streams.optional() })
+    .strict(),
 } satisfies Record<ForklineEvent['type'], z.ZodTypeAny>;
 
 const envelope = z.object({
@@ -115,6 +122,16 @@ const isSats = (v: unknown) => Number.isSafeInteger(v);
 const isHeight = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
 const isText = (v: unknown, min: number, max: number) =>
   typeof v === 'string' && v.length >= min && v.length <= max;
+
+const isStreams = (v: unknown) => {
+  if (v === undefined) return true;
+  if (!isPlainObject(v)) return false;
+  for (const key in v) {
+    const version = v[key];
+    if (!isText(key, 1, 100) || !Number.isSafeInteger(version) || (version as number) < 1) return false;
+  }
+  return true;
+};
 
 /** Every key of `o` is one of `keys` (zod's .strict()); missing keys fail their own check. */
 function hasOnlyKeys(o: Fields, keys: readonly string[]): boolean {
@@ -189,12 +206,18 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
     isHeight(p.height) &&
     isSats(p.deltaSats),
   BlockConnected: (p) =>
-    hasOnlyKeys(p, ['hash', 'height', 'prevHash', 'time']) &&
+    hasOnlyKeys(p, ['hash', 'height', 'prevHash', 'time', 'streams']) &&
     isHash(p.hash) &&
     isHeight(p.height) &&
     isHash(p.prevHash) &&
-    Number.isInteger(p.time),
-  BlockDisconnected: (p) => hasOnlyKeys(p, ['hash', 'height']) && isHash(p.hash) && isHeight(p.height),
+    Number.isInteger(p.time) &&
+    isStreams(p.streams),
+  BlockDisconnected: (p) =>
+    hasOnlyKeys(p, ['hash', 'height', 'prevHash', 'streams']) &&
+    isHash(p.hash) &&
+    isHeight(p.height) &&
+    (p.prevHash === undefined || isHash(p.prevHash)) &&
+    isStreams(p.streams),
 };
 
 function isRecordedEvent(json: unknown): json is RecordedEvent {

@@ -108,6 +108,18 @@ describe('parseRecordedEvent fast path', () => {
       payload: { hash: h('c'), height: 1, prevHash: h('d'), time: -1 },
     },
     { ...base, stream: 'chain', type: 'BlockDisconnected', payload: { hash: h('c'), height: 1 } },
+    {
+      ...base,
+      stream: 'chain',
+      type: 'BlockConnected',
+      payload: { hash: h('c'), height: 2, prevHash: h('d'), time: 5, streams: { 'user:a': 3, 'user:b': 1 } },
+    },
+    {
+      ...base,
+      stream: 'chain',
+      type: 'BlockDisconnected',
+      payload: { hash: h('c'), height: 2, prevHash: h('d'), streams: { 'user:a': 4 } },
+    },
   ];
   const DROP = Symbol('drop');
   const values: unknown[] = [
@@ -160,6 +172,12 @@ describe('parseRecordedEvent fast path', () => {
     [1],
     {},
     { userId: 'a' },
+    { 'user:a': 1 },
+    { 'user:a': 0 },
+    { 'user:a': 1.5 },
+    { 'user:a': '1' },
+    { '': 1 },
+    { ['x'.repeat(101)]: 1 },
     new Date(0),
   ];
   const cases: unknown[] = ['{}', 42, null, [], ...valid];

@@ -78,14 +78,23 @@ export interface TxDropped {
   payload: { txid: string; reason: DropReason; replacedBy?: string };
 }
 
+/**
+ * The version each user stream reached in the same write as a chain event: the block's
+ * TxConfirmed/TxDropped, or a disconnect's TxReverted. Those events travel on other
+ * streams, maybe other partitions; the read side claims the block for a user only once
+ * the user's stream has applied that version. Absent on events written before it existed.
+ */
+export type StreamVersions = Record<string, number>;
+
 export interface BlockConnected {
   type: 'BlockConnected';
-  payload: { hash: string; height: number; prevHash: string; time: number };
+  payload: { hash: string; height: number; prevHash: string; time: number; streams?: StreamVersions };
 }
 
 export interface BlockDisconnected {
   type: 'BlockDisconnected';
-  payload: { hash: string; height: number };
+  /** prevHash: the block below, the tip once this one is gone. */
+  payload: { hash: string; height: number; prevHash?: string; streams?: StreamVersions };
 }
 
 export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr';

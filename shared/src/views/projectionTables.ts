@@ -18,6 +18,8 @@ export interface ProjectionTables {
   streamVersions: string;
   parkedEvents: string;
   deadLetters: string;
+  /** What chain events wait for in users' streams: see the views migration 0003. */
+  streamAwaits: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -40,6 +42,7 @@ export function projectionTables(schema: string = PROJECTION_SCHEMA): Projection
     streamVersions: q('stream_versions'),
     parkedEvents: q('parked_events'),
     deadLetters: q('dead_letters'),
+    streamAwaits: q('stream_awaits'),
   };
 }
 

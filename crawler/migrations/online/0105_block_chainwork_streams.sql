@@ -4,7 +4,10 @@
 -- before this migration have none (NULL); the crawler then compares heights, as before.
 ALTER TABLE crawler_blocks ADD COLUMN chainwork text CHECK (chainwork ~ '^[0-9a-f]{64}$');
 
--- crawler_apply_block (0104) with the block's chainwork, stored in its row; otherwise the same.
+-- crawler_apply_block (0104) with the block's chainwork, stored in its row; and its
+-- BlockConnected names the version each user stream reached in the block's write
+-- ("streams": the last of its TxConfirmed/TxDropped events there), so the read side claims
+-- the block for a user only once that user's events are applied too. Otherwise the same.
 DROP FUNCTION crawler_apply_block(bigint, text, text, integer, text, bigint, integer, text[], integer[], text[],
   text[], bigint[], text[], integer[], text[], text[], text[], integer[], text[], bigint[], bigint[], bigint[],
   text[], boolean[], text[], text[], text[], integer[], text[], integer[], text, timestamptz, text);
@@ -121,6 +124,8 @@ BEGIN
   events AS (
     SELECT p_chain_stream AS stream, 1 AS nth, 'BlockConnected' AS type, 0::bigint AS ord,
            jsonb_build_object('hash', p_hash, 'height', p_height, 'prevHash', p_prev_hash, 'time', p_time)
+             || coalesce((SELECT jsonb_build_object('streams', jsonb_object_agg(v.stream, v.version))
+                            FROM versions v WHERE v.stream <> p_chain_stream HAVING count(*) > 0), '{}'::jsonb)
              AS payload
     UNION ALL
     SELECT w.stream, w.nth, 'TxConfirmed', w.ord,
