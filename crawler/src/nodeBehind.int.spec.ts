@@ -130,6 +130,15 @@ describe('crawler: a node behind our tip', () => {
     expect(secondInfo.blocks).toBe(before.height);
     expect(secondInfo.chainwork).toBe((await h.node.rpc.getBlockHeader(before.hash)).chainwork);
     expect(secondInfo.bestblockhash).not.toBe(before.hash);
+    // It has our blocks' headers too, as a node still downloading them would, not the blocks.
+    for (let height = fork.height + 1; height <= before.height; height++) {
+      const header = await h.node.rpc.call<string>('getblockheader', [
+        await h.node.rpc.getBlockHash(height),
+        false,
+      ]);
+      expect(await rpc.call('submitheader', [header])).toBeNull();
+    }
+    expect((await rpc.getBlockHeader(before.hash)).nTx).toBe(0);
 
     const crawler = await h.startCrawler({ source: createBitcoindSource(rpc) });
     const status = await waitFor(

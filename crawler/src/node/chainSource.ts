@@ -22,11 +22,12 @@ export interface ChainSource {
   chain(): Promise<string>;
   bestTip(): Promise<NodeTip>;
   /**
-   * Whether the node has this block in its block index (on its main chain or not, its
-   * header at least). One that knows our tip and left it has reorganised; one that does
-   * not know it has only if its chain has more work (sync/nodeStanding.ts).
+   * Whether the node holds this block (on its main chain or not). Its header alone does not
+   * count: a node still downloading knows headers ahead of the blocks it has. One that
+   * holds our tip and left it has reorganised; one that does not has only if its chain has
+   * more work (sync/nodeStanding.ts).
    */
-  knowsBlock(hash: string): Promise<boolean>;
+  holdsBlock(hash: string): Promise<boolean>;
   /** The total work of the chain up to this block (which the node knows). */
   chainworkOf(hash: string): Promise<bigint>;
   /** The hash of the node's main-chain block at `height`, undefined above its tip. */
@@ -52,10 +53,10 @@ export function createBitcoindSource(rpc: RpcClient): ChainSource {
         initialBlockDownload: info.initialblockdownload,
       };
     },
-    async knowsBlock(hash) {
+    async holdsBlock(hash) {
       try {
-        await rpc.getBlockHeader(hash);
-        return true;
+        // nTx is 0 until the block itself has arrived.
+        return (await rpc.getBlockHeader(hash)).nTx > 0;
       } catch (err) {
         if (err instanceof RpcError && err.rpcCode === RPC_INVALID_ADDRESS_OR_KEY) return false;
         throw err;

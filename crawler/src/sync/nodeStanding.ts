@@ -15,26 +15,26 @@ export interface NodeBest {
   height: number;
   chainwork: bigint;
   initialBlockDownload: boolean;
-  /** Whether the node has our tip in its block index (as a header at least). */
-  knowsOurTip: boolean;
+  /** Whether the node holds our tip's block (its header alone does not count). */
+  holdsOurTip: boolean;
 }
 
 /**
  * Decides by chainwork, as the node itself does: a node only leaves a chain for one with
- * more work, so one with no more work than our tip that does not know our tip has not
- * reorganised; it is behind. One that knows our tip and left it has (invalidateblock
- * leaves a chain for one with less work). In initial block download (or reindexing) the
- * node knows headers far beyond its best block, our tip's among them, so knowing our tip
- * says nothing: it is followed only once it has more work than our tip and knows it.
- * Without our tip's chainwork, height stands in for it.
+ * more work, so one with no more work than our tip that does not hold our tip has not
+ * reorganised; it is behind (lagging, or with only the header of our tip so far). One that
+ * holds our tip and left it has (invalidateblock leaves a chain for one with less work).
+ * In initial block download (or reindexing) the node may hold blocks far beyond its best
+ * one, so holding our tip says nothing: it is followed only once it has more work than
+ * our tip and holds it. Without our tip's chainwork, height stands in for it.
  */
 export function nodeStanding(ours: OurTipWork, node: NodeBest): NodeStanding {
   const moreWork = ours.chainwork === undefined ? node.height > ours.height : node.chainwork > ours.chainwork;
   if (node.initialBlockDownload) {
-    return node.knowsOurTip && moreWork
+    return node.holdsOurTip && moreWork
       ? { kind: 'follow' }
       : { kind: 'behind', reason: 'initial-block-download' };
   }
-  if (node.knowsOurTip || moreWork) return { kind: 'follow' };
+  if (node.holdsOurTip || moreWork) return { kind: 'follow' };
   return { kind: 'behind', reason: ours.chainwork === undefined ? 'not-higher' : 'no-more-work' };
 }

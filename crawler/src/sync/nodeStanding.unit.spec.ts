@@ -6,7 +6,7 @@ const node = (over: Partial<NodeBest>): NodeBest => ({
   height: 100,
   chainwork: 0x1000n,
   initialBlockDownload: false,
-  knowsOurTip: false,
+  holdsOurTip: false,
   ...over,
 });
 const follow = { kind: 'follow' };
@@ -32,27 +32,27 @@ describe('nodeStanding', () => {
     expect(nodeStanding(big, node({ chainwork: 0x10_0000_0000_0000_0001n }))).toEqual(follow);
   });
 
-  it('a node that knows our tip and left it is followed, even with less work (invalidateblock)', () => {
-    expect(nodeStanding(ours, node({ knowsOurTip: true, chainwork: 0xffen, height: 99 }))).toEqual(follow);
-    expect(nodeStanding(ours, node({ knowsOurTip: true, chainwork: 0x1002n }))).toEqual(follow);
+  it('a node that holds our tip and left it is followed, even with less work (invalidateblock)', () => {
+    expect(nodeStanding(ours, node({ holdsOurTip: true, chainwork: 0xffen, height: 99 }))).toEqual(follow);
+    expect(nodeStanding(ours, node({ holdsOurTip: true, chainwork: 0x1002n }))).toEqual(follow);
   });
 
-  it('in initial block download, only more work and our tip known make it followed', () => {
+  it('in initial block download, only more work and our tip held make it followed', () => {
     const ibd = { initialBlockDownload: true };
-    // It knows our tip's header long before it has the block: still behind.
-    expect(nodeStanding(ours, node({ ...ibd, knowsOurTip: true, height: 0, chainwork: 2n }))).toEqual(
+    // It may hold our tip's block before the ones below it: still behind.
+    expect(nodeStanding(ours, node({ ...ibd, holdsOurTip: true, height: 0, chainwork: 2n }))).toEqual(
       behind('initial-block-download'),
     );
     expect(nodeStanding(ours, node({ ...ibd, chainwork: 0x2000n, height: 200 }))).toEqual(
       behind('initial-block-download'),
     );
-    expect(nodeStanding(ours, node({ ...ibd, knowsOurTip: true, chainwork: 0x1001n }))).toEqual(follow);
+    expect(nodeStanding(ours, node({ ...ibd, holdsOurTip: true, chainwork: 0x1001n }))).toEqual(follow);
   });
 
   it('without our chainwork (a block stored before it was), compares heights', () => {
     const old = { height: 100, chainwork: undefined };
     expect(nodeStanding(old, node({ chainwork: 0xffffffn }))).toEqual(behind('not-higher'));
     expect(nodeStanding(old, node({ height: 101, chainwork: 1n }))).toEqual(follow);
-    expect(nodeStanding(old, node({ knowsOurTip: true, height: 50 }))).toEqual(follow);
+    expect(nodeStanding(old, node({ holdsOurTip: true, height: 50 }))).toEqual(follow);
   });
 });

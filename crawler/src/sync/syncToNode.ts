@@ -67,10 +67,10 @@ export async function syncToNode(deps: SyncDeps): Promise<SyncResult> {
       log.debug({ nodeHeight: node.height, startHeight: deps.startHeight }, 'node is below the start height');
       return result;
     }
-    // Only a node with more chainwork than our tip, or that knows our tip and left it, has
+    // Only a node with more chainwork than our tip, or that holds our tip and left it, has
     // reorganised; one reindexing, in initial block download or lagging is waited for.
     if (tip) {
-      const standing = nodeStanding(tip, { ...node, knowsOurTip: await source.knowsBlock(tip.hash) });
+      const standing = nodeStanding(tip, { ...node, holdsOurTip: await source.holdsBlock(tip.hash) });
       if (standing.kind === 'behind') {
         result.nodeBehind = true;
         log.warn(

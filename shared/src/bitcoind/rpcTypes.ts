@@ -18,6 +18,8 @@ export interface RpcBlockHeader {
   previousblockhash?: string;
   nextblockhash?: string;
   confirmations: number;
+  /** Transactions in the block; 0 while the node has its header only. */
+  nTx: number;
   /** The total work of the chain up to this block, 64 hex digits. */
   chainwork: string;
 }
