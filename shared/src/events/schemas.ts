@@ -20,12 +20,16 @@ const UUID = /^[0-9a-fA-F]{8}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}
 const DATETIME = datetimeRegex({ precision: null, offset: true, local: false });
 const ADDRESS_TYPES = ['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr'] as const;
 const DROP_REASONS = ['replaced', 'conflict', 'evicted'] as const;
+const ORDER_SIDES = ['buy', 'sell'] as const;
 
 const hash = z.string().regex(HASH, 'must be 64 hex characters');
 const sats = z.number().int().safe();
 const height = z.number().int().nonnegative();
 const userId = z.string().min(1).max(64);
 const version = z.number().int().positive().safe();
+const positiveSats = sats.positive();
+const orderId = z.string().uuid();
+const side = z.enum(ORDER_SIDES);
 // The version each user stream reached in the chain event's own write (see types.ts).
 const streams = z.record(z.string().min(1).max(100), version);
 
@@ -71,6 +75,22 @@ const payloads = {
   BlockDisconnected: z
     .object({ hash, height, prevHash: hash.optional(), streams: streams.optional() })
     .strict(),
+  OrderPlaced: z
+    .object({ orderId, userId, side, amountSats: positiveSats, limitPriceEurCents: positiveSats.nullable() })
+    .strict(),
+  OrderFilled: z
+    .object({
+      orderId,
+      userId,
+      side,
+      amountSats: positiveSats,
+      priceEurCents: positiveSats,
+      eurCents: sats.nonnegative(),
+    })
+    .strict(),
+  OrderCancelled: z.object({ orderId, userId }).strict(),
+  OrderRejected: z.object({ orderId, userId, reason: z.string().min(1).max(500) }).strict(),
+  SettlementBroadcast: z.object({ orderId, userId, txid: hash }).strict(),
 } satisfies Record<ForklineEvent['type'], z.ZodTypeAny>;
 
 const envelope = z.object({
@@ -132,6 +152,11 @@ const isStreams = (v: unknown) => {
   }
   return true;
 };
+
+const isPositiveSats = (v: unknown) => isSats(v) && (v as number) > 0;
+const isOrder = (p: Fields) =>
+  typeof p.orderId === 'string' && UUID.test(p.orderId) && isText(p.userId, 1, 64);
+const isSide = (v: unknown) => (ORDER_SIDES as readonly unknown[]).includes(v);
 
 /** Every key of `o` is one of `keys` (zod's .strict()); missing keys fail their own check. */
 function hasOnlyKeys(o: Fields, keys: readonly string[]): boolean {
@@ -218,6 +243,24 @@ const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
     isHeight(p.height) &&
     (p.prevHash === undefined || isHash(p.prevHash)) &&
     isStreams(p.streams),
+  OrderPlaced: (p) =>
+    hasOnlyKeys(p, ['orderId', 'userId', 'side', 'amountSats', 'limitPriceEurCents']) &&
+    isOrder(p) &&
+    isSide(p.side) &&
+    isPositiveSats(p.amountSats) &&
+    (p.limitPriceEurCents === null || isPositiveSats(p.limitPriceEurCents)),
+  OrderFilled: (p) =>
+    hasOnlyKeys(p, ['orderId', 'userId', 'side', 'amountSats', 'priceEurCents', 'eurCents']) &&
+    isOrder(p) &&
+    isSide(p.side) &&
+    isPositiveSats(p.amountSats) &&
+    isPositiveSats(p.priceEurCents) &&
+    isSats(p.eurCents) &&
+    (p.eurCents as number) >= 0,
+  OrderCancelled: (p) => hasOnlyKeys(p, ['orderId', 'userId']) && isOrder(p),
+  OrderRejected: (p) =>
+    hasOnlyKeys(p, ['orderId', 'userId', 'reason']) && isOrder(p) && isText(p.reason, 1, 500),
+  SettlementBroadcast: (p) => hasOnlyKeys(p, ['orderId', 'userId', 'txid']) && isOrder(p) && isHash(p.txid),
 };
 
 function isRecordedEvent(json: unknown): json is RecordedEvent {

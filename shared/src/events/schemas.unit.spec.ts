@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRecordedEvent, parseWithZod } from './schemas.js';
 
 const h = (c: string) => c.repeat(64);
+const ORDER = '0b7c6f0e-3f7e-4c1a-9a52-2b8f5d6f0a11';
 const base = {
   id: '0b7c6f0e-3f7e-4c1a-9a52-2b8f5d6f0a11',
   stream: 'user:alice',
@@ -120,6 +121,30 @@ describe('parseRecordedEvent fast path', () => {
       type: 'BlockDisconnected',
       payload: { hash: h('c'), height: 2, prevHash: h('d'), streams: { 'user:a': 4 } },
     },
+    ...[
+      {
+        type: 'OrderPlaced',
+        payload: { orderId: ORDER, userId: 'u1', side: 'buy', amountSats: 10, limitPriceEurCents: null },
+      },
+      {
+        type: 'OrderPlaced',
+        payload: { orderId: ORDER, userId: 'u1', side: 'sell', amountSats: 10, limitPriceEurCents: 5 },
+      },
+      {
+        type: 'OrderFilled',
+        payload: {
+          orderId: ORDER,
+          userId: 'u1',
+          side: 'sell',
+          amountSats: 10,
+          priceEurCents: 9,
+          eurCents: 0,
+        },
+      },
+      { type: 'OrderCancelled', payload: { orderId: ORDER, userId: 'u1' } },
+      { type: 'OrderRejected', payload: { orderId: ORDER, userId: 'u1', reason: 'insufficient funds' } },
+      { type: 'SettlementBroadcast', payload: { orderId: ORDER, userId: 'u1', txid: h('a') } },
+    ].map((e) => ({ ...base, stream: `order:${ORDER}`, ...e })),
   ];
   const DROP = Symbol('drop');
   const values: unknown[] = [
@@ -143,6 +168,9 @@ describe('parseRecordedEvent fast path', () => {
     'replaced',
     'conflict',
     'evicted',
+    'buy',
+    'sell',
+    'Buy',
     false,
     'toString',
     'UserRegistered',

@@ -99,9 +99,65 @@ export interface BlockDisconnected {
 
 export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr';
 
+/**
+ * Trading (the trading service, stream `order:<orderId>`). Every event names its user, so
+ * the read side can join an order to that user's chain events. Prices are EUR cents per
+ * BTC; amounts integer satoshis.
+ */
+export type OrderSide = 'buy' | 'sell';
+
+/** An order accepted: open (a Bid or an Ask) until filled, cancelled or rejected. */
+export interface OrderPlaced {
+  type: 'OrderPlaced';
+  payload: {
+    orderId: string;
+    userId: string;
+    side: OrderSide;
+    amountSats: number;
+    /** null for a market order. */
+    limitPriceEurCents: number | null;
+  };
+}
+
+/** Filled at the house price: a Buy or a Sell, to be settled on chain. */
+export interface OrderFilled {
+  type: 'OrderFilled';
+  payload: {
+    orderId: string;
+    userId: string;
+    side: OrderSide;
+    amountSats: number;
+    priceEurCents: number;
+    /** amountSats × priceEurCents / 10^8: rounded up for a buy, down for a sell. */
+    eurCents: number;
+  };
+}
+
+export interface OrderCancelled {
+  type: 'OrderCancelled';
+  payload: { orderId: string; userId: string };
+}
+
+/** Not filled, for the reason given (e.g. a sell the user's coins cannot fund). */
+export interface OrderRejected {
+  type: 'OrderRejected';
+  payload: { orderId: string; userId: string; reason: string };
+}
+
+/**
+ * The settlement transaction of a filled order is in the node's mempool: a buy pays the
+ * user, a sell pays the house. Its chain events (TxPending, TxConfirmed, …) come on the
+ * user's stream, before or after this one.
+ */
+export interface SettlementBroadcast {
+  type: 'SettlementBroadcast';
+  payload: { orderId: string; userId: string; txid: string };
+}
+
 export type UserEvent = UserRegistered | AddressAdded | TxConfirmed | TxReverted | TxPending | TxDropped;
 export type ChainEvent = BlockConnected | BlockDisconnected;
-export type ForklineEvent = UserEvent | ChainEvent;
+export type OrderEvent = OrderPlaced | OrderFilled | OrderCancelled | OrderRejected | SettlementBroadcast;
+export type ForklineEvent = UserEvent | ChainEvent | OrderEvent;
 export type EventType = ForklineEvent['type'];
 
 /** What a writer hands to the outbox: the stream and version are assigned there. */
