@@ -21,7 +21,7 @@ import {
   rawProblemResponse,
   sendProblem,
   toForklineError,
-} from './http/problem.js';
+} from '#shared/http/problem.js';
 import { createCursorCodec } from './http/cursor.js';
 import { validationMessage } from './http/validationMessage.js';
 import { createBffMetrics } from './metrics.js';

@@ -3,7 +3,7 @@ import { ForklineError } from '#shared/errors/catalogue.js';
 import { confirmations } from '../routes/activityRoutes.js';
 import { createCursorCodec } from './cursor.js';
 import { CURSOR_PATTERN } from './schemas.js';
-import { toForklineError } from './problem.js';
+import { toForklineError } from '#shared/http/problem.js';
 
 describe('cursor', () => {
   const cursors = createCursorCodec('cursor-secret-cursor-secret-cursor!!');

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Problem } from '../http/problem.js';
+import type { Problem } from '#shared/http/problem.js';
 
 /** Asserts an RFC 9457 problem answer with this status and code; returns its body. */
 export function expectProblem(res: LightMyRequestResponse, status: number, code: string): Problem {

@@ -21,6 +21,14 @@ export const errorCodes = {
   URI_TOO_LONG: { status: 414, retriable: false },
   HEADERS_TOO_LARGE: { status: 431, retriable: false },
   REQUEST_TIMEOUT: { status: 408, retriable: true },
+  /** A market order, or a price-dependent answer, before an admin set the house price. */
+  NO_PRICE: { status: 409, retriable: false },
+  /** Cancelling an order that is filled, cancelled or rejected. */
+  ORDER_NOT_OPEN: { status: 409, retriable: false },
+  /** An Idempotency-Key used before with another request body. */
+  IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false },
+  /** A buy for a user with no registered address to pay. */
+  NO_ADDRESS: { status: 409, retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

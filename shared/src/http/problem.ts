@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isTransientDbError } from '#shared/db/isTransientDbError.js';
-import { ForklineError, type ErrorCode } from '#shared/errors/catalogue.js';
+import { isTransientDbError } from '../db/isTransientDbError.js';
+import { ForklineError, type ErrorCode } from '../errors/catalogue.js';
 
-/** An RFC 9457 problem document, as every error leaves the BFF. */
+/** An RFC 9457 problem document, as every error leaves forkline's HTTP services. */
 export interface Problem {
   type: string;
   title: string;
@@ -33,6 +33,10 @@ const TITLES: Record<ErrorCode, string> = {
   URI_TOO_LONG: 'URL too long',
   HEADERS_TOO_LARGE: 'Request headers too large',
   REQUEST_TIMEOUT: 'Request timeout',
+  NO_PRICE: 'No price set',
+  ORDER_NOT_OPEN: 'Order not open',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
+  NO_ADDRESS: 'No address to pay',
 };
 
 export const problemType = (code: ErrorCode): string =>
