@@ -12,6 +12,8 @@ export const bffConfigShape = {
   BITCOIND_RPC_URL: httpUrl(),
   BITCOIN_NETWORK: network(),
   CRAWLER_STATUS_URL: httpUrl().default('http://127.0.0.1:38081/status'),
+  TRADING_URL: httpUrl().default('http://127.0.0.1:38084'),
+  TRADING_TIMEOUT_MS: positiveInt(5_000),
   FORKLINE_ADMIN_TOKEN: z
     .string({ required_error: 'is required' })
     .min(16, 'must be at least 16 characters (generate one with: openssl rand -hex 24)'),

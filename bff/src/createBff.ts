@@ -32,6 +32,9 @@ import type { RouteDeps } from './routes/routeDeps.js';
 import { registerStatusRoutes } from './routes/statusRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
 import type { StatusSources } from './status/statusSources.js';
+import type { TradingClient } from './orders/tradingClient.js';
+import { registerOrderRoutes } from './routes/orderRoutes.js';
+import { registerPriceRoutes } from './routes/priceRoutes.js';
 
 export interface BffDeps {
   settings: AppSettings;
@@ -40,6 +43,8 @@ export interface BffDeps {
   /** Queries read here (the projection) and nowhere else. */
   views: Pool;
   statusSources: StatusSources;
+  /** The trading service (TRADING_URL): orders and the house price. */
+  trading: TradingClient;
   log: Logger;
   metrics?: Registry;
   statusTimeoutMs?: number;
@@ -178,6 +183,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     tipWatcher,
     cursors: createCursorCodec(settings.jwtSecret),
     statusSources: deps.statusSources,
+    trading: deps.trading,
     statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,
     metrics,
   };
@@ -186,5 +192,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerBalanceRoutes(app, routeDeps);
   registerActivityRoutes(app, routeDeps);
   registerStatusRoutes(app, routeDeps);
+  registerOrderRoutes(app, routeDeps);
+  registerPriceRoutes(app, routeDeps);
   return app;
 }

@@ -7,6 +7,7 @@ import { createBff } from './createBff.js';
 import { appSettingsFrom, loadBffConfig } from './config.js';
 import { createBffLogger } from './logging.js';
 import { createStatusSources } from './status/statusSources.js';
+import { createTradingClient } from './orders/tradingClient.js';
 
 /** The BFF process: config, pools, app, listen; SIGTERM/SIGINT stop intake, then close pools. */
 runMain(async () => {
@@ -32,6 +33,11 @@ runMain(async () => {
     log,
     metrics: createMetricsRegistry('bff'),
     statusTimeoutMs: config.BFF_STATUS_TIMEOUT_MS,
+    trading: createTradingClient({
+      baseUrl: config.TRADING_URL,
+      token: config.FORKLINE_ADMIN_TOKEN,
+      timeoutMs: config.TRADING_TIMEOUT_MS,
+    }),
     statusSources: createStatusSources({
       rpc,
       online,

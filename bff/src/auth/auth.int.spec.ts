@@ -161,7 +161,7 @@ describe('BFF auth matrix', () => {
     });
     const other = await t.app.inject({ url: '/v1/users/bob/balance', headers: t.userAuth('alice') });
     expect(other.json()).toMatchObject({
-      detail: "a user token may only read its own user's balance and activities",
+      detail: "a user token may only act on its own user's balance, activities and orders",
     });
   });
 

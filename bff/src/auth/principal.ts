@@ -4,8 +4,11 @@ import type { TokenRefusal, UserTokens } from './userTokens.js';
 /** Who is calling: the operator (admin token) or one user (a JWT whose sub is the userId). */
 export type Principal = { kind: 'admin' } | { kind: 'user'; userId: string };
 
-/** What a route allows: only the admin, or the admin and the user the route is about. */
-export type Access = 'admin' | 'ownUser';
+/**
+ * What a route allows: only the admin; the admin and the user the route is about; or
+ * anyone with a valid token (what every user may see, like the house price).
+ */
+export type Access = 'admin' | 'ownUser' | 'signedIn';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)[ ]*$/i;
 
@@ -42,12 +45,12 @@ const REFUSALS: Record<TokenRefusal, string> = {
 
 /** Throws FORBIDDEN (403) unless `principal` may use a route with this access rule. */
 export function authorize(principal: Principal, access: Access, routeUserId: string | undefined): void {
-  if (principal.kind === 'admin') return;
+  if (principal.kind === 'admin' || access === 'signedIn') return;
   if (access === 'ownUser' && routeUserId !== undefined && principal.userId === routeUserId) return;
   throw new ForklineError(
     'FORBIDDEN',
     access === 'admin'
-      ? 'this route needs the admin token; a user token may only read its own balance and activities'
-      : "a user token may only read its own user's balance and activities",
+      ? 'this route needs the admin token; a user token may only act on its own user (balance, activities, orders)'
+      : "a user token may only act on its own user's balance, activities and orders",
   );
 }

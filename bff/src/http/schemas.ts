@@ -16,8 +16,20 @@ export const HEIGHT_PATTERN = '^[0-9]{1,9}$';
 export const WAIT_MS_PATTERN = '^(?:[0-9]{1,4}|[12][0-9]{4}|30000)$';
 export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
+/** Order ids are uuids (the trading service makes them). */
+export const ORDER_ID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** An Idempotency-Key: 1 to 200 printable ASCII characters, no spaces. */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,200}$';
+
 /** What each validated field must be, in words, for the 400 messages. */
 export const fieldRules: Record<string, string> = {
+  side: '"buy" or "sell"',
+  amountSats: 'a whole number of satoshis, 1 or more',
+  limitPriceEurCents: 'a whole number of euro cents per bitcoin, 1 or more (leave it out for a market order)',
+  eurPerBtc: 'a price in euros per bitcoin above 0, with at most 2 decimals',
+  orderId: 'an order id (a uuid)',
+  'idempotency-key': '1 to 200 printable ASCII characters without spaces',
   userId: '1 to 64 characters, each a letter, a digit, "_" or "-"',
   address: 'a Bitcoin address (a string)',
   limit: 'a whole number from 1 to 200',

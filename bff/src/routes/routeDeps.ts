@@ -6,6 +6,7 @@ import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';
 import type { CursorCodec } from '../http/cursor.js';
 import type { StatusSources } from '../status/statusSources.js';
+import type { TradingClient } from '../orders/tradingClient.js';
 
 /** What the route modules need, handed down by createBff. */
 export interface RouteDeps {
@@ -19,6 +20,8 @@ export interface RouteDeps {
   /** Activity page cursors, bound to their user. */
   cursors: CursorCodec;
   statusSources: StatusSources;
+  /** Orders and the house price live in the trading service, reached over HTTP. */
+  trading: TradingClient;
   statusTimeoutMs: number;
   metrics: Registry;
 }

@@ -8,6 +8,7 @@ import { createUserTokens, DEFAULT_TOKEN_RULES } from '../auth/userTokens.js';
 import type { AppSettings } from '../config.js';
 import { createBffLogger } from '../logging.js';
 import { createStatusSources, type StatusSources } from '../status/statusSources.js';
+import { createTradingClient, type TradingClient } from '../orders/tradingClient.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
@@ -29,6 +30,10 @@ export interface TestAppOptions {
   dbs?: TestDatabases;
   logDestination?: DestinationStream;
   crawlerStatusUrl?: string;
+  /** Where the trading service answers; by default nowhere (its routes answer 503). */
+  tradingUrl?: string;
+  /** Or a client of its own, to see exactly what the BFF asks of the trading service. */
+  trading?: TradingClient;
 }
 
 /** The BFF over a fresh pair of databases, against the running stack's bitcoind. */
@@ -61,6 +66,13 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     statusSources: { ...sources, ...options.statusSources },
     statusTimeoutMs: 1_000,
     tipPollIntervalMs: 20,
+    trading:
+      options.trading ??
+      createTradingClient({
+        baseUrl: options.tradingUrl ?? 'http://127.0.0.1:9',
+        token: settings.adminToken,
+        timeoutMs: 2_000,
+      }),
   });
   const tokens = createUserTokens(settings.jwtSecret, settings.tokenRules);
   return {

@@ -49,6 +49,9 @@ export async function startForkline(label: string, startHeight: number): Promise
     PROJECTOR_METRICS_PORT: String(projectorPort),
     CRAWLER_START_HEIGHT: String(startHeight),
     CRAWLER_POLL_INTERVAL_MS: '1000',
+    // A SIGKILLed projector's partitions go to its successor once its session expires:
+    // the chaos steps would otherwise wait up to the default 30 s for each kill.
+    PROJECTOR_SESSION_TIMEOUT_MS: '10000',
     BFF_RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   };

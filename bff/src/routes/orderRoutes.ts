@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import { ForklineError } from '#shared/errors/catalogue.js';
+import { readPayoutAddress } from '../db/readPayoutAddress.js';
+import { fromDatabase } from '../http/fromDatabase.js';
+import { IDEMPOTENCY_KEY_PATTERN, ORDER_ID_PATTERN, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
+import type { Order, OrderSide } from '../orders/tradingClient.js';
+import type { RouteDeps } from './routeDeps.js';
+
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+const SATS = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+const orderParams = {
+  type: 'object',
+  properties: {
+    userId: { type: 'string', pattern: USER_ID_PATTERN },
+    orderId: { type: 'string', pattern: ORDER_ID_PATTERN },
+  },
+  required: ['userId', 'orderId'],
+  additionalProperties: false,
+} as const;
+
+const nullableInt = { type: ['integer', 'null'] } as const;
+
+/** An order as the API answers it: the trading service's own representation. */
+export const orderSchema = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    userId: { type: 'string' },
+    side: { type: 'string', enum: ['buy', 'sell'] },
+    amountSats: { type: 'integer' },
+    limitPriceEurCents: nullableInt,
+    status: { type: 'string', enum: ['open', 'filled', 'cancelled', 'rejected'] },
+    priceEurCents: nullableInt,
+    eurCents: nullableInt,
+    rejectReason: { type: ['string', 'null'] },
+    settlement: {
+      type: ['object', 'null'],
+      properties: { state: { type: 'string' }, txid: { type: ['string', 'null'] } },
+      required: ['state', 'txid'],
+    },
+    placedAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+  required: [
+    'orderId',
+    'userId',
+    'side',
+    'amountSats',
+    'limitPriceEurCents',
+    'status',
+    'priceEurCents',
+    'eurCents',
+    'rejectReason',
+    'settlement',
+    'placedAt',
+    'updatedAt',
+  ],
+} as const;
+
+/** The order, if it is this user's: another user's is refused (403), a missing one is 404. */
+async function ownOrder(deps: RouteDeps, userId: string, orderId: string): Promise<Order> {
+  const order = await deps.trading.getOrder(orderId);
+  if (order.userId !== userId) {
+    throw new ForklineError('FORBIDDEN', `the order ${orderId} belongs to another user`);
+  }
+  return order;
+}
+
+/**
+ * Orders: the BFF checks who may act for which user and where a buy is paid, then
+ * passes the command to the trading service over HTTP (TRADING_URL), which owns orders.
+ */
+export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.post<{
+    Params: { userId: string };
+    Body: { side: OrderSide; amountSats: number; limitPriceEurCents?: number };
+    Headers: { 'idempotency-key'?: string };
+  }>(
+    '/v1/users/:userId/orders',
+    {
+      onRequest: deps.access('ownUser'),
+      schema: {
+        params: userIdParams,
+        querystring: NO_QUERY,
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN } },
+        },
+        body: {
+          type: 'object',
+          properties: {
+            side: { type: 'string', enum: ['buy', 'sell'] },
+            amountSats: SATS,
+            limitPriceEurCents: SATS,
+          },
+          required: ['side', 'amountSats'],
+          additionalProperties: false,
+        },
+        response: { '2xx': orderSchema },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const payout = await fromDatabase('online', () => readPayoutAddress(deps.online, userId));
+      if (!payout.known) throw new ForklineError('NOT_FOUND', `there is no user ${JSON.stringify(userId)}`);
+      if (payout.address === null) {
+        throw new ForklineError(
+          'NO_ADDRESS',
+          `the user ${JSON.stringify(userId)} has no registered address to settle with: register one first (POST /v1/users/:userId/addresses)`,
+        );
+      }
+      const { side, amountSats, limitPriceEurCents } = request.body;
+      const answer = await deps.trading.placeOrder(
+        {
+          userId,
+          side,
+          amountSats,
+          ...(limitPriceEurCents === undefined ? {} : { limitPriceEurCents }),
+          receiveAddress: payout.address,
+        },
+        request.headers['idempotency-key'],
+      );
+      return reply
+        .code(answer.status)
+        .header('location', `/v1/users/${userId}/orders/${answer.body.orderId}`)
+        .send(answer.body);
+    },
+  );
+
+  app.get<{ Params: { userId: string; orderId: string } }>(
+    '/v1/users/:userId/orders/:orderId',
+    {
+      onRequest: deps.access('ownUser'),
+      schema: { params: orderParams, querystring: NO_QUERY, response: { 200: orderSchema } },
+    },
+    async (request) => ownOrder(deps, request.params.userId, request.params.orderId),
+  );
+
+  app.delete<{ Params: { userId: string; orderId: string } }>(
+    '/v1/users/:userId/orders/:orderId',
+    {
+      onRequest: deps.access('ownUser'),
+      schema: { params: orderParams, querystring: NO_QUERY, response: { 200: orderSchema } },
+    },
+    async (request) => {
+      const { userId, orderId } = request.params;
+      // An order never changes hands: checked once, then cancelled by id.
+      await ownOrder(deps, userId, orderId);
+      return deps.trading.cancelOrder(orderId);
+    },
+  );
+}
