@@ -7,6 +7,7 @@ import { registerRebuildCommand } from './commands/rebuild.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStackCommands } from './commands/stackCommands.js';
 import { registerTokenCommand } from './commands/token.js';
+import { registerTradingCommands } from './commands/trading.js';
 import { registerUserCommands } from './commands/users.js';
 import { CliError } from './stack.js';
 
@@ -22,6 +23,7 @@ registerRunCommand(program);
 registerTokenCommand(program);
 registerRebuildCommand(program);
 registerUserCommands(program);
+registerTradingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,22 @@ export function parseBtc(value: string): number {
   return Number(value);
 }
 
+/** BTC with at most 8 decimals, above zero, as whole satoshis (from the digits: no float). */
+export function parseBtcSats(value: string): number {
+  parseBtc(value);
+  const [whole, fraction = ''] = value.split('.');
+  return Number(whole) * 100_000_000 + Number(fraction.padEnd(8, '0'));
+}
+
+/** Euros with at most 2 decimals, above zero, as whole cents (from the digits: no float). */
+export function parseEurCents(value: string, name = 'price'): number {
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(value);
+  const cents = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : 0;
+  if (cents <= 0)
+    throw new CliError(`${name} must be in euros with at most 2 decimals, above 0 (got "${value}")`);
+  return cents;
+}
+
 /** A txid: 64 hex characters (upper case accepted, answered in the node's lower case). */
 export function parseTxid(value: string, name = 'txid'): string {
   if (!/^[0-9a-fA-F]{64}$/.test(value))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddress, parseBtc, parseCount, parseTxid } from './parse.js';
+import { parseAddress, parseBtc, parseBtcSats, parseCount, parseEurCents, parseTxid } from './parse.js';
 import { CliError } from './stack.js';
 
 describe('CLI argument parsing', () => {
@@ -52,5 +52,23 @@ describe('CLI argument parsing', () => {
   it.each(['', 'bcrt1qxyz', 'not an address'])('refuses %j as no address', (input) => {
     expect(() => parseAddress(input)).toThrow(CliError);
     expect(() => parseAddress(input)).toThrow(/is not a Bitcoin address/);
+  });
+
+  it.each([
+    ['1', 100_000_000],
+    ['0.00000001', 1],
+    ['0.1', 10_000_000],
+    ['20999999.99999999', 2_099_999_999_999_999],
+  ])('BTC %s in satoshis', (input, expected) => expect(parseBtcSats(input)).toBe(expected));
+
+  it.each([
+    ['65000', 6_500_000],
+    ['65000.5', 6_500_050],
+    ['0.01', 1],
+    ['64999.99', 6_499_999],
+  ])('euros %s in cents', (input, expected) => expect(parseEurCents(input)).toBe(expected));
+
+  it.each(['0', '0.00', '1.234', '-5', '1e3', 'abc', '', '12345678901'])('refuses euros %j', (input) => {
+    expect(() => parseEurCents(input, 'limit')).toThrow(/^limit must be in euros with at most 2 decimals/);
   });
 });

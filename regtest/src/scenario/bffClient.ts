@@ -24,6 +24,22 @@ export interface Activity {
   replaceable: boolean | null;
 }
 
+/** An order as the BFF answers it. */
+export interface Order {
+  orderId: string;
+  userId: string;
+  side: 'buy' | 'sell';
+  amountSats: number;
+  limitPriceEurCents: number | null;
+  status: 'open' | 'filled' | 'cancelled' | 'rejected';
+  priceEurCents: number | null;
+  eurCents: number | null;
+  rejectReason: string | null;
+  settlement: { state: string; txid: string | null } | null;
+  placedAt: string;
+  updatedAt: string;
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -38,12 +54,14 @@ export function createBffClient(baseUrl: string, token: string) {
     method: string,
     path: string,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ status: number; headers: Headers; body: T }> {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extraHeaders,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(40_000),
@@ -78,6 +96,25 @@ export function createBffClient(baseUrl: string, token: string) {
           `/v1/users/${encodeURIComponent(userId)}/activities?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         )
       ).body,
+    setPrice: async (eurPerBtc: number) =>
+      (await request<{ priceEurCents: number; setAt: string }>('PUT', '/v1/price', { eurPerBtc })).body,
+    placeOrder: async (
+      userId: string,
+      order: { side: 'buy' | 'sell'; amountSats: number; limitPriceEurCents?: number },
+      idempotencyKey?: string,
+    ) =>
+      (
+        await request<Order>(
+          'POST',
+          `/v1/users/${encodeURIComponent(userId)}/orders`,
+          order,
+          idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+        )
+      ).body,
+    order: async (userId: string, orderId: string) =>
+      (await request<Order>('GET', `/v1/users/${encodeURIComponent(userId)}/orders/${orderId}`)).body,
+    cancelOrder: async (userId: string, orderId: string) =>
+      (await request<Order>('DELETE', `/v1/users/${encodeURIComponent(userId)}/orders/${orderId}`)).body,
     /** Every activity of a user, following the cursor to the end. */
     async allActivities(userId: string): Promise<Activity[]> {
       const all: Activity[] = [];
