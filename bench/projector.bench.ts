@@ -1,11 +1,15 @@
 /**
- * `npm run bench -- projector`: TxConfirmed events spread over 100,000 users through
- * the real projector (Kafka consumer group, one SQL transaction per Kafka batch), and
- * in the same run the baseline: the same path with one SQL transaction per event.
- * Rates are measured from the first committed transaction to the last (the consumer
- * group join, ~3 s, is not projector throughput). Ends with one JSON line.
+ * `npm run bench -- projector`: a mixed stream spread over 100,000 users through the real
+ * projector (Kafka consumer group, one SQL transaction per Kafka batch), and in the same
+ * run the baseline: the same path with one SQL transaction per event. A quarter of the
+ * events are orders' (placed, filled, settlement broadcast: their streams' batches also
+ * hold the user, and the link joins the settlement's chain event to the order row), the
+ * rest TxConfirmed, the settlements' among them. Rates are measured from the first
+ * committed transaction to the last (the consumer group join, ~3 s, is not projector
+ * throughput). Ends with one JSON line.
  *
- * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000).
+ * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000),
+ * BENCH_ORDERS (1; 0 = TxConfirmed only).
  */
 import { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
@@ -19,32 +23,59 @@ import { createProjector } from '../projector/src/createProjector.js';
 import { createProjectionSchema } from '../projector/src/db/projectionSchemas.js';
 import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../projector/src/metrics.js';
-import { confirmed, streamOf, toMessage } from '../projector/src/testing/events.js';
+import { confirmed, hex, streamOf, toMessage, uuidOf } from '../projector/src/testing/events.js';
+import { orderStream } from '#shared/events/streams.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 20_000);
+const ORDERS = process.env.BENCH_ORDERS !== '0';
 const PARTITIONS = 3;
+/** One unit in 9 is an order (3 order events + its settlement's TxConfirmed): a quarter of the events. */
+const ORDER_EVERY = 9;
 
 const stack = readStackEnv();
 const log = createLogger('bench', process.env.BENCH_LOG_LEVEL ?? 'silent');
 const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(','), clientId: 'bench-projector', log });
 const dbs = await createTestDatabases('bench_projector');
 
-/** Round-robin over the users, so every batch touches many streams (the realistic shape). */
+/**
+ * Round-robin over the users, so every batch touches many streams (the realistic shape):
+ * each unit is a receive, or (one in ORDER_EVERY) a buy — placed, filled, its settlement
+ * broadcast — and the settlement's TxConfirmed on the user's stream.
+ */
 function makeEvents(count: number): RecordedEvent[] {
   const streams = Array.from({ length: Math.min(USERS, count) }, (_, u) => streamOf(`user:u${u}`));
-  return Array.from({ length: count }, (_, i) => {
-    const u = i % streams.length;
-    const round = Math.floor(i / streams.length);
-    return streams[u]!.next(
-      confirmed(`u${u}-${round}`, `b${round}`, round + 1, {
-        deltaSats: 1_000 + (i % 977),
-        receivedSats: 1_000 + (i % 977),
-        sentSats: 0,
-      }),
-    );
-  });
+  const out: RecordedEvent[] = [];
+  for (let unit = 0; out.length < count; unit++) {
+    const u = unit % streams.length;
+    const round = Math.floor(unit / streams.length);
+    const amount = 1_000 + (unit % 977);
+    const tx = confirmed(`u${u}-${round}`, `b${round}`, round + 1, {
+      deltaSats: amount,
+      receivedSats: amount,
+      sentSats: 0,
+    });
+    if (ORDERS && unit % ORDER_EVERY === ORDER_EVERY - 1 && count - out.length >= 4) {
+      const userId = `u${u}`;
+      const orderId = uuidOf(`u${u}-${round}-order`);
+      const order = streamOf(orderStream(orderId));
+      const filled = { orderId, userId, side: 'buy' as const, amountSats: amount };
+      out.push(
+        order.next({ type: 'OrderPlaced', payload: { ...filled, limitPriceEurCents: null } }),
+        order.next({
+          type: 'OrderFilled',
+          payload: { ...filled, priceEurCents: 6_000_000, eurCents: amount * 6 },
+        }),
+        order.next({
+          type: 'SettlementBroadcast',
+          payload: { orderId, userId, txid: hex(`u${u}-${round}`) },
+        }),
+      );
+    }
+    out.push(streams[u]!.next(tx));
+  }
+  return out;
 }
 
 async function produce(
@@ -130,7 +161,7 @@ async function run(
 try {
   const events = makeEvents(EVENTS);
   console.log(
-    `projector bench: ${EVENTS} TxConfirmed events over ${Math.min(USERS, EVENTS)} users, ${PARTITIONS} partitions`,
+    `projector bench: ${EVENTS} events (${events.filter((e) => !e.stream.startsWith('user:')).length} of orders, the rest TxConfirmed) over ${Math.min(USERS, EVENTS)} users, ${PARTITIONS} partitions`,
   );
   const eventsPerSec = await run(dbs.views, 'batched', events, Infinity);
   const baselineEventsPerSec = await run(

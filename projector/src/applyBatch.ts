@@ -1,10 +1,12 @@
 import type { PoolClient } from '#shared/db/pool.js';
-import { userIdOfStream } from '#shared/events/streams.js';
+import { userIdOfStream, userStream } from '#shared/events/streams.js';
 import type { RecordedEvent } from '#shared/events/types.js';
 import type { Logger } from '#shared/logging/logger.js';
 import {
+  deleteActivities,
   insertActivities,
   insertActivityChanges,
+  insertSettlementLinks,
   selectActivities,
   upsertActivities,
 } from './db/activities.js';
@@ -20,8 +22,8 @@ import type { ProjectionTables } from '#shared/views/projectionTables.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import type { Activity } from './projections/activity.js';
-import { activityKey, projectActivities } from './projections/activities.js';
-import { isTxEvent } from './projections/nextActivity.js';
+import { activityKey, activityLookup, projectActivities } from './projections/activities.js';
+import { isOrderEvent } from './projections/nextOrderActivity.js';
 import { projectBalances } from './projections/balances.js';
 import { projectChainTip } from './projections/chainTip.js';
 import { projectStreamAwaits } from './projections/streamAwaits.js';
@@ -56,11 +58,14 @@ export async function applyBatch(
 
   const byStream = new Map<string, RecordedEvent[]>();
   const deadLetters = [];
+  // An order's events write its user's rows: the batch holds that user's stream too.
+  const orderUsers = new Set<string>();
   for (const message of messages) {
     if (!message.ok) {
       deadLetters.push(message.deadLetter);
       continue;
     }
+    if (isOrderEvent(message.event)) orderUsers.add(userStream(message.event.payload.userId));
     const list = byStream.get(message.event.stream);
     if (list) list.push(message.event);
     else byStream.set(message.event.stream, [message.event]);
@@ -74,7 +79,7 @@ export async function applyBatch(
   }
 
   const streams = [...byStream.keys()];
-  const { versions, parked } = await selectStreamStates(tx, tables, streams);
+  const { versions, parked } = await selectStreamStates(tx, tables, streams, [...orderUsers]);
   const plans = streams.map((stream) =>
     planStream(
       stream,
@@ -95,25 +100,26 @@ export async function applyBatch(
       .map((p) => ({ stream: p.stream, expected: p.fromVersion, version: p.toVersion })),
   );
 
-  // A user whose stream has no applied version has no activity or balance row yet
-  // (they are written in the transaction that applies the stream's first event): such
-  // users' rows are not looked up, and are inserted rather than upserted.
-  const newUsers = new Set(plans.filter((p) => p.fromVersion === 0).map((p) => userIdOfStream(p.stream)));
-  const keys = new Map<string, { userId: string; txid: string }>();
-  for (const event of toApply) {
-    const userId = userIdOfStream(event.stream);
-    if (!isTxEvent(event) || userId === undefined || newUsers.has(userId)) continue;
-    keys.set(activityKey(userId, event.payload.txid), { userId, txid: event.payload.txid });
-  }
+  // A stream with no applied version has no rows of its own yet (a user's balance and
+  // transactions, an order's row: written in the transaction that applies the stream's
+  // first event): those are not looked up, and balances are inserted rather than upserted.
+  const newStreams = new Set(plans.filter((p) => p.fromVersion === 0).map((p) => p.stream));
+  const newUsers = new Set([...newStreams].map(userIdOfStream).filter((u) => u !== undefined));
   const current = new Map<string, Activity>(
-    (await selectActivities(tx, tables, [...keys.values()])).map((a) => [activityKey(a.userId, a.txid), a]),
+    (
+      await selectActivities(
+        tx,
+        tables,
+        activityLookup(toApply, (s) => newStreams.has(s)),
+      )
+    ).map((a) => [activityKey(a.userId, a.activityId), a]),
   );
 
   const activities = projectActivities(toApply, current, log);
   const balances = projectBalances(toApply, activities.effects);
   const chain = projectChainTip(toApply);
   const users = projectUsers(toApply);
-  const isStored = (a: Activity) => current.has(activityKey(a.userId, a.txid));
+  const isStored = (a: Activity) => current.has(activityKey(a.userId, a.activityId));
 
   await insertUsers(tx, tables, users.users);
   await insertUserAddresses(tx, tables, users.addresses);
@@ -123,6 +129,9 @@ export async function applyBatch(
     activities.activities.filter((a) => !isStored(a)),
   );
   await upsertActivities(tx, tables, activities.activities.filter(isStored));
+  await deleteActivities(tx, tables, activities.deleted);
+  // Before this batch's history is added: the relabelling is of the stored steps.
+  await insertSettlementLinks(tx, tables, activities.links);
   await insertActivityChanges(tx, tables, activities.changes);
   await insertBalances(
     tx,

@@ -99,7 +99,7 @@ describe('projector: mempool events (real Kafka and PostgreSQL)', () => {
     await s.waitForVersion('user:bob', 4);
     expect(await balance(s, 'bob')).toEqual({ confirmed_sats: 0, pending_sats: -2_100, tx_count: 0 });
     expect(await activities(s, 'bob')).toMatchObject([
-      { txid: hex('s2'), type: 'send', status: 'pending', replaceable: false },
+      { txid: hex('s2'), type: 'withdrawal', status: 'pending', replaceable: false },
       { txid: hex('s1'), status: 'replaced', drop_reason: 'replaced', replaced_by: hex('s2') },
     ]);
 

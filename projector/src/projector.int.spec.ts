@@ -56,7 +56,7 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(await s.activities('alice')).toEqual([
       {
         txid: hex('t2'),
-        type: 'send',
+        type: 'withdrawal',
         amount_sats: -1_000,
         status: 'confirmed',
         block_hash: hex('b2'),
@@ -86,7 +86,7 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     await s.start();
     await s.waitForVersion('user:bob', 3);
     expect(await s.balance('bob')).toEqual({ confirmed_sats: 500, tx_count: 2, version: 3 });
-    expect((await s.activities('bob')).map((a) => a.type)).toEqual(['send', 'receive']);
+    expect((await s.activities('bob')).map((a) => a.type)).toEqual(['withdrawal', 'receive']);
     expect((await s.status()).parkedEvents).toBe(0);
   });
 
@@ -278,8 +278,8 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(await s.balance('bob')).toEqual({ confirmed_sats: 0, tx_count: 0, version: 3 });
     expect(await s.balance('carol')).toEqual({ confirmed_sats: 9_900, tx_count: 1, version: 2 });
     expect((await s.activities('alice')).map((a) => [a.txid, a.type, a.status])).toEqual([
-      [hex('s2'), 'send', 'confirmed'],
-      [hex('s1'), 'send', 'reverted'],
+      [hex('s2'), 'withdrawal', 'confirmed'],
+      [hex('s1'), 'withdrawal', 'reverted'],
       [hex('f1'), 'receive', 'confirmed'],
     ]);
     expect(await s.activities('bob')).toMatchObject([{ txid: hex('s1'), status: 'reverted' }]);

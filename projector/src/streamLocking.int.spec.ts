@@ -8,7 +8,8 @@ import { projectionTables, type ProjectionTables } from '#shared/views/projectio
 import { applyBatch } from './applyBatch.js';
 import { createProjectionSchema } from './db/projectionSchemas.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
-import { confirmed, userEvents } from './testing/events.js';
+import { confirmed, hex, streamOf, userEvents } from './testing/events.js';
+import { orderStream } from '#shared/events/streams.js';
 
 const log = createLogger('stream-locking', 'silent');
 const asMessages = (events: RecordedEvent[]): DecodedMessage[] =>
@@ -53,7 +54,7 @@ describe('projector: one stream in two transactions at once', () => {
    * not wait at all (the stream not locked) is let through as it is: the end state says
    * whether that was safe.
    */
-  async function interleave(first: RecordedEvent[], second: RecordedEvent[]): Promise<void> {
+  async function interleave(first: RecordedEvent[], second: RecordedEvent[]): Promise<{ waited: boolean }> {
     const [a, b] = [await dbs.views.connect(), await dbs.views.connect()];
     try {
       await a.query('BEGIN');
@@ -69,9 +70,11 @@ describe('projector: one stream in two transactions at once', () => {
         (ready) => ready,
         { what: 'the second transaction to wait for the stream lock', intervalMs: 5 },
       );
+      const waited = !secondDone;
       await a.query('COMMIT');
       await secondRun;
       await b.query('COMMIT');
+      return { waited };
     } catch (err) {
       await Promise.all([a.query('ROLLBACK').catch(() => {}), b.query('ROLLBACK').catch(() => {})]);
       throw err;
@@ -159,4 +162,74 @@ describe('projector: one stream in two transactions at once', () => {
       });
     });
   }
+
+  /**
+   * An order's events and its user's chain events sit in different partitions, and both
+   * write the user's rows: the order batch holds the user's stream too, so the two
+   * serialise and the second sees what the first committed. Without that, a chain event
+   * applied beside an uncommitted link would make a row of its own next to the order row.
+   */
+  describe('an order batch and its user batch at once', () => {
+    function settledOrder() {
+      const userId = `trader-${++counter}`;
+      const orderId = `${userId}-o1`;
+      const order = streamOf(orderStream(orderId));
+      const txid = `${userId}-settle`;
+      const orderBatch = [
+        order.next({
+          type: 'OrderPlaced',
+          payload: { orderId, userId, side: 'buy', amountSats: 40_000, limitPriceEurCents: null },
+        }),
+        order.next({
+          type: 'OrderFilled',
+          payload: {
+            orderId,
+            userId,
+            side: 'buy',
+            amountSats: 40_000,
+            priceEurCents: 6_000_000,
+            eurCents: 2_400,
+          },
+        }),
+        order.next({ type: 'SettlementBroadcast', payload: { orderId, userId, txid: hex(txid) } }),
+      ];
+      const userBatch = [userEvents(userId).next(confirmed(txid, 'settle-block', 7, { deltaSats: 40_000 }))];
+      return { userId, orderId, txid: hex(txid), orderBatch, userBatch };
+    }
+
+    const rowsOf = async (userId: string) =>
+      (
+        await dbs.views.query<{
+          activity_id: string;
+          type: string;
+          status: string;
+          settlement_delta_sats: number | null;
+        }>(
+          `SELECT activity_id, type, status, settlement_delta_sats FROM ${tables.activities} WHERE user_id = $1`,
+          [userId],
+        )
+      ).rows;
+
+    for (const orderFirst of [true, false]) {
+      it(`${orderFirst ? 'the link' : 'the chain event'} commits first, the other waits for the user, then joins`, async () => {
+        const o = settledOrder();
+        const { waited } = orderFirst
+          ? await interleave(o.orderBatch, o.userBatch)
+          : await interleave(o.userBatch, o.orderBatch);
+        expect(waited).toBe(true);
+        expect(await rowsOf(o.userId)).toEqual([
+          {
+            activity_id: `order:${o.orderId}`,
+            type: 'buy',
+            status: 'confirmed',
+            settlement_delta_sats: 40_000,
+          },
+        ]);
+        expect((await streamState(`user:${o.userId}`, o.userId)).balance).toEqual({
+          confirmed_sats: 40_000,
+          tx_count: 1,
+        });
+      });
+    }
+  });
 });

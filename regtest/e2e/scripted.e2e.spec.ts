@@ -77,7 +77,7 @@ describe('forkline end to end: a scripted scenario', () => {
     await check();
     const activities = await forkline.bff.allActivities('alice');
     // change came back to alice, but she paid others: a send
-    expect(activities[0]).toMatchObject({ txid, type: 'send', status: 'confirmed' });
+    expect(activities[0]).toMatchObject({ txid, type: 'withdrawal', status: 'confirmed' });
     expect((await forkline.bff.allActivities('carol'))[0]).toMatchObject({
       txid,
       type: 'receive',

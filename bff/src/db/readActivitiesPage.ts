@@ -5,12 +5,16 @@ import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
 import { userTipSql } from '#shared/views/userTipSql.js';
 import type { Tip } from './tables.js';
 
-export type ActivityStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
+/** A transaction's status: a chain row's, or an order row's settlement once its transaction is seen. */
+export type TxStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
+/** An order row's own: open, cancelled or rejected (a bid/ask), settling (a filled buy/sell). */
+export type ActivityStatus = TxStatus | 'open' | 'cancelled' | 'rejected' | 'settling';
+export type ActivityType = 'receive' | 'withdrawal' | 'self' | 'bid' | 'ask' | 'buy' | 'sell';
 
 interface ActivityJson {
   seq: number;
-  txid: string;
-  type: 'receive' | 'send' | 'self';
+  txid: string | null;
+  type: ActivityType;
   amount_sats: number;
   status: ActivityStatus;
   block_hash: string | null;
@@ -19,6 +23,12 @@ interface ActivityJson {
   replaced_by: string | null;
   replaceable: boolean | null;
   first_seen_at: string;
+  order_id: string | null;
+  limit_price_eur_cents: number | null;
+  price_eur_cents: number | null;
+  eur_cents: number | null;
+  reject_reason: string | null;
+  settlement_delta_sats: number | null;
 }
 
 interface PageRow {
@@ -30,8 +40,9 @@ interface PageRow {
 
 export interface ActivityRow {
   seq: number;
-  txid: string;
-  type: 'receive' | 'send' | 'self';
+  /** A chain row's transaction; an order row's settlement transaction once linked. */
+  txid: string | null;
+  type: ActivityType;
   amountSats: number;
   status: ActivityStatus;
   blockHash: string | null;
@@ -40,6 +51,13 @@ export interface ActivityRow {
   replacedBy: string | null;
   replaceable: boolean | null;
   firstSeenAt: Date;
+  /** Order rows only (null on chain rows). */
+  orderId: string | null;
+  limitPriceEurCents: number | null;
+  priceEurCents: number | null;
+  eurCents: number | null;
+  rejectReason: string | null;
+  settlementDeltaSats: number | null;
 }
 
 export interface ActivitiesPage {
@@ -53,7 +71,7 @@ export interface ActivitiesPage {
 const NO_CURSOR = '9223372036854775807';
 
 /**
- * A page of one user's activities, newest first (seq DESC), strictly older than
+ * A page of one user's activities (chain rows and order rows), newest first (seq DESC), strictly older than
  * `beforeSeq`, together with the chain position the user's rows reflect (userTipSql) —
  * one statement, one snapshot, so the confirmations computed from it match the rows. seq
  * never changes for a row and new rows get higher ones, so keyset pages neither repeat
@@ -73,7 +91,8 @@ export async function readActivitiesPage(
              t.height AS tip_height, t.hash AS tip_hash,
              coalesce((SELECT json_agg(a ORDER BY a.seq DESC) FROM (
                  SELECT seq, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
-                        replaced_by, replaceable, first_seen_at
+                        replaced_by, replaceable, first_seen_at, order_id, limit_price_eur_cents,
+                        price_eur_cents, eur_cents, reject_reason, settlement_delta_sats
                  FROM ${LIVE_PROJECTION.activities}
                  WHERE user_id = $1 AND seq < $2::int8
                  ORDER BY seq DESC
@@ -101,6 +120,12 @@ export async function readActivitiesPage(
       replacedBy: a.replaced_by,
       replaceable: a.replaceable,
       firstSeenAt: new Date(a.first_seen_at),
+      orderId: a.order_id,
+      limitPriceEurCents: a.limit_price_eur_cents,
+      priceEurCents: a.price_eur_cents,
+      eurCents: a.eur_cents,
+      rejectReason: a.reject_reason,
+      settlementDeltaSats: a.settlement_delta_sats,
     })),
   };
 }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../testing/expectProblem.js';
-import { blockHash, fakeTxid, seedActivity, seedBlocks, seedUser } from '../testing/seedViews.js';
+import {
+  blockHash,
+  fakeTxid,
+  seedActivity,
+  seedBlocks,
+  seedOrderActivity,
+  seedUser,
+} from '../testing/seedViews.js';
 import { createTestApp, json, type TestApp } from '../testing/testApp.js';
 
 describe('GET /v1/users/:userId/activities (inject)', () => {
@@ -23,7 +30,7 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
       txid: fakeTxid('rev'),
       status: 'reverted',
       blockHeight: null,
-      type: 'send',
+      type: 'withdrawal',
       amountSats: -50,
     });
   });
@@ -47,7 +54,7 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
       confirmations: null,
       blockHeight: null,
       blockHash: null,
-      type: 'send',
+      type: 'withdrawal',
       amountSats: -50,
     });
     expect(body.items[1]).toMatchObject({
@@ -68,7 +75,7 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
       txid: fakeTxid('first'),
       status: 'replaced',
       blockHeight: null,
-      type: 'send',
+      type: 'withdrawal',
       amountSats: -700,
       dropReason: 'replaced',
       replacedBy: fakeTxid('bump'),
@@ -78,7 +85,7 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
       txid: fakeTxid('bump'),
       status: 'pending',
       blockHeight: null,
-      type: 'send',
+      type: 'withdrawal',
       amountSats: -750,
       replaceable: false,
     });
@@ -94,6 +101,15 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
     expect(res.statusCode).toBe(200);
     const items = json<{ items: Record<string, unknown>[] }>(res).items;
     const none = { blockHeight: null, blockHash: null, confirmations: null };
+    // A chain row has no order columns and no settlement.
+    const noOrder = {
+      orderId: null,
+      limitPriceEurCents: null,
+      priceEurCents: null,
+      eurCents: null,
+      rejectReason: null,
+      settlement: null,
+    };
     expect(items).toEqual([
       {
         txid: fakeTxid('lost'),
@@ -105,10 +121,11 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
         dropReason: 'conflict',
         replaceable: true,
         firstSeenAt: expect.any(String) as string,
+        ...noOrder,
       },
       {
         txid: fakeTxid('bump'),
-        type: 'send',
+        type: 'withdrawal',
         amountSats: -750,
         status: 'pending',
         ...none,
@@ -116,10 +133,11 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
         dropReason: null,
         replaceable: false,
         firstSeenAt: expect.any(String) as string,
+        ...noOrder,
       },
       {
         txid: fakeTxid('first'),
-        type: 'send',
+        type: 'withdrawal',
         amountSats: -700,
         status: 'replaced',
         ...none,
@@ -127,6 +145,7 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
         dropReason: 'replaced',
         replaceable: true,
         firstSeenAt: expect.any(String) as string,
+        ...noOrder,
       },
       {
         txid: fakeTxid('mined'),
@@ -140,6 +159,117 @@ describe('GET /v1/users/:userId/activities (inject)', () => {
         dropReason: null,
         replaceable: null,
         firstSeenAt: expect.any(String) as string,
+        ...noOrder,
+      },
+    ]);
+  });
+
+  it('order rows: bid/ask while open, cancelled or rejected; buy/sell with the settlement once linked', async () => {
+    await seedUser(t.dbs.views, 'trader');
+    const order = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    await seedOrderActivity(t.dbs.views, 'trader', {
+      orderId: order(1),
+      type: 'bid',
+      amountSats: 50_000,
+      status: 'open',
+      limitPriceEurCents: 5_000_000,
+    });
+    await seedOrderActivity(t.dbs.views, 'trader', {
+      orderId: order(2),
+      type: 'ask',
+      amountSats: -70_000,
+      status: 'rejected',
+      rejectReason: 'the coins cannot fund it',
+    });
+    await seedOrderActivity(t.dbs.views, 'trader', {
+      orderId: order(3),
+      type: 'buy',
+      amountSats: 100_000,
+      status: 'settling',
+      priceEurCents: 6_000_000,
+      eurCents: 6_000,
+    });
+    await seedOrderActivity(t.dbs.views, 'trader', {
+      orderId: order(4),
+      type: 'sell',
+      amountSats: -200_000,
+      status: 'confirmed',
+      priceEurCents: 6_000_000,
+      eurCents: 12_000,
+      txid: fakeTxid('settle4'),
+      blockHeight: 10,
+      settlementDeltaSats: -200_450,
+    });
+    await seedOrderActivity(t.dbs.views, 'trader', {
+      orderId: order(5),
+      type: 'buy',
+      amountSats: 30_000,
+      status: 'settling',
+      priceEurCents: 6_000_000,
+      eurCents: 1_800,
+      txid: fakeTxid('settle5'),
+    });
+    const res = await t.app.inject({ url: '/v1/users/trader/activities', headers: t.admin });
+    expect(res.statusCode).toBe(200);
+    const body = json<{ items: Record<string, unknown>[]; tip: { height: number } }>(res);
+    const confirmations = body.tip.height - 10 + 1;
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        orderId: order(5),
+        type: 'buy',
+        side: 'buy',
+        status: 'settling',
+        txid: fakeTxid('settle5'),
+        settlement: { txid: fakeTxid('settle5'), status: 'settling', confirmations: null, deltaSats: null },
+      }),
+      expect.objectContaining({
+        orderId: order(4),
+        type: 'sell',
+        side: 'sell',
+        status: 'confirmed',
+        amountSats: -200_000,
+        priceEurCents: 6_000_000,
+        eurCents: 12_000,
+        txid: fakeTxid('settle4'),
+        blockHeight: 10,
+        blockHash: blockHash(10),
+        confirmations,
+        settlement: { txid: fakeTxid('settle4'), status: 'confirmed', confirmations, deltaSats: -200_450 },
+      }),
+      expect.objectContaining({
+        orderId: order(3),
+        type: 'buy',
+        status: 'settling',
+        txid: null,
+        settlement: null,
+      }),
+      expect.objectContaining({
+        orderId: order(2),
+        type: 'ask',
+        side: 'sell',
+        status: 'rejected',
+        rejectReason: 'the coins cannot fund it',
+        settlement: null,
+      }),
+      {
+        type: 'bid',
+        side: 'buy',
+        status: 'open',
+        amountSats: 50_000,
+        txid: null,
+        blockHeight: null,
+        blockHash: null,
+        confirmations: null,
+        replacedBy: null,
+        dropReason: null,
+        replaceable: null,
+        firstSeenAt: expect.any(String) as string,
+        orderId: order(1),
+        limitPriceEurCents: 5_000_000,
+        priceEurCents: null,
+        eurCents: null,
+        rejectReason: null,
+        settlement: null,
       },
     ]);
   });

@@ -35,7 +35,7 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
                 items: {
                   type: 'object',
                   properties: {
-                    txid: { type: 'string' },
+                    txid: nullable('string'),
                     type: { type: 'string' },
                     amountSats: { type: 'integer' },
                     status: { type: 'string' },
@@ -46,6 +46,21 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
                     dropReason: nullable('string'),
                     replaceable: nullable('boolean'),
                     firstSeenAt: { type: 'string' },
+                    orderId: nullable('string'),
+                    side: { type: 'string' },
+                    limitPriceEurCents: nullable('integer'),
+                    priceEurCents: nullable('integer'),
+                    eurCents: nullable('integer'),
+                    rejectReason: nullable('string'),
+                    settlement: {
+                      type: ['object', 'null'],
+                      properties: {
+                        txid: { type: 'string' },
+                        status: { type: 'string' },
+                        confirmations: nullable('integer'),
+                        deltaSats: nullable('integer'),
+                      },
+                    },
                   },
                 },
               },
@@ -80,14 +95,21 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
   );
 }
 
+/**
+ * One activity as the API shows it. A chain row is its transaction. An order row is the
+ * order (`side`, prices, reject reason) and, once its settlement transaction is linked,
+ * `settlement` (that transaction's status, confirmations and net change of the balance);
+ * a filled order's status is its settlement's, and its block and confirmations are the
+ * settlement's block and confirmations.
+ */
 function toItem(row: ActivityRow, tip: Tip | null) {
   // Only a confirmed activity is in a main-chain block.
   const inBlock = row.status === 'confirmed';
-  return {
-    txid: row.txid,
+  const item = {
     type: row.type,
-    amountSats: row.amountSats,
     status: row.status,
+    amountSats: row.amountSats,
+    txid: row.txid,
     blockHeight: inBlock ? row.blockHeight : null,
     blockHash: inBlock ? row.blockHash : null,
     confirmations: confirmations(row, tip),
@@ -95,7 +117,23 @@ function toItem(row: ActivityRow, tip: Tip | null) {
     dropReason: row.dropReason,
     replaceable: row.replaceable,
     firstSeenAt: row.firstSeenAt.toISOString(),
+    orderId: row.orderId,
+    limitPriceEurCents: row.limitPriceEurCents,
+    priceEurCents: row.priceEurCents,
+    eurCents: row.eurCents,
+    rejectReason: row.rejectReason,
+    settlement:
+      row.orderId !== null && row.txid !== null
+        ? {
+            txid: row.txid,
+            status: row.status,
+            confirmations: confirmations(row, tip),
+            deltaSats: row.settlementDeltaSats,
+          }
+        : null,
   };
+  if (row.orderId === null) return item;
+  return { ...item, side: row.type === 'bid' || row.type === 'buy' ? 'buy' : 'sell' };
 }
 
 /** tip − height + 1 for a confirmed activity; null otherwise (in no main-chain block). */

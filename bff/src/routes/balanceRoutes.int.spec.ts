@@ -190,7 +190,7 @@ describe('GET /v1/users/:userId/balance: pending and immature amounts (inject)',
       txid: fakeTxid('spend'),
       status: 'pending',
       blockHeight: null,
-      type: 'send',
+      type: 'withdrawal',
       amountSats: -3_000,
       replaceable: true,
     });

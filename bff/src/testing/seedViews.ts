@@ -39,7 +39,7 @@ export async function seedBlocks(views: Executor, fromHeight: number, toHeight: 
 
 export interface SeedActivity {
   txid: string;
-  type?: 'receive' | 'send' | 'self';
+  type?: 'receive' | 'withdrawal' | 'self';
   amountSats?: number;
   status?: ActivityStatus;
   blockHeight?: number | null;
@@ -54,9 +54,9 @@ export async function seedActivity(views: Executor, userId: string, a: SeedActiv
   const height = a.blockHeight ?? null;
   const { rows } = await views.query<{ seq: number }>(
     `INSERT INTO projection.activities
-       (user_id, txid, type, amount_sats, status, block_hash, block_height, drop_reason, replaced_by,
-        coinbase, replaceable, first_seen_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now()) RETURNING seq`,
+       (user_id, activity_id, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
+        replaced_by, coinbase, replaceable, first_seen_at, updated_at)
+     VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now()) RETURNING seq`,
     [
       userId,
       a.txid,
@@ -69,6 +69,54 @@ export async function seedActivity(views: Executor, userId: string, a: SeedActiv
       a.replacedBy ?? null,
       a.coinbase ?? false,
       a.replaceable ?? null,
+    ],
+  );
+  return rows[0]!.seq;
+}
+
+export interface SeedOrderActivity {
+  orderId: string;
+  type: 'bid' | 'ask' | 'buy' | 'sell';
+  amountSats: number;
+  status: ActivityStatus;
+  limitPriceEurCents?: number | null;
+  priceEurCents?: number | null;
+  eurCents?: number | null;
+  rejectReason?: string | null;
+  /** The linked settlement transaction, its block and net change. */
+  txid?: string | null;
+  blockHeight?: number | null;
+  settlementDeltaSats?: number | null;
+}
+
+/** Inserts an order's activity row (key `order:<orderId>`); returns its seq. */
+export async function seedOrderActivity(
+  views: Executor,
+  userId: string,
+  o: SeedOrderActivity,
+): Promise<number> {
+  const height = o.blockHeight ?? null;
+  const { rows } = await views.query<{ seq: number }>(
+    `INSERT INTO projection.activities
+       (user_id, activity_id, order_id, txid, type, amount_sats, status, block_hash, block_height,
+        limit_price_eur_cents, price_eur_cents, eur_cents, reject_reason, settlement_delta_sats,
+        first_seen_at, updated_at)
+     VALUES ($1, 'order:' || $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), now())
+     RETURNING seq`,
+    [
+      userId,
+      o.orderId,
+      o.txid ?? null,
+      o.type,
+      o.amountSats,
+      o.status,
+      height === null ? null : blockHash(height),
+      height,
+      o.limitPriceEurCents ?? null,
+      o.priceEurCents ?? null,
+      o.eurCents ?? null,
+      o.rejectReason ?? null,
+      o.settlementDeltaSats ?? null,
     ],
   );
   return rows[0]!.seq;

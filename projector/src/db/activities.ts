@@ -1,11 +1,13 @@
 import type { Executor } from '#shared/db/pool.js';
 import type { DropReason } from '#shared/events/types.js';
+import type { ActivityLookup } from '../projections/activities.js';
 import type { Activity, ActivityChange, ActivityStatus, ActivityType } from '../projections/activity.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
 interface ActivityRow {
   user_id: string;
-  txid: string;
+  activity_id: string;
+  txid: string | null;
   type: ActivityType;
   amount_sats: number;
   status: ActivityStatus;
@@ -17,24 +19,47 @@ interface ActivityRow {
   replaceable: boolean | null;
   first_seen_at: Date;
   updated_at: Date;
+  order_id: string | null;
+  limit_price_eur_cents: number | null;
+  price_eur_cents: number | null;
+  eur_cents: number | null;
+  reject_reason: string | null;
+  settlement_delta_sats: number | null;
 }
 
-/** The current rows of the given (user, txid) keys. */
+/**
+ * The current rows of a batch's keys (see activityLookup), in one statement: the rows by
+ * activity id, and for each transaction the order row it is linked to, else its own row.
+ */
 export async function selectActivities(
   tx: Executor,
   tables: ProjectionTables,
-  keys: { userId: string; txid: string }[],
+  { rows: byId, txs }: ActivityLookup,
 ): Promise<Activity[]> {
-  if (keys.length === 0) return [];
+  if (byId.length + txs.length === 0) return [];
   const { rows } = await tx.query<ActivityRow>(
-    `SELECT a.user_id, a.txid, a.type, a.amount_sats, a.status, a.block_hash, a.block_height,
-            a.drop_reason, a.replaced_by, a.coinbase, a.replaceable, a.first_seen_at, a.updated_at
-     FROM ${tables.activities} AS a
-     JOIN unnest($1::text[], $2::text[]) AS k(user_id, txid) ON a.user_id = k.user_id AND a.txid = k.txid`,
-    [keys.map((k) => k.userId), keys.map((k) => k.txid)],
+    `WITH k AS (
+       SELECT user_id, activity_id FROM unnest($1::text[], $2::text[]) AS r(user_id, activity_id)
+       UNION
+       SELECT t.user_id, coalesce('order:' || l.order_id, t.txid)
+       FROM unnest($3::text[], $4::text[]) AS t(user_id, txid)
+       LEFT JOIN ${tables.settlementLinks} AS l ON l.user_id = t.user_id AND l.txid = t.txid
+     )
+     SELECT a.user_id, a.activity_id, a.txid, a.type, a.amount_sats, a.status, a.block_hash,
+            a.block_height, a.drop_reason, a.replaced_by, a.coinbase, a.replaceable, a.first_seen_at,
+            a.updated_at, a.order_id, a.limit_price_eur_cents, a.price_eur_cents, a.eur_cents,
+            a.reject_reason, a.settlement_delta_sats
+     FROM k JOIN ${tables.activities} AS a ON a.user_id = k.user_id AND a.activity_id = k.activity_id`,
+    [
+      byId.map((k) => k.userId),
+      byId.map((k) => k.activityId),
+      txs.map((k) => k.userId),
+      txs.map((k) => k.txid),
+    ],
   );
   return rows.map((r) => ({
     userId: r.user_id,
+    activityId: r.activity_id,
     txid: r.txid,
     type: r.type,
     amountSats: r.amount_sats,
@@ -47,6 +72,18 @@ export async function selectActivities(
     replaceable: r.replaceable,
     firstSeenAt: r.first_seen_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
+    order:
+      r.order_id === null
+        ? null
+        : {
+            orderId: r.order_id,
+            side: r.type === 'bid' || r.type === 'buy' ? 'buy' : 'sell',
+            limitPriceEurCents: r.limit_price_eur_cents,
+            priceEurCents: r.price_eur_cents,
+            eurCents: r.eur_cents,
+            rejectReason: r.reject_reason,
+            settlementDeltaSats: r.settlement_delta_sats,
+          },
   }));
 }
 
@@ -78,30 +115,40 @@ export async function upsertActivities(
   if (activities.length === 0) return;
   await tx.query(
     `INSERT INTO ${tables.activities} AS a ${ACTIVITY_ROWS}
-     ON CONFLICT (user_id, txid) DO UPDATE SET
-       type = EXCLUDED.type, amount_sats = EXCLUDED.amount_sats, status = EXCLUDED.status,
+     ON CONFLICT (user_id, activity_id) DO UPDATE SET
+       txid = EXCLUDED.txid, type = EXCLUDED.type, amount_sats = EXCLUDED.amount_sats, status = EXCLUDED.status,
        block_hash = EXCLUDED.block_hash, block_height = EXCLUDED.block_height,
        drop_reason = EXCLUDED.drop_reason, replaced_by = EXCLUDED.replaced_by,
        coinbase = EXCLUDED.coinbase, replaceable = EXCLUDED.replaceable,
-       first_seen_at = EXCLUDED.first_seen_at, updated_at = EXCLUDED.updated_at`,
+       first_seen_at = EXCLUDED.first_seen_at, updated_at = EXCLUDED.updated_at,
+       order_id = EXCLUDED.order_id, limit_price_eur_cents = EXCLUDED.limit_price_eur_cents,
+       price_eur_cents = EXCLUDED.price_eur_cents, eur_cents = EXCLUDED.eur_cents,
+       reject_reason = EXCLUDED.reject_reason, settlement_delta_sats = EXCLUDED.settlement_delta_sats`,
     activityColumns(activities),
   );
 }
 
 /** The column list and rows of an activity INSERT, from activityColumns' arrays, in array order. */
-const ACTIVITY_ROWS = `(user_id, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
-                          replaced_by, coinbase, replaceable, first_seen_at, updated_at)
-     SELECT user_id, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
-            replaced_by, coinbase, replaceable, first_seen_at, updated_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[],
-                 $8::text[], $9::text[], $10::bool[], $11::bool[], $12::timestamptz[], $13::timestamptz[])
-          WITH ORDINALITY AS i(user_id, txid, type, amount_sats, status, block_hash, block_height,
-                               drop_reason, replaced_by, coinbase, replaceable, first_seen_at,
-                               updated_at, ord)
+const ACTIVITY_ROWS = `(user_id, activity_id, txid, type, amount_sats, status, block_hash, block_height,
+                          drop_reason, replaced_by, coinbase, replaceable, first_seen_at, updated_at,
+                          order_id, limit_price_eur_cents, price_eur_cents, eur_cents, reject_reason,
+                          settlement_delta_sats)
+     SELECT user_id, activity_id, txid, type, amount_sats, status, block_hash, block_height,
+            drop_reason, replaced_by, coinbase, replaceable, first_seen_at, updated_at, order_id,
+            limit_price_eur_cents, price_eur_cents, eur_cents, reject_reason, settlement_delta_sats
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[],
+                 $8::int[], $9::text[], $10::text[], $11::bool[], $12::bool[], $13::timestamptz[],
+                 $14::timestamptz[], $15::text[], $16::bigint[], $17::bigint[], $18::bigint[],
+                 $19::text[], $20::bigint[])
+          WITH ORDINALITY AS i(user_id, activity_id, txid, type, amount_sats, status, block_hash,
+                               block_height, drop_reason, replaced_by, coinbase, replaceable,
+                               first_seen_at, updated_at, order_id, limit_price_eur_cents,
+                               price_eur_cents, eur_cents, reject_reason, settlement_delta_sats, ord)
      ORDER BY ord`;
 
 const activityColumns = (activities: Activity[]) => [
   activities.map((a) => a.userId),
+  activities.map((a) => a.activityId),
   activities.map((a) => a.txid),
   activities.map((a) => a.type),
   activities.map((a) => a.amountSats),
@@ -114,11 +161,57 @@ const activityColumns = (activities: Activity[]) => [
   activities.map((a) => a.replaceable),
   activities.map((a) => a.firstSeenAt),
   activities.map((a) => a.updatedAt),
+  activities.map((a) => a.order?.orderId ?? null),
+  activities.map((a) => a.order?.limitPriceEurCents ?? null),
+  activities.map((a) => a.order?.priceEurCents ?? null),
+  activities.map((a) => a.order?.eurCents ?? null),
+  activities.map((a) => a.order?.rejectReason ?? null),
+  activities.map((a) => a.order?.settlementDeltaSats ?? null),
 ];
 
+/** Deletes the chain rows folded into order rows (one statement for the batch). */
+export async function deleteActivities(
+  tx: Executor,
+  tables: ProjectionTables,
+  keys: { userId: string; activityId: string }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.query(
+    `DELETE FROM ${tables.activities} AS a USING unnest($1::text[], $2::text[]) AS k(user_id, activity_id)
+     WHERE a.user_id = k.user_id AND a.activity_id = k.activity_id`,
+    [keys.map((k) => k.userId), keys.map((k) => k.activityId)],
+  );
+}
+
 /**
- * Appends the history rows. Each (user, version) is written once: only by the
- * transaction that moved the user's stream past that version, which holds the stream
+ * Records the batch's settlement links, and relabels the stored history of each linked
+ * transaction (its chain steps, written before the link) as the order row's. A plain
+ * INSERT: a transaction settles one order, and its key exists only if a link was
+ * recorded twice — a bug that fails the batch.
+ */
+export async function insertSettlementLinks(
+  tx: Executor,
+  tables: ProjectionTables,
+  links: { userId: string; txid: string; orderId: string }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  const columns = [links.map((l) => l.userId), links.map((l) => l.txid), links.map((l) => l.orderId)];
+  await tx.query(
+    `INSERT INTO ${tables.settlementLinks} (user_id, txid, order_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+    columns,
+  );
+  await tx.query(
+    `UPDATE ${tables.activityChanges} AS c SET activity_id = 'order:' || l.order_id
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS l(user_id, txid, order_id)
+     WHERE c.user_id = l.user_id AND c.txid = l.txid AND c.activity_id = c.txid`,
+    columns,
+  );
+}
+
+/**
+ * Appends the history rows. Each (user, stream, version) is written once: only by the
+ * transaction that moved the stream past that version, which holds the stream
  * (see insertActivities), so a plain INSERT; a duplicate would be a bug and fails the batch.
  */
 export async function insertActivityChanges(
@@ -130,9 +223,9 @@ export async function insertActivityChanges(
   await tx.query(
     `INSERT INTO ${tables.activityChanges}
        (user_id, txid, version, status, amount_sats, block_hash, block_height, occurred_at,
-        drop_reason, replaced_by)
+        drop_reason, replaced_by, stream, activity_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[],
-                          $7::int[], $8::timestamptz[], $9::text[], $10::text[])`,
+                          $7::int[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[])`,
     [
       changes.map((c) => c.userId),
       changes.map((c) => c.txid),
@@ -144,6 +237,8 @@ export async function insertActivityChanges(
       changes.map((c) => c.occurredAt),
       changes.map((c) => c.dropReason),
       changes.map((c) => c.replacedBy),
+      changes.map((c) => c.stream),
+      changes.map((c) => c.activityId),
     ],
   );
 }

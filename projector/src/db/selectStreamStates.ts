@@ -20,15 +20,20 @@ export interface StreamStates {
  *  - the parked events are read by a statement that starts after the lock is held: a
  *    statement that waited for a lock still reads the snapshot it started with, and
  *    would miss the events the other transaction parked.
+ * `alsoLock` are streams whose rows the batch writes without applying their events: an
+ * order's events write its user's rows, which that user's stream (another partition)
+ * writes too, so an order batch also holds the user's stream. They are locked in the same
+ * sorted statement (no deadlock), and their versions are returned like the others.
  */
 export async function selectStreamStates(
   tx: Executor,
   tables: ProjectionTables,
   streams: string[],
+  alsoLock: readonly string[] = [],
 ): Promise<StreamStates> {
   const states: StreamStates = { versions: new Map(), parked: new Map() };
   if (streams.length === 0) return states;
-  const sorted = [...streams].sort();
+  const sorted = [...new Set([...streams, ...alsoLock])].sort();
   await tx.query(
     `INSERT INTO ${tables.streamVersions} (stream, version)
      SELECT stream, 0 FROM unnest($1::text[]) AS s(stream)
@@ -44,7 +49,7 @@ export async function selectStreamStates(
   for (const row of versions.rows) states.versions.set(row.stream, row.version);
   const parked = await tx.query<{ stream: string; version: number; event: RecordedEvent }>(
     `SELECT stream, version, event FROM ${tables.parkedEvents} WHERE stream = ANY($1::text[])`,
-    [sorted],
+    [streams],
   );
   for (const row of parked.rows) {
     let events = states.parked.get(row.stream);

@@ -3,17 +3,23 @@ import { projectionTables, type ProjectionTables } from '#shared/views/projectio
 
 /**
  * The row expression hashed per table: every column a replay must reproduce. Left
- * out: `seq` (identity values depend on retries; its order per user is compared
- * instead), and when a row was parked or dead-lettered (wall-clock, not event time).
+ * out: `seq` (identity values depend on retries; the order of a user's chain rows is
+ * compared instead), and when a row was parked or dead-lettered (wall-clock, not event time).
  */
 const ROWS: Record<string, (t: ProjectionTables) => string> = {
   balances: (t) => `SELECT b::text AS r FROM ${t.balances} AS b`,
+  // A user's chain rows come in their stream's order; an order row's place among them
+  // depends on when its own stream (another partition) was applied, so it is left out.
   activities: (t) =>
-    `SELECT concat_ws('|', user_id, txid, type, amount_sats, status, block_hash, block_height,
-                      first_seen_at, updated_at, drop_reason, replaced_by, coinbase, replaceable,
-                      row_number() OVER (PARTITION BY user_id ORDER BY seq)) AS r
+    `SELECT concat_ws('|', user_id, activity_id, txid, type, amount_sats, status, block_hash,
+                      block_height, first_seen_at, updated_at, drop_reason, replaced_by, coinbase,
+                      replaceable, order_id, limit_price_eur_cents, price_eur_cents, eur_cents,
+                      reject_reason, settlement_delta_sats,
+                      CASE WHEN order_id IS NULL
+                           THEN row_number() OVER (PARTITION BY user_id, order_id IS NULL ORDER BY seq) END) AS r
      FROM ${t.activities}`,
   activity_changes: (t) => `SELECT c::text AS r FROM ${t.activityChanges} AS c`,
+  settlement_links: (t) => `SELECT l::text AS r FROM ${t.settlementLinks} AS l`,
   chain_blocks: (t) => `SELECT c::text AS r FROM ${t.chainBlocks} AS c`,
   users: (t) => `SELECT u::text AS r FROM ${t.users} AS u`,
   user_addresses: (t) => `SELECT a::text AS r FROM ${t.userAddresses} AS a`,

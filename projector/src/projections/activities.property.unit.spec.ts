@@ -27,7 +27,7 @@ function applyInBatches(events: readonly RecordedEvent[], cuts: readonly number[
   for (let i = 0; i + 1 < bounds.length; i++) {
     const batch = events.slice(bounds[i], bounds[i + 1]);
     const result = projectActivities(batch, out.rows, log);
-    for (const a of result.activities) out.rows.set(activityKey(a.userId, a.txid), a);
+    for (const a of result.activities) out.rows.set(activityKey(a.userId, a.activityId), a);
     out.changes.push(...result.changes);
     for (const d of projectBalances(batch, result.effects)) {
       const b = out.balances.get(d.userId) ?? { confirmedSats: 0, pendingSats: 0, txCount: 0, version: 0 };

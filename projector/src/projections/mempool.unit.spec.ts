@@ -30,8 +30,9 @@ describe('mempool events in the activities and balances fold', () => {
     expect(afterPending.activities).toEqual([
       {
         userId: 'alice',
+        activityId: hex('t1'),
         txid: hex('t1'),
-        type: 'send',
+        type: 'withdrawal',
         amountSats: -3_000,
         status: 'pending',
         blockHash: null,
@@ -42,6 +43,7 @@ describe('mempool events in the activities and balances fold', () => {
         replaceable: true,
         firstSeenAt: SEEN,
         updatedAt: p.occurredAt,
+        order: null,
       },
     ]);
     expect(afterPending.balance).toMatchObject({ confirmedSats: 0, pendingSats: -3_000, txCount: 0 });

@@ -1,6 +1,6 @@
 import type { Logger } from '#shared/logging/logger.js';
 import type { RecordedEvent, TxConfirmed, TxDropped, TxPending, TxReverted } from '#shared/events/types.js';
-import type { Activity, ActivityType, BalanceEffect } from './activity.js';
+import type { BalanceEffect, ChainActivityType, TxActivity } from './activity.js';
 
 export type TxEvent =
   | RecordedEvent<TxPending>
@@ -23,20 +23,20 @@ export function isTxEvent(event: RecordedEvent): event is TxEvent {
  *   collaborative transaction that netted positive);
  * - `self`: the user spent and every output came back to the user's own addresses
  *   (a move between own addresses or a consolidation: the net is minus the fee);
- * - `send`: the user spent and paid someone else (change coming back does not matter).
+ * - `withdrawal`: the user spent and paid someone else (change coming back does not matter).
  * The amount is always the signed net delta, so the balance arithmetic never depends
  * on the label.
  */
 export function activityType(
   tx: Pick<TxConfirmed['payload'], 'sentSats' | 'paidToOthersSats' | 'deltaSats'>,
-): ActivityType {
+): ChainActivityType {
   if (tx.sentSats === 0) return 'receive';
   if (tx.paidToOthersSats === 0) return 'self';
-  return tx.deltaSats < 0 ? 'send' : 'receive';
+  return tx.deltaSats < 0 ? 'withdrawal' : 'receive';
 }
 
 export interface Step {
-  after: Activity;
+  after: TxActivity;
   effect?: BalanceEffect;
 }
 
@@ -45,13 +45,14 @@ const earliest = (a: string, b: string): string => (Date.parse(b) < Date.parse(a
 const iso = (time: string): string => new Date(time).toISOString();
 
 /**
- * One event applied to one (user, txid) row (`before`, undefined when there is none);
+ * One event applied to one transaction's state (`before`, undefined when there is none) —
+ * a chain row, or the settlement state an order row carries (see projectActivities);
  * undefined when the event does not fit the row's state — logged, nothing changes,
  * because applying it would count money twice or remove money never counted.
  */
 export function nextActivity(
   userId: string,
-  before: Activity | undefined,
+  before: TxActivity | undefined,
   event: TxEvent,
   log: Logger,
 ): Step | undefined {
@@ -69,8 +70,9 @@ export function nextActivity(
       }
       const p = event.payload;
       const seen = iso(p.firstSeenAt);
-      const after: Activity = {
+      const after: TxActivity = {
         userId,
+        activityId: txid,
         txid,
         type: activityType(p),
         amountSats: p.deltaSats,
@@ -83,6 +85,7 @@ export function nextActivity(
         replaceable: p.replaceable,
         firstSeenAt: before ? earliest(before.firstSeenAt, seen) : seen,
         updatedAt: at,
+        order: null,
       };
       return { after, effect: { userId, confirmedSats: 0, pendingSats: p.deltaSats, txCount: 0 } };
     }
@@ -99,8 +102,9 @@ export function nextActivity(
           after: { ...before, blockHash: p.blockHash, blockHeight: p.height, updatedAt: at },
         };
       }
-      const after: Activity = {
+      const after: TxActivity = {
         userId,
+        activityId: txid,
         txid,
         type: activityType(p),
         amountSats: p.deltaSats,
@@ -113,6 +117,7 @@ export function nextActivity(
         replaceable: before?.replaceable ?? null,
         firstSeenAt: before?.firstSeenAt ?? at,
         updatedAt: at,
+        order: null,
       };
       // Mined while pending: the block supersedes the mempool entry.
       const pendingSats = before?.status === 'pending' ? -before.amountSats : 0;
@@ -130,7 +135,7 @@ export function nextActivity(
         return undefined;
       }
       // Undo the stored amount, not the revert's own number.
-      const after: Activity = {
+      const after: TxActivity = {
         ...before,
         status: 'reverted',
         blockHash: null,
@@ -149,7 +154,7 @@ export function nextActivity(
         log.warn({ userId, txid, status, reason: p.reason }, 'drop of a transaction not pending, ignored');
         return undefined;
       }
-      const after: Activity = {
+      const after: TxActivity = {
         ...before,
         status: p.reason === 'replaced' ? 'replaced' : 'dropped',
         dropReason: p.reason,

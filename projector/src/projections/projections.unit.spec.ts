@@ -23,9 +23,9 @@ describe('activityType', () => {
     // spent and gained: a collaborative transaction that netted positive
     [{ deltaSats: 200, receivedSats: 1_200, sentSats: 1_000, paidToOthersSats: 800 }, 'receive'],
     // a payment without change
-    [{ deltaSats: -1_000, receivedSats: 0, sentSats: 1_000, paidToOthersSats: 900 }, 'send'],
+    [{ deltaSats: -1_000, receivedSats: 0, sentSats: 1_000, paidToOthersSats: 900 }, 'withdrawal'],
     // a payment with change back: still a send
-    [{ deltaSats: -300, receivedSats: 700, sentSats: 1_000, paidToOthersSats: 200 }, 'send'],
+    [{ deltaSats: -300, receivedSats: 700, sentSats: 1_000, paidToOthersSats: 200 }, 'withdrawal'],
     // every output back to the user's own addresses: a self-transfer costing the fee
     [{ deltaSats: -100, receivedSats: 900, sentSats: 1_000, paidToOthersSats: 0 }, 'self'],
   ])('%o → %s', (amounts, type) => {

@@ -14,25 +14,81 @@ import {
   chainEvents,
   confirmed,
   dropped,
+  hex,
   pending,
   reverted,
+  streamOf,
   userEvents,
+  uuidOf,
 } from '../testing/events.js';
+import { orderStream } from '#shared/events/streams.js';
 import { createProjectorTestbed, type ProjectorTestbed } from '../testing/projectorHarness.js';
 import { rebuildProjection } from './rebuildProjection.js';
 
 /**
- * A history with receives, sends, reverts and re-mines, mempool transactions (replaced,
- * evicted, pending), coinbase rewards, a poison event and an open gap.
+ * A history with receives, withdrawals, reverts and re-mines, mempool transactions
+ * (replaced, evicted, pending), coinbase rewards, orders (filled and settled — the
+ * settlement's chain events before or after the link —, cancelled, rejected), a poison
+ * event and an open gap.
  */
 function history(round: number, users: number) {
   const streams = Array.from({ length: users }, (_, u) => userEvents(`u${u}`));
+  const orders: ReturnType<typeof streamOf>[] = [];
   return {
     streams,
+    orders,
     next(): (RecordedEvent | { key: string; value: string })[] {
       const out: (RecordedEvent | { key: string; value: string })[] = [];
       streams.forEach((s, u) => {
         const userId = `u${u}`;
+        if (u % 4 === 0 && round > 0) {
+          // A buy settled on chain: its chain events before the link in odd rounds, after in even ones.
+          const orderId = uuidOf(`${userId}-o${round}`);
+          const o = streamOf(orderStream(orderId));
+          orders.push(o);
+          const settle = `${userId}-settle${round}`;
+          const link = [
+            o.next({
+              type: 'OrderPlaced',
+              payload: { orderId, userId, side: 'buy', amountSats: 20_000, limitPriceEurCents: null },
+            }),
+            o.next({
+              type: 'OrderFilled',
+              payload: {
+                orderId,
+                userId,
+                side: 'buy',
+                amountSats: 20_000,
+                priceEurCents: 6_000_000,
+                eurCents: 1_200,
+              },
+            }),
+            o.next({ type: 'SettlementBroadcast', payload: { orderId, userId, txid: hex(settle) } }),
+          ];
+          const chainSide = [
+            s.next(pending(settle, { deltaSats: 20_000 })),
+            s.next(confirmed(settle, `b${round}`, round + 1, { deltaSats: 20_000 })),
+          ];
+          out.push(...(round % 2 === 1 ? [...chainSide, ...link] : [...link, ...chainSide]));
+        }
+        if (u % 6 === 1 || u % 6 === 5) {
+          const orderId = uuidOf(`${userId}-c${round}`);
+          const o = streamOf(orderStream(orderId));
+          orders.push(o);
+          const side = u % 6 === 1 ? 'buy' : 'sell';
+          out.push(
+            o.next({
+              type: 'OrderPlaced',
+              payload: { orderId, userId, side, amountSats: 5_000, limitPriceEurCents: 5_000_000 },
+            }),
+            u % 6 === 1
+              ? o.next({ type: 'OrderCancelled', payload: { orderId, userId } })
+              : o.next({
+                  type: 'OrderRejected',
+                  payload: { orderId, userId, reason: 'coins cannot fund it' },
+                }),
+          );
+        }
         if (round === 0) out.push(s.next({ type: 'UserRegistered', payload: { userId } }));
         out.push(s.next(confirmed(`${userId}-r${round}`, `b${round}`, round + 1, { deltaSats: 1_000 + u })));
         if (u % 3 === 0) {
@@ -132,7 +188,7 @@ describe('rebuild', () => {
 
     // After the swap the live projector keeps writing, now into the rebuilt tables.
     await s.send([...h.next(), chain.next(blockConnected('b2', 3, 'b1x'))]);
-    const expectedVersions = new Map(h.streams.map((st) => [st.stream, st.current()]));
+    const expectedVersions = new Map([...h.streams, ...h.orders].map((st) => [st.stream, st.current()]));
     for (const [stream, version] of expectedVersions) await s.waitForVersion(stream, version);
     await s.waitForVersion('chain', 5);
 
@@ -188,7 +244,22 @@ describe('rebuild', () => {
     const { rows: statuses } = await bed.views.query<{ status: string }>(
       `SELECT DISTINCT status FROM "${s.schema}".activities ORDER BY status`,
     );
-    expect(statuses.map((r) => r.status)).toEqual(['confirmed', 'dropped', 'pending', 'replaced']);
+    expect(statuses.map((r) => r.status)).toEqual([
+      'cancelled',
+      'confirmed',
+      'dropped',
+      'pending',
+      'rejected',
+      'replaced',
+    ]);
+    // Every settlement is inside its buy row, never a row of its own.
+    const { rows: settled } = await bed.views.query<{ buys: number; unlinked: number }>(
+      `SELECT count(*) FILTER (WHERE type = 'buy' AND status = 'confirmed' AND settlement_delta_sats = 20000)::int AS buys,
+              count(*) FILTER (WHERE order_id IS NULL AND txid IN (SELECT txid FROM "${s.schema}".settlement_links))::int AS unlinked
+       FROM "${s.schema}".activities`,
+    );
+    expect(settled[0]!.buys).toBeGreaterThan(10);
+    expect(settled[0]!.unlinked).toBe(0);
     const { rows } = await bed.views.query<{ height: number }>(
       `SELECT max(height) AS height FROM "${s.schema}".chain_blocks`,
     );

@@ -6,6 +6,12 @@ import type { DropReason, ForklineEvent, RecordedEvent } from '#shared/events/ty
 /** A deterministic 64-hex "hash" for a label: txids and block hashes in tests. */
 export const hex = (label: string): string => createHash('sha256').update(label).digest('hex');
 
+/** A deterministic uuid (v4 layout) for a label: order ids in tests. */
+export const uuidOf = (label: string): string => {
+  const h = hex(label);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 const BASE_TIME = Date.parse('2026-01-01T00:00:00.000Z');
 
 /** Builds the envelopes of one stream with dense versions, as the outbox would. */

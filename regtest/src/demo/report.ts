@@ -68,8 +68,13 @@ function describe(a: Activity): string {
     reverted: 'reverted (left the chain)',
     replaced: `replaced by ${a.replacedBy?.slice(0, 12)}…`,
     dropped: `dropped (${a.dropReason})`,
+    open: `open${a.limitPriceEurCents === null ? '' : `, limit ${a.limitPriceEurCents / 100} EUR`}`,
+    cancelled: 'cancelled',
+    rejected: `rejected (${a.rejectReason})`,
+    settling: `filled at ${(a.priceEurCents ?? 0) / 100} EUR, settling`,
   }[a.status];
-  return `${a.type.padEnd(7)} ${`${sign}${satsToBtc(a.amountSats)}`.padStart(12)}  ${a.status.padEnd(9)} ${where}  ${a.txid.slice(0, 12)}…`;
+  const tx = a.txid === null ? '' : `  ${a.txid.slice(0, 12)}…`;
+  return `${a.type.padEnd(10)} ${`${sign}${satsToBtc(a.amountSats)}`.padStart(12)}  ${a.status.padEnd(9)} ${where}${tx}`;
 }
 
 function progress(line: string): void {

@@ -10,11 +10,17 @@ export interface Balance {
   version: number;
 }
 
+export type TxStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
+
+/**
+ * One activity: a chain row (receive, withdrawal, self: `txid` its transaction, no order),
+ * or an order row (bid/ask, buy/sell: `settlement` its linked transaction, once broadcast).
+ */
 export interface Activity {
-  txid: string;
-  type: 'receive' | 'send' | 'self';
+  txid: string | null;
+  type: 'receive' | 'withdrawal' | 'self' | 'bid' | 'ask' | 'buy' | 'sell';
   amountSats: number;
-  status: 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'dropped';
+  status: TxStatus | 'open' | 'cancelled' | 'rejected' | 'settling';
   blockHeight: number | null;
   blockHash: string | null;
   confirmations: number | null;
@@ -22,6 +28,18 @@ export interface Activity {
   replacedBy: string | null;
   dropReason: 'replaced' | 'conflict' | 'evicted' | null;
   replaceable: boolean | null;
+  orderId: string | null;
+  side?: 'buy' | 'sell';
+  limitPriceEurCents: number | null;
+  priceEurCents: number | null;
+  eurCents: number | null;
+  rejectReason: string | null;
+  settlement: null | {
+    txid: string;
+    status: TxStatus | 'settling';
+    confirmations: number | null;
+    deltaSats: number | null;
+  };
 }
 
 /** An order as the BFF answers it. */

@@ -1,7 +1,7 @@
 import { expectedPending } from '#shared/testing/expectedPending.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { RegtestNode } from '#shared/testing/regtestNode.js';
-import type { Balance, BffClient } from './bffClient.js';
+import type { Activity, Balance, BffClient } from './bffClient.js';
 import type { WalletUsers } from './walletUsers.js';
 
 interface ReadSideStatus {
@@ -15,12 +15,34 @@ export interface UserCheck {
 }
 
 /**
+ * The user's transactions in a given status, as the activities show them: chain rows'
+ * own, and the settlements inside order rows (a settlement never has a row of its own).
+ */
+export function transactionsIn(
+  activities: readonly Activity[],
+  status: string,
+): { txid: string; deltaSats: number; blockHash: string | null; confirmations: number | null }[] {
+  return activities.flatMap((a) => {
+    if (a.orderId === null) {
+      return a.status === status && a.txid !== null
+        ? [{ txid: a.txid, deltaSats: a.amountSats, blockHash: a.blockHash, confirmations: a.confirmations }]
+        : [];
+    }
+    const s = a.settlement;
+    return s && s.status === status && s.deltaSats !== null
+      ? [{ txid: s.txid, deltaSats: s.deltaSats, blockHash: a.blockHash, confirmations: s.confirmations }]
+      : [];
+  });
+}
+
+/**
  * The end-to-end invariant, with bitcoind as the oracle: once the projection's chain has
  * reached the node's tip, every user's first answer at minHeight = that height is exact —
  * its confirmed balance equals what the node says their addresses hold, equals the sum of
- * their confirmed activities, and every confirmed activity is a transaction in the node's
- * main chain, in that block; and every user's pending figure and pending activities are
- * what the node's mempool says (the mempool has no height to wait for: polled).
+ * their confirmed chain activities plus the deltas of their orders' confirmed settlements,
+ * and every confirmed transaction (a chain row or a settlement) is in the node's main
+ * chain, in that block; and every user's pending figure and pending transactions are what
+ * the node's mempool says (the mempool has no height to wait for: polled).
  */
 export async function expectMatchesNode(
   node: RegtestNode,
@@ -48,8 +70,8 @@ export async function expectMatchesNode(
       );
     }
     const activities = await bff.allActivities(userId);
-    const confirmed = activities.filter((a) => a.status === 'confirmed');
-    const sum = confirmed.reduce((s, a) => s + a.amountSats, 0);
+    const confirmed = transactionsIn(activities, 'confirmed');
+    const sum = confirmed.reduce((s, a) => s + a.deltaSats, 0);
     if (sum !== balance.confirmedSats) {
       throw new Error(`${userId}: confirmed activities sum to ${sum}, balance says ${balance.confirmedSats}`);
     }
@@ -88,8 +110,7 @@ export async function expectPendingMatchesNode(
     await waitFor(
       async () => {
         const balance = await bff.balance(userId);
-        const pending = (await bff.allActivities(userId))
-          .filter((a) => a.status === 'pending')
+        const pending = transactionsIn(await bff.allActivities(userId), 'pending')
           .map((a) => a.txid)
           .sort();
         return {

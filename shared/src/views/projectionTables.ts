@@ -20,6 +20,8 @@ export interface ProjectionTables {
   deadLetters: string;
   /** What chain events wait for in users' streams: see the views migration 0003. */
   streamAwaits: string;
+  /** Which order a user's transaction settles: see the views migration 0004. */
+  settlementLinks: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -43,6 +45,7 @@ export function projectionTables(schema: string = PROJECTION_SCHEMA): Projection
     parkedEvents: q('parked_events'),
     deadLetters: q('dead_letters'),
     streamAwaits: q('stream_awaits'),
+    settlementLinks: q('settlement_links'),
   };
 }
 
