@@ -7,6 +7,7 @@ export async function markSettlementBroadcast(tx: Executor, orderId: string): Pr
       WHERE order_id = $1 AND state = 'signed'`,
     [orderId],
   );
+  if (rowCount !== 1) return false;
   await tx.query(`UPDATE orders SET updated_at = now() WHERE order_id = $1`, [orderId]);
-  return rowCount === 1;
+  return true;
 }

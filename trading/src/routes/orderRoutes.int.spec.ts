@@ -7,6 +7,8 @@ type Json = Record<string, unknown>;
 
 describe('trading HTTP API: price, orders, cancels, idempotency', () => {
   let h: TradingHarness;
+  // Sellers are checked against the shared users' wallet, where other specs' users live.
+  const run = Date.now().toString(36);
   // BIP 173's regtest vector: these orders are never settled.
   const address = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
   const order = (over: Json = {}): Json => ({
@@ -145,7 +147,7 @@ describe('trading HTTP API: price, orders, cancels, idempotency', () => {
   });
 
   it("rejects a sell the user's coins cannot fund, with the reason", async () => {
-    const res = await h.call('POST', '/orders', order({ userId: `nobody-${Date.now()}`, side: 'sell' }));
+    const res = await h.call('POST', '/orders', order({ userId: `nobody-${run}`, side: 'sell' }));
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ status: 'rejected', settlement: null, priceEurCents: null });
     expect(res.json.rejectReason).toMatch(
@@ -243,7 +245,7 @@ describe('trading HTTP API: price, orders, cancels, idempotency', () => {
     const sell = await h.call(
       'POST',
       '/orders',
-      order({ userId: 'carol', side: 'sell', limitPriceEurCents: 7_000_000 }),
+      order({ userId: `carol-${run}`, side: 'sell', limitPriceEurCents: 7_000_000 }),
     );
     expect(sell.json.status).toBe('open');
     await h.call('PUT', '/price', { eurPerBtc: 69999.99 });

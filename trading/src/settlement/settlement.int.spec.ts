@@ -209,6 +209,39 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     );
   });
 
+  it('builds no other buy while a signed buy cannot be sent: they could pick the same house coins', async () => {
+    const buyer = await walletUser('blocked');
+    const first = await placeMarket(buyer.userId, 'buy', 4_000_000, buyer.address);
+    const signed = await signSettlement(
+      h.db.pool,
+      wallets,
+      (await selectSettlement(h.db.pool, first.orderId))!,
+    );
+    const second = await placeMarket(buyer.userId, 'buy', 3_000_000, buyer.address);
+    const nodeDown = startWorker({
+      ...wallets,
+      broadcast: () => Promise.reject(new Error('node unreachable')),
+    });
+    await waitFor(
+      () => nodeDown.status().failedAttempts,
+      (n) => n >= 2,
+      { what: 'failed broadcasts' },
+    );
+    expect(nodeDown.status().lastError).toMatchObject({ orderId: first.orderId, step: 'broadcast' });
+    expect(await selectSettlement(h.db.pool, second.orderId)).toMatchObject({
+      state: 'decided',
+      attempts: 0,
+    });
+    await nodeDown.close();
+
+    startWorker();
+    expect(await broadcastTxid(first.orderId)).toBe(signed.txid);
+    const secondTxid = await broadcastTxid(second.orderId);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid).sort()).toEqual(
+      [signed.txid, secondTxid].sort(),
+    );
+  });
+
   it('retries a failing settlement with backoff, visible in /status, until it goes through', async () => {
     const buyer = await walletUser('retry');
     const order = await placeMarket(buyer.userId, 'buy', 7_000_000, buyer.address);
