@@ -15,11 +15,15 @@ PG_USER="${PG_USER:-forkline}"
 PG_PASSWORD="${PG_PASSWORD:-forkline}"
 PG_ONLINE_DB="${PG_ONLINE_DB:-forkline_online}"
 PG_VIEWS_DB="${PG_VIEWS_DB:-forkline_views}"
+PG_TRADING_DB="${PG_TRADING_DB:-forkline_trading}"
 
 KAFKA_PORT="${KAFKA_PORT:-59092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-59093}"
 
 BFF_PORT="${BFF_PORT:-38080}"
+TRADING_PORT="${TRADING_PORT:-38084}"
+# The trading database's relay serves /status and /metrics here.
+TRADING_RELAY_METRICS_PORT="${TRADING_RELAY_METRICS_PORT:-38085}"
 
 mkdir -p "$RUN_DIR"
 

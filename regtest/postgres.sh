@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL for the local stack: one cluster under .run/postgres holding the
-# online and views databases. Usage: postgres.sh install|start|stop|status|version
+# online, views and trading databases. Usage: postgres.sh install|start|stop|status|version
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -77,7 +77,7 @@ start() {
 
 ensure_databases() {
   local db
-  for db in "$PG_ONLINE_DB" "$PG_VIEWS_DB"; do
+  for db in "$PG_ONLINE_DB" "$PG_VIEWS_DB" "$PG_TRADING_DB"; do
     if [[ -z $(sql -c "select 1 from pg_database where datname = '$db'") ]]; then
       sql -c "create database \"$db\"" && log "created database $db"
     fi

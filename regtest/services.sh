@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# forkline's own processes (crawler, relay, projector, bff) in the background, under
+# forkline's own processes (crawler, relay, projector, bff, trading, trading-relay) in the background, under
 # `forkline run` (which restarts one that crashes). Usage: services.sh start|stop|status
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -18,7 +18,7 @@ start() {
     wait_until 60 "the BFF" healthy
     return 0
   fi
-  log "starting crawler, relay, projector and bff (log: $LOGFILE)"
+  log "starting crawler, relay, projector, bff, trading and trading-relay (log: $LOGFILE)"
   (
     cd "$FORKLINE_ROOT"
     set -a; source "$RUN_DIR/stack.env"; set +a

@@ -39,4 +39,27 @@ describe('the process supervisor behind `forkline run`', () => {
     await supervisor.stop();
     expect(() => process.kill(steady!, 0)).toThrow();
   });
+
+  it('gives a process its own variables on top of the shared environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forkline-supervisor-'));
+    const script = join(dir, 'print.ts');
+    writeFileSync(script, `console.log(process.env.WHERE, process.env.SHARED); setInterval(() => {}, 1000);`);
+    const lines: string[] = [];
+    supervisor = createSupervisor({
+      specs: [
+        { name: 'plain', main: script },
+        { name: 'other', main: script, env: (shared) => ({ WHERE: `not ${shared.WHERE}` }) },
+      ],
+      cwd: process.cwd(),
+      env: { ...process.env, WHERE: 'online', SHARED: 'kept' },
+      out: (line) => lines.push(line),
+    });
+    supervisor.start();
+    await waitFor(
+      () => lines.length,
+      (n) => n >= 2,
+      { what: 'both processes to print' },
+    );
+    expect(lines.sort()).toEqual(['other | not online kept', 'plain | online kept']);
+  });
 });

@@ -6,6 +6,11 @@ export interface ProcessSpec {
   name: string;
   /** Path of the process's main.ts, relative to the repository root. */
   main: string;
+  /**
+   * Variables this process sees differently from the others, from the shared environment
+   * (e.g. a second relay pointed at another database, with its own metrics port).
+   */
+  env?: (shared: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
 }
 
 interface Supervised {
@@ -43,7 +48,7 @@ export function createSupervisor(options: {
   function launch(entry: Supervised, index: number): void {
     const child = spawn(process.execPath, ['--import', 'tsx', entry.spec.main], {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, ...entry.spec.env?.(options.env) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     entry.child = child;

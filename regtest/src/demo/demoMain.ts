@@ -3,6 +3,7 @@ import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
 import { createRegtestNode } from '#shared/testing/regtestNode.js';
 import { createBffClient, HttpError } from '../scenario/bffClient.js';
+import { fundHouse } from '../scenario/houseWallet.js';
 import { createWalletUsers } from '../scenario/walletUsers.js';
 import { report } from './report.js';
 
@@ -19,6 +20,8 @@ runMain(async () => {
   const bff = createBffClient(stack.BFF_URL, stack.FORKLINE_ADMIN_TOKEN);
   const users = createWalletUsers(node, bff);
   await node.ensureFunds(10);
+  // The trading service pays buys from the house wallet.
+  await fundHouse(node, 5);
 
   // Fresh names on every run: alice, alice2, alice3, …
   const suffix = await freeSuffix(bff);

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createRegtestNode } from '#shared/testing/regtestNode.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
-import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import {
+  createTestDatabase,
+  createTestDatabases,
+  type TestDatabase,
+  type TestDatabases,
+} from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { FORKLINE_PROCESSES } from '../cli/commands/run.js';
 import { createSupervisor, type Supervisor } from '../cli/supervisor.js';
@@ -13,6 +18,9 @@ export interface ForklineInstance {
   bffUrl: string;
   supervisor: Supervisor;
   dbs: TestDatabases;
+  /** The trading service's own database (and its relay's outbox). */
+  tradingDb: TestDatabase;
+  tradingUrl: string;
   env: NodeJS.ProcessEnv;
   /** The last lines the processes printed, for a failing test's message. */
   recentLogs(): string;
@@ -20,14 +28,19 @@ export interface ForklineInstance {
 }
 
 /**
- * Starts the four processes exactly as `forkline run` does, against a fresh database
- * pair and a fresh topic, on free ports, crawling from `startHeight`.
+ * Starts forkline's processes exactly as `forkline run` does, against fresh databases
+ * and a fresh topic, on free ports, crawling from `startHeight`.
  */
 export async function startForkline(label: string, startHeight: number): Promise<ForklineInstance> {
   const stack = readStackEnv();
-  const dbs = await createTestDatabases(label);
+  const [dbs, tradingDb] = await Promise.all([
+    createTestDatabases(label),
+    createTestDatabase('trading', label),
+  ]);
   const id = `${label}-${randomBytes(3).toString('hex')}`;
-  const [bffPort, crawlerPort, relayPort, projectorPort] = await Promise.all([
+  const [bffPort, crawlerPort, relayPort, projectorPort, tradingPort, tradingRelayPort] = await Promise.all([
+    freePort(),
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -47,6 +60,10 @@ export async function startForkline(label: string, startHeight: number): Promise
     CRAWLER_STATUS_URL: `http://127.0.0.1:${crawlerPort}/status`,
     RELAY_METRICS_PORT: String(relayPort),
     PROJECTOR_METRICS_PORT: String(projectorPort),
+    TRADING_DATABASE_URL: tradingDb.url,
+    TRADING_PORT: String(tradingPort),
+    TRADING_URL: `http://127.0.0.1:${tradingPort}`,
+    TRADING_RELAY_METRICS_PORT: String(tradingRelayPort),
     CRAWLER_START_HEIGHT: String(startHeight),
     CRAWLER_POLL_INTERVAL_MS: '1000',
     // A SIGKILLed projector's partitions go to its successor once its session expires:
@@ -72,16 +89,23 @@ export async function startForkline(label: string, startHeight: number): Promise
     timeoutMs: 60_000,
     what: 'the BFF to listen',
   });
+  const tradingUrl = `http://127.0.0.1:${tradingPort}`;
+  await waitFor(() => fetch(`${tradingUrl}/healthz`).then((r) => r.ok), Boolean, {
+    timeoutMs: 60_000,
+    what: 'the trading service to listen',
+  });
   return {
     bff: createBffClient(bffUrl, stack.FORKLINE_ADMIN_TOKEN),
     bffUrl,
     supervisor,
     dbs,
+    tradingDb,
+    tradingUrl,
     env,
     recentLogs: () => logs.slice(-60).join('\n'),
     async stop() {
       await supervisor.stop();
-      await dbs.drop();
+      await Promise.all([dbs.drop(), tradingDb.drop()]);
     },
   };
 }

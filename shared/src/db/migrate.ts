@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Pool } from './pool.js';
 import { inTransaction } from './withTransaction.js';
 
-export type DatabaseName = 'online' | 'views';
+export type DatabaseName = 'online' | 'views' | 'trading';
 
 export interface Migration {
   version: number;
@@ -16,20 +16,36 @@ export interface Migration {
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Each module keeps the SQL of the tables it owns in `<module>/migrations/<database>/`. */
-const MODULES = ['shared', 'crawler', 'relay', 'projector', 'bff'];
+const MODULES = ['shared', 'crawler', 'relay', 'projector', 'bff', 'trading'];
+/**
+ * Migration sets several databases share: the outbox (and its version rows) lives in
+ * every database that publishes events through a relay, written once under
+ * `<module>/migrations/outbox/`.
+ */
+const SHARED_SETS: Record<DatabaseName, string[]> = {
+  online: ['outbox'],
+  views: [],
+  trading: ['outbox'],
+};
 // One advisory lock per database, so concurrent starters apply migrations once.
 const LOCK_KEY = 0x666f726b; // "fork"
 
-/** Finds the migrations of one database across modules: `NNNN_name.sql`, numbers unique. */
+/**
+ * Finds the migrations of one database across modules (its own folder and the shared
+ * sets it includes): `NNNN_name.sql`, numbers unique within the database.
+ */
 export async function findMigrations(database: DatabaseName, root = repoRoot): Promise<Migration[]> {
   const found: Migration[] = [];
-  for (const module of MODULES) {
-    const dir = join(root, module, 'migrations', database);
-    const files = await readdir(dir).catch(() => [] as string[]);
-    for (const file of files) {
-      const match = /^(\d{4})_([\w-]+)\.sql$/.exec(file);
-      if (!match) continue;
-      found.push({ version: Number(match[1]), name: `${module}/${file}`, path: join(dir, file) });
+  for (const folder of [...SHARED_SETS[database], database]) {
+    for (const module of MODULES) {
+      const dir = join(root, module, 'migrations', folder);
+      const files = await readdir(dir).catch(() => [] as string[]);
+      for (const file of files) {
+        const match = /^(\d{4})_([\w-]+)\.sql$/.exec(file);
+        if (!match) continue;
+        // The name leaves out the folder: it is what schema_migrations records.
+        found.push({ version: Number(match[1]), name: `${module}/${file}`, path: join(dir, file) });
+      }
     }
   }
   found.sort((a, b) => a.version - b.version);

@@ -47,6 +47,17 @@ describe('database helpers: transactions, migrations, stream versions', () => {
     expect(await migrate(dbs.online, 'online')).toBe(0);
   });
 
+  it('gives the trading database the shared outbox migrations and its own, not the online ones', async () => {
+    const names = (await findMigrations('trading')).map((m) => m.name);
+    expect(names.slice(0, 2)).toEqual(['shared/0001_outbox.sql', 'relay/0300_outbox_autovacuum.sql']);
+    expect(names.some((n) => n.startsWith('trading/'))).toBe(true);
+    expect(names.some((n) => n.startsWith('crawler/') || n.startsWith('bff/'))).toBe(false);
+    const online = (await findMigrations('online')).map((m) => m.name);
+    expect(online.slice(0, 2)).toEqual(['shared/0001_outbox.sql', 'shared/0002_users.sql']);
+    expect(online).toContain('relay/0300_outbox_autovacuum.sql');
+    expect(online.some((n) => n.startsWith('trading/'))).toBe(false);
+  });
+
   it('refuses to start when an applied migration was edited afterwards', async () => {
     await dbs.online.query(`UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1`);
     await expect(migrate(dbs.online, 'online')).rejects.toThrow(

@@ -12,6 +12,7 @@ export interface StackEnv {
   BITCOIND_WALLET: string;
   ONLINE_DATABASE_URL: string;
   VIEWS_DATABASE_URL: string;
+  TRADING_DATABASE_URL: string;
   KAFKA_BROKERS: string;
   BFF_URL: string;
   FORKLINE_ADMIN_TOKEN: string;

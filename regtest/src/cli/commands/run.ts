@@ -8,14 +8,24 @@ export const FORKLINE_PROCESSES: ProcessSpec[] = [
   { name: 'relay', main: 'relay/src/main.ts' },
   { name: 'projector', main: 'projector/src/main.ts' },
   { name: 'bff', main: 'bff/src/main.ts' },
+  { name: 'trading', main: 'trading/src/main.ts' },
+  // The trading database has its own outbox: a second relay moves it to the same topic.
+  {
+    name: 'trading-relay',
+    main: 'relay/src/main.ts',
+    env: (shared) => ({
+      ONLINE_DATABASE_URL: shared.TRADING_DATABASE_URL,
+      RELAY_METRICS_PORT: shared.TRADING_RELAY_METRICS_PORT ?? '38085',
+    }),
+  },
 ];
 
-/** `forkline run`: the four processes as children, restarted when they crash, stopped on Ctrl-C. */
+/** `forkline run`: forkline's processes as children, restarted when they crash, stopped on Ctrl-C. */
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      'run crawler, relay, projector and bff with prefixed logs; restarts a crashed one; Ctrl-C stops all',
+      'run crawler, relay, projector, bff, trading and trading-relay with prefixed logs; restarts a crashed one; Ctrl-C stops all',
     )
     .option('--only <names>', 'comma-separated subset, e.g. crawler,relay')
     .action(async (options: { only?: string }) => {

@@ -5,6 +5,7 @@ import { satsToBtc } from '#shared/bitcoin/btcSats.js';
 import { listUserAddresses } from '../db/userAddresses.js';
 import { parseBtc } from '../parse.js';
 import { CliError, stackEnv } from '../stack.js';
+import { fundHouse, HOUSE_WALLET } from '../../scenario/houseWallet.js';
 import { regtestNode } from './chain.js';
 
 async function withUsers<T>(work: (users: Map<string, string[]>) => Promise<T>): Promise<T> {
@@ -16,7 +17,7 @@ async function withUsers<T>(work: (users: Map<string, string[]>) => Promise<T>):
   }
 }
 
-/** `users` (forkline beside the node) and `fund` (pay a user and mine). */
+/** `users` (forkline beside the node), `fund` (pay a user and mine) and `fund-house`. */
 export function registerUserCommands(program: Command): void {
   program
     .command('users')
@@ -68,5 +69,20 @@ export function registerUserCommands(program: Command): void {
       const txid = await node.send(address, amount);
       const [block] = await node.mine(1);
       console.log(`funded ${userId} with ${btc} BTC at ${address}: tx ${txid} in block ${block}`);
+    });
+
+  program
+    .command('fund-house')
+    .description(
+      `make sure the trading service's house wallet (${HOUSE_WALLET}) holds at least <btc>, mining as needed`,
+    )
+    .argument('[btc]', 'amount in BTC', '10')
+    .action(async (btc: string) => {
+      const result = await fundHouse(regtestNode(), parseBtc(btc));
+      console.log(
+        result.txid
+          ? `funded ${HOUSE_WALLET}: it holds ${result.btc} BTC (tx ${result.txid}, mined)`
+          : `${HOUSE_WALLET} already holds ${result.btc} BTC`,
+      );
     });
 }

@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SettlementBacklog } from './db/selectSettlementBacklog.js';
+
+export interface TradingMetrics {
+  orders: Counter<'outcome'>;
+  settlementsBroadcast: Counter<'side'>;
+  settlementFailures: Counter<'step'>;
+  problems: Counter<'code'>;
+  requestSeconds: Histogram<'method' | 'route' | 'status'>;
+}
+
+/**
+ * The trading service's Prometheus metrics on the process's registry. The settlement
+ * backlog is read from the database at scrape time, so it is right even while the
+ * worker is stuck.
+ */
+export function createTradingMetrics(
+  registry: Registry,
+  readBacklog: () => Promise<SettlementBacklog>,
+): TradingMetrics {
+  const registers = [registry];
+  let last: Promise<SettlementBacklog | undefined> | undefined;
+  const backlogOnce = () => {
+    last ??= readBacklog()
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (last = undefined)));
+    return last;
+  };
+  new Gauge({
+    name: 'forkline_trading_settlements_pending',
+    help: 'Filled orders whose settlement transaction is not broadcast yet',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.pending);
+    },
+  });
+  new Gauge({
+    name: 'forkline_trading_settlements_failing',
+    help: 'Pending settlements whose last attempt failed (retried with backoff)',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.failing);
+    },
+  });
+  return {
+    orders: new Counter({
+      name: 'forkline_trading_orders_total',
+      help: 'Order outcomes: placed, filled, rejected, cancelled',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    settlementsBroadcast: new Counter({
+      name: 'forkline_trading_settlements_broadcast_total',
+      help: 'Settlement transactions sent to the node',
+      labelNames: ['side'],
+      registers,
+    }),
+    settlementFailures: new Counter({
+      name: 'forkline_trading_settlement_failures_total',
+      help: 'Failed settlement attempts by step (sign or broadcast)',
+      labelNames: ['step'],
+      registers,
+    }),
+    problems: new Counter({
+      name: 'forkline_trading_problems_total',
+      help: 'Error answers by problem code',
+      labelNames: ['code'],
+      registers,
+    }),
+    requestSeconds: new Histogram({
+      name: 'forkline_trading_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,103 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
+import type { ForklineEvent, OrderSide } from '#shared/events/types.js';
+import { orderStream } from '#shared/events/streams.js';
+import { appendToStream } from '#shared/outbox/appendToStream.js';
+import { selectHousePrice } from '../db/housePrice.js';
+import { insertIdempotencyKey, lockIdempotencyKey } from '../db/idempotencyKeys.js';
+import { insertOrder } from '../db/insertOrder.js';
+import { selectOrder } from '../db/selectOrder.js';
+import { crosses } from '../pricing/crosses.js';
+import { fillOrder, type FundingCheck } from './fillOrder.js';
+import { orderJson, type OrderJson } from './orderJson.js';
+
+export interface OrderRequest {
+  userId: string;
+  side: OrderSide;
+  amountSats: number;
+  limitPriceEurCents?: number;
+  receiveAddress: string;
+}
+
+export interface PlaceOrderAnswer {
+  statusCode: number;
+  order: OrderJson;
+  /** The stored answer of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * Places an order in one transaction: OrderPlaced, and for a market order (or a limit
+ * order the current price already crosses) its fill or rejection too. With an
+ * Idempotency-Key, the answer is stored with the request's fingerprint: the same request
+ * again gets it back, another request with that key is refused. Errors write nothing.
+ */
+export async function placeOrder(
+  db: Pool,
+  funding: FundingCheck,
+  request: OrderRequest,
+  idempotencyKey?: string,
+): Promise<PlaceOrderAnswer> {
+  const fingerprint = fingerprintOf(request);
+  return withTransaction(db, async (tx) => {
+    if (idempotencyKey !== undefined) {
+      const stored = await lockIdempotencyKey(tx, request.userId, idempotencyKey);
+      if (stored) {
+        if (stored.fingerprint !== fingerprint) {
+          throw new ForklineError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'this Idempotency-Key was used before with another request body: use a new key for a new order',
+          );
+        }
+        return { statusCode: stored.statusCode, order: stored.answer as OrderJson, replayed: true };
+      }
+    }
+    const limit = request.limitPriceEurCents ?? null;
+    const { priceEurCents } = await selectHousePrice(tx, true);
+    if (limit === null && priceEurCents === null) {
+      throw new ForklineError('NO_PRICE', 'no price is set yet: an admin sets it with PUT /v1/price');
+    }
+    const orderId = randomUUID();
+    const order = { orderId, ...request, limitPriceEurCents: limit };
+    await insertOrder(tx, order);
+    const events: ForklineEvent[] = [
+      {
+        type: 'OrderPlaced',
+        payload: {
+          orderId,
+          userId: order.userId,
+          side: order.side,
+          amountSats: order.amountSats,
+          limitPriceEurCents: limit,
+        },
+      },
+    ];
+    if (priceEurCents !== null && (limit === null || crosses(order.side, limit, priceEurCents))) {
+      events.push(await fillOrder(tx, order, priceEurCents, funding));
+    }
+    await appendToStream(tx, orderStream(orderId), events);
+    const answer = orderJson((await selectOrder(tx, orderId))!);
+    if (idempotencyKey !== undefined) {
+      await insertIdempotencyKey(tx, request.userId, idempotencyKey, {
+        fingerprint,
+        statusCode: 201,
+        answer,
+      });
+    }
+    return { statusCode: 201, order: answer, replayed: false };
+  });
+}
+
+/** The request's fields in a fixed order, hashed: key order and spacing do not matter. */
+function fingerprintOf(r: OrderRequest): string {
+  const canonical = JSON.stringify([
+    r.userId,
+    r.side,
+    r.amountSats,
+    r.limitPriceEurCents ?? null,
+    r.receiveAddress,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

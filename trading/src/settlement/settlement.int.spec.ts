@@ -1,0 +1,284 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { btcToSats } from '#shared/bitcoin/btcSats.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { waitFor } from '#shared/testing/waitFor.js';
+import { selectSettlement } from '../db/selectDueSettlement.js';
+import { selectSettlementBacklog } from '../db/selectSettlementBacklog.js';
+import { createTradingMetrics } from '../metrics.js';
+import { createTradingHarness, type TradingHarness } from '../testing/tradingHarness.js';
+import { createNodeWallets, type NodeWallets } from '../wallet/nodeWallets.js';
+import { createSettlementWorker, type SettlementWorker } from './createSettlementWorker.js';
+import { signSettlement } from './signSettlement.js';
+
+const HOUSE = 'forkline-house';
+const USERS = 'forkline-users';
+
+interface DecodedTx {
+  txid: string;
+  vin: { txid: string; vout: number }[];
+  vout: { value: number; scriptPubKey: { address?: string } }[];
+}
+
+describe('settlement against the regtest node: buys paid by the house, sells by the user, exactly once', () => {
+  let h: TradingHarness;
+  let node: RegtestNode;
+  let wallets: NodeWallets;
+  const workers: SettlementWorker[] = [];
+  const run = Date.now().toString(36);
+
+  const users = <T>(method: string, params: unknown[]) => node.rpc.call<T>(method, params, { wallet: USERS });
+  const house = <T>(method: string, params: unknown[]) => node.rpc.call<T>(method, params, { wallet: HOUSE });
+
+  /** A user whose address belongs to the users' wallet, paid `btc` (unconfirmed) when given. */
+  async function walletUser(name: string, btc?: number): Promise<{ userId: string; address: string }> {
+    const userId = `${name}-${run}`;
+    const address = await users<string>('getnewaddress', [`user:${userId}`, 'bech32']);
+    if (btc) await node.send(address, btc);
+    return { userId, address };
+  }
+
+  function startWorker(w: Pick<NodeWallets, 'buildBuy' | 'buildSell' | 'broadcast'> = wallets) {
+    const worker = createSettlementWorker({
+      db: h.db.pool,
+      wallets: w,
+      log: createLogger('settlement-test', 'silent'),
+      metrics: createTradingMetrics(new Registry(), () => selectSettlementBacklog(h.db.pool)),
+      pollIntervalMs: 50,
+      maxRetryMs: 300,
+    });
+    workers.push(worker);
+    worker.start();
+    return worker;
+  }
+
+  const placeMarket = async (
+    userId: string,
+    side: 'buy' | 'sell',
+    amountSats: number,
+    receiveAddress: string,
+  ) => {
+    const res = await h.call('POST', '/orders', { userId, side, amountSats, receiveAddress });
+    expect(res.status).toBe(201);
+    return res.json as { orderId: string; status: string; rejectReason: string | null };
+  };
+
+  const broadcastTxid = (orderId: string) =>
+    waitFor(
+      () => selectSettlement(h.db.pool, orderId),
+      (s) => s?.state === 'broadcast',
+      { timeoutMs: 30_000, what: `the settlement of ${orderId} to be broadcast` },
+    ).then((s) => s!.txid!);
+
+  const decode = (txid: string) => node.rpc.call<DecodedTx>('getrawtransaction', [txid, true]);
+
+  /** The house wallet's own record of payments to `address`. */
+  const housePaymentsTo = async (address: string) =>
+    (
+      await house<{ address?: string; category: string; txid: string }[]>('listtransactions', ['*', 1000])
+    ).filter((t) => t.address === address && t.category === 'send');
+
+  beforeAll(async () => {
+    const stack = readStackEnv();
+    node = createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
+    h = await createTradingHarness('trading-settle');
+    wallets = createNodeWallets({ rpc: node.rpc, houseWallet: HOUSE, usersWallet: USERS, feeRateSatVb: 2 });
+    await node.ensureFunds(10);
+    await node.send(await house<string>('getnewaddress', ['funding', 'bech32']), 3);
+    await node.mine(1);
+    expect((await h.call('PUT', '/price', { eurPerBtc: 60000 })).status).toBe(200);
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+  });
+  afterAll(() => h.close());
+
+  it("pays a buy from the house wallet to the order's address, then writes SettlementBroadcast", async () => {
+    const buyer = await walletUser('buyer');
+    const order = await placeMarket(buyer.userId, 'buy', 10_000_000, buyer.address);
+    expect(order.status).toBe('filled');
+    startWorker();
+    const txid = await broadcastTxid(order.orderId);
+    await node.expectInMempool(txid, HOUSE);
+    const tx = await decode(txid);
+    expect(
+      tx.vout.filter((o) => o.scriptPubKey.address === buyer.address).map((o) => btcToSats(o.value)),
+    ).toEqual([10_000_000]);
+    const { amount } = await house<{ amount: number }>('gettransaction', [txid]);
+    expect(btcToSats(-amount)).toBe(10_000_000);
+    expect((await h.orderEvents(order.orderId)).map((e) => [e.type, e.version])).toEqual([
+      ['OrderPlaced', 1],
+      ['OrderFilled', 2],
+      ['SettlementBroadcast', 3],
+    ]);
+    expect((await h.orderEvents(order.orderId))[2]!.payload).toEqual({
+      orderId: order.orderId,
+      userId: buyer.userId,
+      txid,
+    });
+    const shown = await h.call('GET', `/orders/${order.orderId}`);
+    expect(shown.json.settlement).toEqual({ state: 'broadcast', txid });
+  });
+
+  it("spends only the seller's coins to a fresh house address, change back to the seller", async () => {
+    const seller = await walletUser('seller', 1);
+    const other = await walletUser('bystander', 1);
+    const coins = await users<{ txid: string; vout: number }[]>('listunspent', [
+      0,
+      9_999_999,
+      [seller.address],
+    ]);
+    const order = await placeMarket(seller.userId, 'sell', 30_000_000, seller.address);
+    expect(order.status).toBe('filled');
+    startWorker();
+    const txid = await broadcastTxid(order.orderId);
+    const tx = await decode(txid);
+    expect(tx.vin.map((i) => `${i.txid}:${i.vout}`).sort()).toEqual(
+      coins.map((c) => `${c.txid}:${c.vout}`).sort(),
+    );
+    const toHouse = [];
+    for (const out of tx.vout) {
+      const info = await house<{ ismine: boolean }>('getaddressinfo', [out.scriptPubKey.address]);
+      if (info.ismine) toHouse.push(btcToSats(out.value));
+      else expect(out.scriptPubKey.address).toBe(seller.address);
+    }
+    expect(toHouse).toEqual([30_000_000]);
+    // The bystander's coins are untouched.
+    expect(await users<unknown[]>('listunspent', [0, 9_999_999, [other.address]])).toHaveLength(1);
+  });
+
+  it('rejects a sell the user cannot fund, saying how much is spendable', async () => {
+    const poor = await walletUser('poor', 0.2);
+    const order = await placeMarket(poor.userId, 'sell', 50_000_000, poor.address);
+    expect(order.status).toBe('rejected');
+    expect(order.rejectReason).toBe(
+      'insufficient funds: 0.20000000 BTC spendable, 0.50000000 BTC + 0.00010000 BTC fee margin needed',
+    );
+    expect(await selectSettlement(h.db.pool, order.orderId)).toBeUndefined();
+    // A second sell counts the first one's coins as promised until it is broadcast.
+    const first = await placeMarket(poor.userId, 'sell', 15_000_000, poor.address);
+    expect(first.status).toBe('filled');
+    const second = await placeMarket(poor.userId, 'sell', 15_000_000, poor.address);
+    expect(second.status).toBe('rejected');
+    expect(second.rejectReason).toMatch(/0\.15010000 BTC more held for earlier sells/);
+    startWorker();
+    await broadcastTxid(first.orderId);
+  });
+
+  it('pays once when the worker stopped between recording the signed transaction and broadcasting it', async () => {
+    const buyer = await walletUser('crash-signed');
+    const order = await placeMarket(buyer.userId, 'buy', 5_000_000, buyer.address);
+    // The first worker's step: signed and recorded, then the process is gone.
+    const signed = await signSettlement(
+      h.db.pool,
+      wallets,
+      (await selectSettlement(h.db.pool, order.orderId))!,
+    );
+    expect(await selectSettlement(h.db.pool, order.orderId)).toMatchObject({
+      state: 'signed',
+      txid: signed.txid,
+    });
+    await expect(node.rpc.call('getmempoolentry', [signed.txid])).rejects.toThrow();
+    expect(await housePaymentsTo(buyer.address)).toEqual([]);
+
+    startWorker();
+    expect(await broadcastTxid(order.orderId)).toBe(signed.txid);
+    await node.expectInMempool(signed.txid, HOUSE);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid)).toEqual([signed.txid]);
+  });
+
+  it('pays once when the worker stopped after broadcasting, before marking it broadcast', async () => {
+    const buyer = await walletUser('crash-sent');
+    const order = await placeMarket(buyer.userId, 'buy', 6_000_000, buyer.address);
+    const signed = await signSettlement(
+      h.db.pool,
+      wallets,
+      (await selectSettlement(h.db.pool, order.orderId))!,
+    );
+    await wallets.broadcast(signed);
+    // Mined even: the node answers "already in the chain", which counts as sent.
+    await node.mine(1);
+
+    startWorker();
+    expect(await broadcastTxid(order.orderId)).toBe(signed.txid);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid)).toEqual([signed.txid]);
+    expect((await h.orderEvents(order.orderId)).filter((e) => e.type === 'SettlementBroadcast')).toHaveLength(
+      1,
+    );
+  });
+
+  it('builds no other buy while a signed buy cannot be sent: they could pick the same house coins', async () => {
+    const buyer = await walletUser('blocked');
+    const first = await placeMarket(buyer.userId, 'buy', 4_000_000, buyer.address);
+    const signed = await signSettlement(
+      h.db.pool,
+      wallets,
+      (await selectSettlement(h.db.pool, first.orderId))!,
+    );
+    const second = await placeMarket(buyer.userId, 'buy', 3_000_000, buyer.address);
+    const nodeDown = startWorker({
+      ...wallets,
+      broadcast: () => Promise.reject(new Error('node unreachable')),
+    });
+    await waitFor(
+      () => nodeDown.status().failedAttempts,
+      (n) => n >= 2,
+      { what: 'failed broadcasts' },
+    );
+    expect(nodeDown.status().lastError).toMatchObject({ orderId: first.orderId, step: 'broadcast' });
+    expect(await selectSettlement(h.db.pool, second.orderId)).toMatchObject({
+      state: 'decided',
+      attempts: 0,
+    });
+    await nodeDown.close();
+
+    startWorker();
+    expect(await broadcastTxid(first.orderId)).toBe(signed.txid);
+    const secondTxid = await broadcastTxid(second.orderId);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid).sort()).toEqual(
+      [signed.txid, secondTxid].sort(),
+    );
+  });
+
+  it('retries a failing settlement with backoff, visible in /status, until it goes through', async () => {
+    const buyer = await walletUser('retry');
+    const order = await placeMarket(buyer.userId, 'buy', 7_000_000, buyer.address);
+    const broken = createNodeWallets({
+      rpc: node.rpc,
+      houseWallet: 'forkline-no-such-wallet',
+      usersWallet: USERS,
+      feeRateSatVb: 2,
+    });
+    const failing = startWorker(broken);
+    await waitFor(
+      () => selectSettlementBacklog(h.db.pool),
+      (b) => b.failing === 1,
+      { what: 'the failure to be recorded' },
+    );
+    await waitFor(
+      () => failing.status().failedAttempts,
+      (n) => n >= 2,
+      { what: 'a retry' },
+    );
+    const status = await h.call('GET', '/status', undefined, { token: null });
+    expect(status.json).toMatchObject({
+      settlements: {
+        pending: 1,
+        failing: 1,
+        lastError: {
+          orderId: order.orderId,
+          message: expect.stringMatching(/^sign: bitcoind send: Requested wallet does not exist/) as string,
+        },
+      },
+    });
+    expect(failing.status().lastError).toMatchObject({ orderId: order.orderId, step: 'sign' });
+    await failing.close();
+
+    startWorker();
+    const txid = await broadcastTxid(order.orderId);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid)).toEqual([txid]);
+    expect(await selectSettlementBacklog(h.db.pool)).toMatchObject({ pending: 0, failing: 0 });
+  });
+});
