@@ -37,7 +37,7 @@ function orFail(err: unknown): never {
   throw err;
 }
 
-/** `price`, `buy`, `sell`: trading through the BFF's API, as a wallet app would. */
+/** `price`, `buy`, `sell`, `cancel`: trading through the BFF's API, as a wallet app would. */
 export function registerTradingCommands(program: Command): void {
   const bff = () => {
     const env = stackEnv();
@@ -54,6 +54,29 @@ export function registerTradingCommands(program: Command): void {
         .setPrice(cents / 100)
         .catch(orFail);
       console.log(`house price ${eur(price.priceEurCents)} per BTC`);
+    });
+
+  program
+    .command('cancel')
+    .description('cancel an open order (a Bid or an Ask)')
+    .argument('<orderId>', 'the order id buy or sell printed')
+    .action(async (orderId: string) => {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orderId))
+        throw new CliError(`orderId must be an order id, a uuid (got "${orderId}")`);
+      const env = stackEnv();
+      // The BFF's route names the order's user: the operator's CLI asks the trading service whose it is.
+      const res = await fetch(`${env.TRADING_URL}/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${env.FORKLINE_ADMIN_TOKEN}` },
+      }).catch(() => {
+        throw new CliError(
+          `the trading service does not answer at ${env.TRADING_URL}: is \`forkline run\` running?`,
+        );
+      });
+      if (res.status === 404) throw new CliError(`there is no order ${orderId}`);
+      if (!res.ok) throw new CliError(`the trading service answered ${res.status}`);
+      const { userId } = (await res.json()) as { userId: string };
+      const order = await bff().cancelOrder(userId, orderId).catch(orFail);
+      console.log(describeOrder(order));
     });
 
   for (const side of ['buy', 'sell'] as const) {
