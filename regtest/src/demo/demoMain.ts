@@ -2,7 +2,8 @@ import { runMain } from '#shared/lifecycle/runMain.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
 import { createRegtestNode } from '#shared/testing/regtestNode.js';
-import { createBffClient, HttpError } from '../scenario/bffClient.js';
+import { createBffClient, HttpError, type BffClient } from '../scenario/bffClient.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { fundHouse } from '../scenario/houseWallet.js';
 import { createWalletUsers } from '../scenario/walletUsers.js';
 import { report } from './report.js';
@@ -11,7 +12,9 @@ import { report } from './report.js';
  * `make demo`: with the stack and forkline's processes running, creates users with
  * addresses of several types, pays them (pending at once, confirmed by a block), replaces
  * a pending payment by a fee bump, and forces reorgs — one that returns a payment to
- * pending and one where a double-spend confirms instead — showing after each step what
+ * pending and one where a double-spend confirms instead — then trades: a Bid and an Ask
+ * that fill as the house price moves, their settlements confirming inside the Buy and the
+ * Sell, leaving the chain in a reorg and confirming again — showing after each step what
  * forkline says beside what bitcoind says.
  */
 runMain(async () => {
@@ -86,9 +89,51 @@ runMain(async () => {
   await node.reorg(2, { doubleSpend: doubleSpent });
   await report(`11. reorg of depth 2: a double-spend of that payment confirms instead`, node, bff, users);
 
+  // Trading: orders are activities from the moment they are placed; each settlement shows
+  // inside its Buy or Sell, pending then confirmed, and follows the chain through a reorg.
+  await bff.setPrice(60_000);
+  const bid = await bff.placeOrder(alice, {
+    side: 'buy',
+    amountSats: 20_000_000,
+    limitPriceEurCents: 5_800_000,
+  });
+  const ask = await bff.placeOrder(bob, {
+    side: 'sell',
+    amountSats: 10_000_000,
+    limitPriceEurCents: 6_200_000,
+  });
+  await report(
+    `12. house price €60,000: ${alice} bids €58,000 for 0.2 BTC, ${bob} asks €62,000 for 0.1 BTC: both open`,
+    node,
+    bff,
+    users,
+  );
+  await bff.setPrice(57_500);
+  await broadcast(bff, alice, bid.orderId);
+  await report(
+    `13. price €57,500: the Bid fills — a Buy; the house pays ${alice} on chain: settlement pending`,
+    node,
+    bff,
+    users,
+  );
+  await bff.setPrice(62_500);
+  await broadcast(bff, bob, ask.orderId);
+  await report(
+    `14. price €62,500: the Ask fills — a Sell; ${bob}'s coins pay the house: settlement pending`,
+    node,
+    bff,
+    users,
+  );
+  await node.mine(1);
+  await report(`15. mined: both settlements confirmed, inside their Buy and Sell`, node, bff, users);
+  await node.reorg(1, { dropTxs: true });
+  await report(`16. reorg of depth 1: both settlements leave the chain: pending again`, node, bff, users);
+  await node.mine(1);
+  await report(`17. the next block confirms them again`, node, bff, users);
+
   const token = createUserTokens(stack.FORKLINE_JWT_SECRET).sign(alice, 24 * 3600);
   console.log(`
-forkline keeps running (crawler, relay, projector, bff; log in .run/forkline.log).
+forkline keeps running (crawler, relay, projector, bff, trading, trading-relay; log in .run/forkline.log).
   BFF:          ${stack.BFF_URL}
   admin token:  FORKLINE_ADMIN_TOKEN in .run/stack.env
   ${alice}'s token (24 h, may read only ${alice}'s routes):
@@ -101,8 +146,20 @@ Go on:
   npx forkline fund ${alice} 0.5        pay a user and mine
   npx forkline reorg 2 --drop-txs     replace the last 2 blocks with an empty, longer branch
   npx forkline users                  every user's balance beside bitcoind's
+  npx forkline price 61000            set the house price (EUR per BTC)
+  npx forkline buy ${alice} 0.1         a market buy, paid on chain by the house
+  npx forkline sell ${bob} 0.05 --limit 65000   an Ask until the price reaches €65,000
   make down                           stop everything`);
 });
+
+/** Waits until the trading service has broadcast the order's settlement. */
+async function broadcast(bff: BffClient, userId: string, orderId: string): Promise<void> {
+  await waitFor(
+    () => bff.order(userId, orderId),
+    (o) => o.settlement?.state === 'broadcast',
+    { timeoutMs: 60_000, what: `the settlement of order ${orderId}` },
+  );
+}
 
 async function freeSuffix(bff: ReturnType<typeof createBffClient>): Promise<string> {
   for (let n = 1; ; n++) {

@@ -74,6 +74,13 @@ function describe(a: Activity): string {
     settling: `filled at ${(a.priceEurCents ?? 0) / 100} EUR, settling`,
   }[a.status];
   const tx = a.txid === null ? '' : `  ${a.txid.slice(0, 12)}…`;
+  if (a.priceEurCents !== null && a.eurCents !== null) {
+    const deal = `at ${a.priceEurCents / 100} EUR/BTC for ${a.eurCents / 100} EUR`;
+    const settlement = a.settlement
+      ? `settlement ${a.settlement.status}${a.settlement.confirmations ? ` (${a.settlement.confirmations} conf)` : ''}`
+      : 'settling';
+    return `${a.type.padEnd(10)} ${`${sign}${satsToBtc(a.amountSats)}`.padStart(12)}  ${deal}, ${settlement}${tx}`;
+  }
   return `${a.type.padEnd(10)} ${`${sign}${satsToBtc(a.amountSats)}`.padStart(12)}  ${a.status.padEnd(9)} ${where}${tx}`;
 }
 
