@@ -23,7 +23,8 @@ import {
   toForklineError,
 } from '#shared/http/problem.js';
 import { createCursorCodec } from './http/cursor.js';
-import { validationMessage } from './http/validationMessage.js';
+import { validationMessage } from '#shared/http/validationMessage.js';
+import { fieldRules } from './http/schemas.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
 import { registerBalanceRoutes } from './routes/balanceRoutes.js';
@@ -79,7 +80,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
       },
     },
     schemaErrorFormatter: (errors, dataVar) =>
-      new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar)),
+      new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar, fieldRules)),
     // A URL the router cannot take (bad percent-encoding, an over-long segment) is answered
     // before any route or error handler: without this, Fastify's own JSON echoes the URL.
     frameworkErrors: (err, request, reply) => {

@@ -10,7 +10,7 @@ import type { TradingSettings } from './config.js';
 import { selectHousePrice } from './db/housePrice.js';
 import { selectSettlementBacklog } from './db/selectSettlementBacklog.js';
 import { createAdminAuth } from './http/adminAuth.js';
-import { validationMessage } from './http/validationMessage.js';
+import { validationMessage } from '#shared/http/validationMessage.js';
 import { createTradingMetrics } from './metrics.js';
 import type { FundingCheck } from './orders/fillOrder.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';

@@ -1,5 +1,4 @@
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { fieldRules } from './schemas.js';
 
 const PARTS: Record<string, string> = {
   body: 'the JSON body',
@@ -13,7 +12,12 @@ const PARTS: Record<string, string> = {
  * `the query string field "limit" must be a whole number from 1 to 200 (got "500")`
  * or `the JSON body has an unknown field "foo" (allowed: userId)`.
  */
-export function validationMessage(errors: FastifySchemaValidationError[], dataVar: string): string {
+export function validationMessage(
+  errors: FastifySchemaValidationError[],
+  dataVar: string,
+  /** What each field must be, in words (e.g. `limit: 'a whole number from 1 to 200'`). */
+  fieldRules: Readonly<Record<string, string>> = {},
+): string {
   const part = PARTS[dataVar] ?? dataVar;
   const first = errors[0];
   if (!first) return `${part} is invalid`;
@@ -33,7 +37,8 @@ export function validationMessage(errors: FastifySchemaValidationError[], dataVa
     // The validator runs in verbose mode, so each error carries the offending value.
     const got = (first as { data?: unknown }).data;
     const shown = got === undefined ? '' : ` (got ${describeValue(got)})`;
-    return `${part} field ${JSON.stringify(field)} must be ${rule ?? first.message ?? 'valid'}${shown}`;
+    const must = rule === undefined ? (first.message ?? 'is invalid') : `must be ${rule}`;
+    return `${part} field ${JSON.stringify(field)} ${must}${shown}`;
   }
   return `${part} ${first.message ?? 'is invalid'}`;
 }
