@@ -28,7 +28,7 @@ export const tradingConfigShape = {
   TRADING_SETTLEMENT_POLL_MS: positiveInt(1_000),
   /** The longest wait between two attempts at a failing settlement. */
   TRADING_SETTLEMENT_MAX_RETRY_MS: positiveInt(60_000),
-  TRADING_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
+  TRADING_BODY_LIMIT_BYTES: positiveInt(128 * 1024),
   TRADING_DB_POOL_SIZE: positiveInt(10),
   LOG_LEVEL: logLevel(),
 };

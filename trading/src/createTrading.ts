@@ -46,9 +46,10 @@ export function createTrading(deps: TradingDeps): Trading {
     houseWallet: settings.houseWallet,
     usersWallet: settings.usersWallet,
     feeRateSatVb: settings.feeRateSatVb,
+    sellFeeMarginSats: settings.sellFeeMarginSats,
   });
   const funding: FundingCheck = {
-    userSpendableSats: (userId) => wallets.userSpendableSats(userId),
+    spendableSats: (addresses) => wallets.spendableSats(addresses),
     sellFeeMarginSats: settings.sellFeeMarginSats,
   };
   const worker = createSettlementWorker({

@@ -23,8 +23,10 @@ export interface PlaceOrder {
   side: OrderSide;
   amountSats: number;
   limitPriceEurCents?: number;
-  /** Where a buy is paid: the user's newest registered address. */
+  /** Where a buy is paid and a sell's change goes: the user's newest registered address. */
   receiveAddress: string;
+  /** The user's registered addresses, newest first (receiveAddress first): a sell spends coins there only. */
+  spendAddresses: string[];
 }
 
 export interface HousePrice {

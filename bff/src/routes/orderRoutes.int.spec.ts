@@ -8,7 +8,7 @@ import { createTestApp, json, type TestApp } from '../testing/testApp.js';
 
 /**
  * What the BFF itself decides on the order routes — who may act for which user, what is
- * valid, where a buy is paid — seen through the calls it makes to the trading service.
+ * valid, where a buy is paid and which addresses' coins a sell may spend — seen through the calls it makes to the trading service.
  * The trading service's own rules (prices, fills, settlement) are its specs' subject; the
  * end-to-end specs run the two together.
  */
@@ -65,7 +65,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
       return { priceEurCents: 6_500_000, setAt: new Date(0).toISOString() };
     },
   };
-  const [older, newer] = [regtestAddress(), regtestAddress()];
+  const [older, newer, bens] = [regtestAddress(), regtestAddress(), regtestAddress()];
 
   beforeAll(async () => {
     t = await createTestApp('bff-orders', { trading });
@@ -75,7 +75,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
     for (const [userId, address] of [
       ['ann', older],
       ['ann', newer],
-      ['ben', regtestAddress()],
+      ['ben', bens],
     ] as const) {
       const res = await t.app.inject({
         method: 'POST',
@@ -96,7 +96,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
   const place = (userId: string, payload: unknown, headers: Record<string, string> = t.admin) =>
     t.app.inject({ method: 'POST', url: `/v1/users/${userId}/orders`, headers, payload: payload as object });
 
-  it('places an order for the user with their own token: paid to their newest address, key passed on', async () => {
+  it('places an order for the user with their own token: paid to their newest address, spending from all of theirs, key passed on', async () => {
     const res = await place(
       'ann',
       { side: 'buy', amountSats: 50_000, limitPriceEurCents: 6_000_000 },
@@ -116,6 +116,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
             amountSats: 50_000,
             limitPriceEurCents: 6_000_000,
             receiveAddress: newer,
+            spendAddresses: [newer, older],
           },
           'ann-1',
         ],
@@ -168,6 +169,8 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
 
   it('reads and cancels one’s own order; another user’s is 403, an unknown one 404', async () => {
     const order = json<Order>(await place('ben', { side: 'sell', amountSats: 7 }));
+    // Ben's coins only: his one address, none of ann's.
+    expect(calls[0]!.args[0]).toMatchObject({ receiveAddress: bens, spendAddresses: [bens] });
     const url = `/v1/users/ben/orders/${order.orderId}`;
     const read = await t.app.inject({ url, headers: t.userAuth('ben') });
     expect(json(read)).toEqual(order);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import { readPayoutAddress } from '../db/readPayoutAddress.js';
+import { readOrderAddresses } from '../db/readOrderAddresses.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { IDEMPOTENCY_KEY_PATTERN, ORDER_ID_PATTERN, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { Order, OrderSide } from '../orders/tradingClient.js';
@@ -68,8 +68,9 @@ async function ownOrder(deps: RouteDeps, userId: string, orderId: string): Promi
 }
 
 /**
- * Orders: the BFF checks who may act for which user and where a buy is paid, then
- * passes the command to the trading service over HTTP (TRADING_URL), which owns orders.
+ * Orders: the BFF checks who may act for which user and which addresses are theirs (a
+ * buy is paid to the newest, a sell spends coins at them only), then passes the command
+ * to the trading service over HTTP (TRADING_URL), which owns orders.
  */
 export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{
@@ -102,9 +103,12 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
     async (request, reply) => {
       const { userId } = request.params;
-      const payout = await fromDatabase('online', () => readPayoutAddress(deps.online, userId));
-      if (!payout.known) throw new ForklineError('NOT_FOUND', `there is no user ${JSON.stringify(userId)}`);
-      if (payout.address === null) {
+      const { known, addresses } = await fromDatabase('online', () =>
+        readOrderAddresses(deps.online, userId),
+      );
+      if (!known) throw new ForklineError('NOT_FOUND', `there is no user ${JSON.stringify(userId)}`);
+      const [newest] = addresses;
+      if (newest === undefined) {
         throw new ForklineError(
           'NO_ADDRESS',
           `the user ${JSON.stringify(userId)} has no registered address to settle with: register one first (POST /v1/users/:userId/addresses)`,
@@ -117,7 +121,8 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
           side,
           amountSats,
           ...(limitPriceEurCents === undefined ? {} : { limitPriceEurCents }),
-          receiveAddress: payout.address,
+          receiveAddress: newest,
+          spendAddresses: addresses,
         },
         request.headers['idempotency-key'],
       );

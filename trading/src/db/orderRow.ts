@@ -11,6 +11,8 @@ export interface OrderRow {
   amountSats: number;
   limitPriceEurCents: number | null;
   receiveAddress: string;
+  /** The user's registered addresses at placement: a sell spends coins there only. */
+  spendAddresses: string[];
   status: OrderStatus;
   priceEurCents: number | null;
   eurCents: number | null;
@@ -24,6 +26,7 @@ export interface OrderRow {
 /** The SELECT list every order query shares (orders o LEFT JOIN settlements s). */
 export const ORDER_COLUMNS = `o.order_id AS "orderId", o.user_id AS "userId", o.side,
   o.amount_sats AS "amountSats", o.limit_price_eur_cents AS "limitPriceEurCents",
-  o.receive_address AS "receiveAddress", o.status, o.price_eur_cents AS "priceEurCents",
+  o.receive_address AS "receiveAddress",
+  o.spend_addresses AS "spendAddresses", o.status, o.price_eur_cents AS "priceEurCents",
   o.eur_cents AS "eurCents", o.reject_reason AS "rejectReason", s.state AS "settlementState",
   s.txid AS "settlementTxid", o.placed_at AS "placedAt", o.updated_at AS "updatedAt"`;

@@ -18,7 +18,10 @@ export interface OrderRequest {
   side: OrderSide;
   amountSats: number;
   limitPriceEurCents?: number;
+  /** Where a buy is paid and a sell's change goes: the user's newest registered address. */
   receiveAddress: string;
+  /** The user's registered addresses (receiveAddress among them): a sell spends coins there only. */
+  spendAddresses: string[];
 }
 
 export interface PlaceOrderAnswer {
@@ -31,8 +34,9 @@ export interface PlaceOrderAnswer {
 /**
  * Places an order in one transaction: OrderPlaced, and for a market order (or a limit
  * order the current price already crosses) its fill or rejection too. With an
- * Idempotency-Key, the answer is stored with the request's fingerprint: the same request
- * again gets it back, another request with that key is refused. Errors write nothing.
+ * Idempotency-Key, the answer is stored with the fingerprint of what the client asked
+ * for: the same order again gets it back, another order with that key is refused.
+ * Errors write nothing.
  */
 export async function placeOrder(
   db: Pool,
@@ -60,7 +64,12 @@ export async function placeOrder(
       throw new ForklineError('NO_PRICE', 'no price is set yet: an admin sets it with PUT /v1/price');
     }
     const orderId = randomUUID();
-    const order = { orderId, ...request, limitPriceEurCents: limit };
+    const order = {
+      orderId,
+      ...request,
+      limitPriceEurCents: limit,
+      spendAddresses: [...new Set(request.spendAddresses)],
+    };
     await insertOrder(tx, order);
     const events: ForklineEvent[] = [
       {
@@ -90,14 +99,12 @@ export async function placeOrder(
   });
 }
 
-/** The request's fields in a fixed order, hashed: key order and spacing do not matter. */
+/**
+ * The order the client asked for, in a fixed order, hashed: key order and spacing do not
+ * matter, and neither do the addresses, which the BFF adds from the user's registered
+ * ones (a retry after the user registered another address is the same request).
+ */
 function fingerprintOf(r: OrderRequest): string {
-  const canonical = JSON.stringify([
-    r.userId,
-    r.side,
-    r.amountSats,
-    r.limitPriceEurCents ?? null,
-    r.receiveAddress,
-  ]);
+  const canonical = JSON.stringify([r.userId, r.side, r.amountSats, r.limitPriceEurCents ?? null]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { networks, payments } from 'bitcoinjs-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CONTENT_TYPE } from '#shared/http/problem.js';
+import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
+import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTradingHarness, type TradingHarness } from '../testing/tradingHarness.js';
 
 type Json = Record<string, unknown>;
+
+/** A fresh, valid regtest address no wallet holds. */
+const regtestAddress = (): string =>
+  payments.p2wpkh({ hash: randomBytes(20), network: networks.regtest }).address!;
 
 describe('trading HTTP API: price, orders, cancels, idempotency', () => {
   let h: TradingHarness;
@@ -16,11 +23,17 @@ describe('trading HTTP API: price, orders, cancels, idempotency', () => {
     side: 'buy',
     amountSats: 10_000_000,
     receiveAddress: address,
+    spendAddresses: [address],
     ...over,
   });
 
+  let node: RegtestNode;
+
   beforeAll(async () => {
     h = await createTradingHarness('trading-http', { maxOrderSats: 1_000_000_000 });
+    const stack = readStackEnv();
+    node = createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
+    await node.ensureFunds(5);
   });
   afterAll(() => h.close());
 
@@ -62,14 +75,47 @@ describe('trading HTTP API: price, orders, cancels, idempotency', () => {
       [order({ limitPriceEurCents: null }), /limitPriceEurCents/],
       [order({ extra: true }), /unknown field "extra"/],
       [order({ userId: 'not a user id' }), /userId/],
-      [{ userId: 'alice', side: 'buy', amountSats: 1 }, /receiveAddress/],
+      [{ userId: 'alice', side: 'buy', amountSats: 1, spendAddresses: [address] }, /receiveAddress/],
+      [{ userId: 'alice', side: 'buy', amountSats: 1, receiveAddress: address }, /spendAddresses/],
+      [order({ spendAddresses: [] }), /spendAddresses/],
+      [order({ spendAddresses: address }), /spendAddresses/],
+      [order({ spendAddresses: [address, 7] }), /spendAddresses/],
+      [order({ spendAddresses: [address, 'x'.repeat(101)] }), /spendAddresses/],
+      [order({ spendAddresses: [address, 'has space'] }), /spendAddresses/],
+      [order({ spendAddresses: Array.from({ length: 1001 }, () => address) }), /spendAddresses/],
+      [order({ spendAddresses: [regtestAddress()] }), /"receiveAddress" must be one of "spendAddresses"/],
     ];
     for (const [body, detail] of bad) {
       await expectProblem(h.call('POST', '/orders', body), 400, 'INVALID_REQUEST', detail);
     }
-    await expectProblem(h.call('POST', '/orders', order({ receiveAddress: 'nope' })), 400, 'INVALID_ADDRESS');
     await expectProblem(
-      h.call('POST', '/orders', order({ receiveAddress: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' })),
+      h.call('POST', '/orders', order({ receiveAddress: 'nope', spendAddresses: ['nope'] })),
+      400,
+      'INVALID_ADDRESS',
+    );
+    await expectProblem(
+      h.call('POST', '/orders', order({ spendAddresses: [address, 'nope'] })),
+      400,
+      'INVALID_ADDRESS',
+    );
+    await expectProblem(
+      h.call(
+        'POST',
+        '/orders',
+        order({ spendAddresses: [address, 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'] }),
+      ),
+      400,
+      'WRONG_NETWORK',
+    );
+    await expectProblem(
+      h.call(
+        'POST',
+        '/orders',
+        order({
+          receiveAddress: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+          spendAddresses: ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'],
+        }),
+      ),
       400,
       'WRONG_NETWORK',
     );
@@ -193,6 +239,57 @@ describe('trading HTTP API: price, orders, cancels, idempotency', () => {
     );
     expect(new Set(answers.map((a) => a.json.orderId)).size).toBe(1);
     expect(answers.every((a) => a.status === 201)).toBe(true);
+  });
+
+  it('answers a retry with the first answer when the user registered an address in between', async () => {
+    const headers = { 'idempotency-key': `key-${randomUUID()}` };
+    const [first, registered] = [regtestAddress(), regtestAddress()];
+    const userId = `dora-${run}`;
+    const body = { userId, side: 'buy', amountSats: 3_000, limitPriceEurCents: 100 };
+    const placed = await h.call(
+      'POST',
+      '/orders',
+      { ...body, receiveAddress: first, spendAddresses: [first] },
+      { headers },
+    );
+    expect(placed.status).toBe(201);
+    const before = await h.fingerprint();
+    // The BFF's retry of the same request now carries the user's new address first.
+    const again = await h.call(
+      'POST',
+      '/orders',
+      { ...body, receiveAddress: registered, spendAddresses: [registered, first] },
+      { headers },
+    );
+    expect({ status: again.status, json: again.json }).toEqual({ status: 201, json: placed.json });
+    expect(await h.fingerprint()).toBe(before);
+  });
+
+  it('funds a sell from the coins at its addresses only, not from others under the same wallet label', async () => {
+    await h.call('PUT', '/price', { eurPerBtc: 60000 });
+    const userId = `erin-${run}`;
+    const users = <T>(method: string, params: unknown[]) =>
+      node.rpc.call<T>(method, params, { wallet: h.settings.usersWallet });
+    const [registered, stray] = [
+      await users<string>('getnewaddress', [`user:${userId}`, 'bech32']),
+      await users<string>('getnewaddress', [`user:${userId}`, 'bech32']),
+    ];
+    await node.sendMany({ [registered]: 0.2, [stray]: 3 });
+    const sell = (amountSats: number) =>
+      h.call('POST', '/orders', {
+        userId,
+        side: 'sell',
+        amountSats,
+        receiveAddress: registered,
+        spendAddresses: [registered],
+      });
+    const tooMuch = await sell(50_000_000);
+    expect(tooMuch.json).toMatchObject({
+      status: 'rejected',
+      rejectReason:
+        'insufficient funds: 0.20000000 BTC spendable, 0.50000000 BTC + 0.00010000 BTC fee margin needed',
+    });
+    expect((await sell(19_990_000)).json.status).toBe('filled');
   });
 
   it('cancels an open order once; a cancelled or filled order answers 409 ORDER_NOT_OPEN', async () => {

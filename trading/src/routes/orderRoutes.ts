@@ -8,6 +8,8 @@ import { placeOrder, type OrderRequest } from '../orders/placeOrder.js';
 import type { RouteDeps } from './routeDeps.js';
 
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+/** An address as text; checked against the network by the handler. */
+const ADDRESS = { type: 'string', minLength: 1, maxLength: 100, pattern: '^\\S+$' } as const;
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const orderIdParams = {
   type: 'object',
@@ -37,16 +39,26 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
             side: { type: 'string', enum: ['buy', 'sell'] },
             amountSats: { type: 'integer', minimum: 1, maximum: deps.settings.maxOrderSats },
             limitPriceEurCents: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000 },
-            receiveAddress: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' },
+            receiveAddress: ADDRESS,
+            spendAddresses: { type: 'array', minItems: 1, maxItems: 1000, items: ADDRESS },
           },
-          required: ['userId', 'side', 'amountSats', 'receiveAddress'],
+          required: ['userId', 'side', 'amountSats', 'receiveAddress', 'spendAddresses'],
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const parsed = addressToScript(request.body.receiveAddress, deps.settings.network);
-      if (!parsed.ok) throw new ForklineError(parsed.code, parsed.message);
+      const { receiveAddress, spendAddresses } = request.body;
+      for (const address of [receiveAddress, ...spendAddresses]) {
+        const parsed = addressToScript(address, deps.settings.network);
+        if (!parsed.ok) throw new ForklineError(parsed.code, parsed.message);
+      }
+      if (!spendAddresses.includes(receiveAddress)) {
+        throw new ForklineError(
+          'INVALID_REQUEST',
+          'the field "receiveAddress" must be one of "spendAddresses" (the user\'s addresses)',
+        );
+      }
       const answer = await placeOrder(
         deps.db,
         deps.funding,

@@ -16,6 +16,12 @@ import { signSettlement } from './signSettlement.js';
 const HOUSE = 'forkline-house';
 const USERS = 'forkline-users';
 
+interface Unspent {
+  txid: string;
+  vout: number;
+  amount: number;
+}
+
 interface DecodedTx {
   txid: string;
   vin: { txid: string; vout: number }[];
@@ -32,13 +38,29 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
   const users = <T>(method: string, params: unknown[]) => node.rpc.call<T>(method, params, { wallet: USERS });
   const house = <T>(method: string, params: unknown[]) => node.rpc.call<T>(method, params, { wallet: HOUSE });
 
-  /** A user whose address belongs to the users' wallet, paid `btc` (unconfirmed) when given. */
+  /**
+   * A user whose (registered) address belongs to the users' wallet, labelled `user:<id>`
+   * as the regtest tools do, paid `btc` (unconfirmed) when given.
+   */
   async function walletUser(name: string, btc?: number): Promise<{ userId: string; address: string }> {
     const userId = `${name}-${run}`;
+    return { userId, address: await labelledAddress(userId, btc) };
+  }
+
+  /**
+   * Another address of the users' wallet under the label `user:<userId>`, paid `btc` when
+   * given: registered to the user only when an order names it (say another forkline
+   * instance's user of the same name, sharing the node).
+   */
+  async function labelledAddress(userId: string, btc?: number): Promise<string> {
     const address = await users<string>('getnewaddress', [`user:${userId}`, 'bech32']);
     if (btc) await node.send(address, btc);
-    return { userId, address };
+    return address;
   }
+
+  const unspentAt = (...addresses: string[]) => users<Unspent[]>('listunspent', [0, 9_999_999, addresses]);
+  const outpoints = (coins: { txid: string; vout: number }[]) =>
+    coins.map((c) => `${c.txid}:${c.vout}`).sort();
 
   function startWorker(w: Pick<NodeWallets, 'buildBuy' | 'buildSell' | 'broadcast'> = wallets) {
     const worker = createSettlementWorker({
@@ -54,13 +76,21 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     return worker;
   }
 
+  /** A market order; the user's addresses are `receiveAddress` (their newest) and `older`. */
   const placeMarket = async (
     userId: string,
     side: 'buy' | 'sell',
     amountSats: number,
     receiveAddress: string,
+    older: string[] = [],
   ) => {
-    const res = await h.call('POST', '/orders', { userId, side, amountSats, receiveAddress });
+    const res = await h.call('POST', '/orders', {
+      userId,
+      side,
+      amountSats,
+      receiveAddress,
+      spendAddresses: [receiveAddress, ...older],
+    });
     expect(res.status).toBe(201);
     return res.json as { orderId: string; status: string; rejectReason: string | null };
   };
@@ -74,6 +104,18 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
 
   const decode = (txid: string) => node.rpc.call<DecodedTx>('getrawtransaction', [txid, true]);
 
+  /** A transaction's payments to the house wallet (sats), and the addresses of its other outputs. */
+  async function outputsOf(tx: DecodedTx): Promise<{ toHouse: number[]; others: (string | undefined)[] }> {
+    const toHouse: number[] = [];
+    const others: (string | undefined)[] = [];
+    for (const out of tx.vout) {
+      const info = await house<{ ismine: boolean }>('getaddressinfo', [out.scriptPubKey.address]);
+      if (info.ismine) toHouse.push(btcToSats(out.value));
+      else others.push(out.scriptPubKey.address);
+    }
+    return { toHouse, others };
+  }
+
   /** The house wallet's own record of payments to `address`. */
   const housePaymentsTo = async (address: string) =>
     (
@@ -84,8 +126,14 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     const stack = readStackEnv();
     node = createRegtestNode(stack.BITCOIND_RPC_URL, stack.BITCOIND_WALLET);
     h = await createTradingHarness('trading-settle');
-    wallets = createNodeWallets({ rpc: node.rpc, houseWallet: HOUSE, usersWallet: USERS, feeRateSatVb: 2 });
-    await node.ensureFunds(10);
+    wallets = createNodeWallets({
+      rpc: node.rpc,
+      houseWallet: HOUSE,
+      usersWallet: USERS,
+      feeRateSatVb: 2,
+      sellFeeMarginSats: h.settings.sellFeeMarginSats,
+    });
+    await node.ensureFunds(20);
     await node.send(await house<string>('getnewaddress', ['funding', 'bech32']), 3);
     await node.mine(1);
     expect((await h.call('PUT', '/price', { eurPerBtc: 60000 })).status).toBe(200);
@@ -122,35 +170,53 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     expect(shown.json.settlement).toEqual({ state: 'broadcast', txid });
   });
 
-  it("spends only the seller's coins to a fresh house address, change back to the seller", async () => {
+  it("spends only the coins at the seller's registered addresses, to a fresh house address, change back to the seller", async () => {
     const seller = await walletUser('seller', 1);
+    // Under the seller's label in the shared wallet, but not one of the order's addresses.
+    const stray = await labelledAddress(seller.userId, 2);
     const other = await walletUser('bystander', 1);
-    const coins = await users<{ txid: string; vout: number }[]>('listunspent', [
-      0,
-      9_999_999,
-      [seller.address],
-    ]);
+    const coins = await unspentAt(seller.address);
     const order = await placeMarket(seller.userId, 'sell', 30_000_000, seller.address);
     expect(order.status).toBe('filled');
     startWorker();
     const txid = await broadcastTxid(order.orderId);
     const tx = await decode(txid);
-    expect(tx.vin.map((i) => `${i.txid}:${i.vout}`).sort()).toEqual(
-      coins.map((c) => `${c.txid}:${c.vout}`).sort(),
-    );
-    const toHouse = [];
-    for (const out of tx.vout) {
-      const info = await house<{ ismine: boolean }>('getaddressinfo', [out.scriptPubKey.address]);
-      if (info.ismine) toHouse.push(btcToSats(out.value));
-      else expect(out.scriptPubKey.address).toBe(seller.address);
-    }
-    expect(toHouse).toEqual([30_000_000]);
-    // The bystander's coins are untouched.
-    expect(await users<unknown[]>('listunspent', [0, 9_999_999, [other.address]])).toHaveLength(1);
+    expect(outpoints(tx.vin)).toEqual(outpoints(coins));
+    expect(await outputsOf(tx)).toEqual({ toHouse: [30_000_000], others: [seller.address] });
+    // The bystander's coins and the stray coin under the seller's label are untouched.
+    expect(await unspentAt(other.address)).toHaveLength(1);
+    expect((await unspentAt(stray)).map((c) => btcToSats(c.amount))).toEqual([200_000_000]);
   });
 
-  it('rejects a sell the user cannot fund, saying how much is spendable', async () => {
+  it('spends only as many coins as the sell needs: confirmed ones first, largest first', async () => {
+    const { userId, address: oldest } = await walletUser('several');
+    const [middle, newest] = [await labelledAddress(userId), await labelledAddress(userId)];
+    await node.sendMany({ [oldest]: 0.2, [middle]: 0.5, [newest]: 0.05 });
+    await node.mine(1);
+    // Unconfirmed, and the largest: spent only when the confirmed coins do not suffice.
+    await node.send(newest, 0.9);
+    const coin = async (address: string) => (await unspentAt(address)).map((c) => `${c.txid}:${c.vout}`);
+    const [c02, c05, c005] = [await coin(oldest), await coin(middle), await coin(newest)];
+    const c09 = (await coin(newest)).filter((c) => !c005.includes(c));
+    const first = await placeMarket(userId, 'sell', 30_000_000, newest, [middle, oldest]);
+    expect(first.status).toBe('filled');
+    startWorker();
+    const firstTx = await decode(await broadcastTxid(first.orderId));
+    expect(outpoints(firstTx.vin)).toEqual(c05);
+    // 0.3 BTC to the house, the change to the user's newest address.
+    expect(await outputsOf(firstTx)).toEqual({ toHouse: [30_000_000], others: [newest] });
+
+    // 0.6 BTC: the confirmed 0.2 and 0.05 do not cover it, then the largest unconfirmed does.
+    const second = await placeMarket(userId, 'sell', 60_000_000, newest, [middle, oldest]);
+    expect(second.status).toBe('filled');
+    const secondTx = await decode(await broadcastTxid(second.orderId));
+    expect(outpoints(secondTx.vin)).toEqual([...c02, ...c005, ...c09].sort());
+  });
+
+  it('rejects a sell the user cannot fund, saying how much is spendable at their addresses only', async () => {
     const poor = await walletUser('poor', 0.2);
+    // Plenty under the same label, at an address that is not the user's in forkline.
+    await labelledAddress(poor.userId, 1);
     const order = await placeMarket(poor.userId, 'sell', 50_000_000, poor.address);
     expect(order.status).toBe('rejected');
     expect(order.rejectReason).toBe(
@@ -250,6 +316,7 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
       houseWallet: 'forkline-no-such-wallet',
       usersWallet: USERS,
       feeRateSatVb: 2,
+      sellFeeMarginSats: h.settings.sellFeeMarginSats,
     });
     const failing = startWorker(broken);
     await waitFor(
@@ -280,5 +347,42 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     const txid = await broadcastTxid(order.orderId);
     expect((await housePaymentsTo(buyer.address)).map((t) => t.txid)).toEqual([txid]);
     expect(await selectSettlementBacklog(h.db.pool)).toMatchObject({ pending: 0, failing: 0 });
+  });
+  it('settles no sell placed before orders carried the addresses: rejected when crossed, or not signed', async () => {
+    const seller = await walletUser('legacy', 0.5);
+    const open = await h.call('POST', '/orders', {
+      userId: seller.userId,
+      side: 'sell',
+      amountSats: 1_000_000,
+      limitPriceEurCents: 9_000_000,
+      receiveAddress: seller.address,
+      spendAddresses: [seller.address],
+    });
+    expect(open.json.status).toBe('open');
+    const filled = await placeMarket(seller.userId, 'sell', 2_000_000, seller.address);
+    expect(filled.status).toBe('filled');
+    // As the migration that added the addresses left the orders placed before it.
+    const ids = [open.json.orderId as string, filled.orderId];
+    await h.db.pool.query(`UPDATE orders SET spend_addresses = '{}' WHERE order_id = ANY($1::uuid[])`, [ids]);
+
+    expect((await h.call('PUT', '/price', { eurPerBtc: 90000 })).status).toBe(200);
+    expect((await h.call('GET', `/orders/${ids[0]!}`)).json).toMatchObject({
+      status: 'rejected',
+      rejectReason: expect.stringMatching(/^placed before orders carried the user's addresses/) as string,
+    });
+    await expect(
+      signSettlement(h.db.pool, wallets, (await selectSettlement(h.db.pool, filled.orderId))!),
+    ).rejects.toThrow(/was placed before orders carried the user's addresses, so its coins are unknown/);
+    expect(await selectSettlement(h.db.pool, filled.orderId)).toMatchObject({ state: 'decided' });
+    expect(await unspentAt(seller.address)).toHaveLength(1);
+
+    // Given its addresses (what an operator could do), it settles as any other.
+    await h.db.pool.query(`UPDATE orders SET spend_addresses = $2 WHERE order_id = $1`, [
+      filled.orderId,
+      [seller.address],
+    ]);
+    startWorker();
+    await broadcastTxid(filled.orderId);
+    expect((await h.call('PUT', '/price', { eurPerBtc: 60000 })).status).toBe(200);
   });
 });

@@ -7,8 +7,10 @@ import type { NodeWallets, SignedTx } from '../wallet/nodeWallets.js';
 /**
  * Builds and signs a decided settlement's transaction and records it (state `signed`)
  * before anything is sent. Buy: the house pays the order's receiving address. Sell: the
- * user's coins pay a fresh house address. Returns the recorded transaction, which is the
- * one already recorded when another worker got there first.
+ * coins at the order's addresses (the user's) pay a fresh house address; a sell placed
+ * before orders carried them is not signed (its coins are unknown), its settlement failing
+ * with the reason. Returns the recorded transaction, which is the one already recorded
+ * when another worker got there first.
  */
 export async function signSettlement(
   db: Executor,
@@ -16,10 +18,15 @@ export async function signSettlement(
   settlement: SettlementRow,
 ): Promise<SignedTx> {
   if (settlement.state !== 'decided') return signedTx(settlement);
+  if (settlement.side === 'sell' && settlement.spendAddresses.length === 0) {
+    throw new Error(
+      `the sell ${settlement.orderId} was placed before orders carried the user's addresses, so its coins are unknown: it is not signed`,
+    );
+  }
   const tx =
     settlement.side === 'buy'
       ? await wallets.buildBuy(settlement.receiveAddress, settlement.amountSats)
-      : await wallets.buildSell(settlement.userId, settlement.amountSats, settlement.receiveAddress);
+      : await wallets.buildSell(settlement.amountSats, settlement.spendAddresses, settlement.receiveAddress);
   if (await recordSignedSettlement(db, settlement.orderId, tx.txid, tx.hex)) return tx;
   return signedTx((await selectSettlement(db, settlement.orderId))!);
 }

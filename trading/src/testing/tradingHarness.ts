@@ -47,7 +47,7 @@ export async function createTradingHarness(
     feeRateSatVb: 2,
     settlementPollMs: 100,
     settlementMaxRetryMs: 2_000,
-    bodyLimitBytes: 16 * 1024,
+    bodyLimitBytes: 128 * 1024,
     ...overrides,
   };
   const rpc = createRpcClient({ url: stack.BITCOIND_RPC_URL });

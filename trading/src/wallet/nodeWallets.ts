@@ -1,5 +1,6 @@
 import { btcToSats, satsToBtc } from '#shared/bitcoin/btcSats.js';
 import { RpcError, type RpcClient } from '#shared/bitcoind/rpcClient.js';
+import { pickCoins } from './pickCoins.js';
 
 export interface SignedTx {
   txid: string;
@@ -9,50 +10,58 @@ export interface SignedTx {
 interface Unspent {
   txid: string;
   vout: number;
+  address: string;
   amount: number;
+  confirmations: number;
+  spendable: boolean;
 }
 
-/** bitcoind's RPC_WALLET_INVALID_LABEL_NAME: a label with no address yet. */
-const NO_SUCH_LABEL = -11;
 /** RPC_VERIFY_ALREADY_IN_CHAIN (the transaction, or its outputs, already confirmed). */
 const ALREADY_IN_CHAIN = -27;
-
-/** The label the users' wallet gives a user's addresses (regtest/src/scenario/walletUsers.ts). */
-export const userLabel = (userId: string) => `user:${userId}`;
 
 export interface NodeWalletOptions {
   rpc: RpcClient;
   houseWallet: string;
   usersWallet: string;
   feeRateSatVb: number;
+  /** Kept beyond a sell's amount for its fee: a sell's coins cover amount + margin. */
+  sellFeeMarginSats: number;
 }
 
 /**
  * The node wallets settlement uses: the house wallet pays buys and receives sells; the
- * users' wallet (regtest) holds the users' keys and signs a sell for its user, from that
- * user's coins only. Transactions are built and signed without being sent
- * (add_to_wallet: false), so the caller records them before any broadcast.
+ * users' wallet (regtest) holds the users' keys and signs a sell for its user, from the
+ * coins at the addresses the order names (the user's registered addresses) only — never
+ * by the wallet's labels, which several forkline instances sharing the node also use.
+ * Transactions are built and signed without being sent (add_to_wallet: false), so the
+ * caller records them before any broadcast.
  */
-export function createNodeWallets({ rpc, houseWallet, usersWallet, feeRateSatVb }: NodeWalletOptions) {
+export function createNodeWallets({
+  rpc,
+  houseWallet,
+  usersWallet,
+  feeRateSatVb,
+  sellFeeMarginSats,
+}: NodeWalletOptions) {
   const house = <T>(method: string, params: unknown[]) =>
     rpc.call<T>(method, params, { wallet: houseWallet });
   const users = <T>(method: string, params: unknown[]) =>
     rpc.call<T>(method, params, { wallet: usersWallet });
 
-  async function userAddresses(userId: string): Promise<string[]> {
-    try {
-      const byAddress = await users<Record<string, unknown>>('getaddressesbylabel', [userLabel(userId)]);
-      return Object.keys(byAddress).sort();
-    } catch (err) {
-      if (err instanceof RpcError && err.rpcCode === NO_SUCH_LABEL) return [];
-      throw err;
-    }
-  }
-
-  async function userCoins(userId: string): Promise<Unspent[]> {
-    const addresses = await userAddresses(userId);
-    if (addresses.length === 0) return [];
-    return users<Unspent[]>('listunspent', [0, 9_999_999, addresses]);
+  /** The users' wallet's spendable coins at `addresses`, unconfirmed ones too. */
+  async function coinsAt(addresses: readonly string[]) {
+    const unique = [...new Set(addresses)];
+    if (unique.length === 0) return [];
+    const unspent = await users<Unspent[]>('listunspent', [0, 9_999_999, unique]);
+    return unspent
+      .filter((c) => c.spendable)
+      .map((c) => ({
+        txid: c.txid,
+        vout: c.vout,
+        address: c.address,
+        sats: btcToSats(c.amount),
+        confirmed: c.confirmations > 0,
+      }));
   }
 
   async function signed(
@@ -73,11 +82,9 @@ export function createNodeWallets({ rpc, houseWallet, usersWallet, feeRateSatVb 
   }
 
   return {
-    userAddresses,
-
-    /** The user's coins in the users' wallet, unconfirmed ones too, in satoshis. */
-    async userSpendableSats(userId: string): Promise<number> {
-      return (await userCoins(userId)).reduce((sum, c) => sum + btcToSats(c.amount), 0);
+    /** What the users' wallet can spend at `addresses` (a user's), unconfirmed too, in satoshis. */
+    async spendableSats(addresses: readonly string[]): Promise<number> {
+      return (await coinsAt(addresses)).reduce((sum, c) => sum + c.sats, 0);
     },
 
     /** The house wallet pays `amountSats` to `address`; its change stays in the house wallet. */
@@ -85,19 +92,28 @@ export function createNodeWallets({ rpc, houseWallet, usersWallet, feeRateSatVb 
       signed(house, [{ [address]: satsToBtc(amountSats) }], {}),
 
     /**
-     * The user's coins (all of them, nothing else) pay `amountSats` to a fresh house
-     * address; the change goes back to `changeAddress` when it is the user's, else to the
-     * user's first address.
+     * Coins at `spendAddresses` (nothing else; largest first, confirmed first, as many as
+     * amount + fee margin needs) pay `amountSats` to a fresh house address; the change
+     * goes to `changeAddress` (the user's newest address) when the wallet holds its key,
+     * else back to the address of the first coin spent.
      */
-    async buildSell(userId: string, amountSats: number, changeAddress: string): Promise<SignedTx> {
-      const addresses = await userAddresses(userId);
-      const coins = addresses.length === 0 ? [] : await userCoins(userId);
-      if (coins.length === 0) throw new Error(`user ${userId} has no coins in the wallet ${usersWallet}`);
+    async buildSell(
+      amountSats: number,
+      spendAddresses: readonly string[],
+      changeAddress: string,
+    ): Promise<SignedTx> {
+      const coins = pickCoins(await coinsAt(spendAddresses), amountSats + sellFeeMarginSats);
+      if (coins.length === 0) {
+        throw new Error(
+          `the wallet ${usersWallet} holds no coins at the ${spendAddresses.length} address(es) of the sell`,
+        );
+      }
+      const { ismine } = await users<{ ismine: boolean }>('getaddressinfo', [changeAddress]);
       const payTo = await house<string>('getnewaddress', ['settlement', 'bech32']);
       return signed(users, [{ [payTo]: satsToBtc(amountSats) }], {
         inputs: coins.map((c) => ({ txid: c.txid, vout: c.vout })),
         add_inputs: false,
-        change_address: addresses.includes(changeAddress) ? changeAddress : addresses[0],
+        change_address: ismine ? changeAddress : coins[0]!.address,
       });
     },
 
