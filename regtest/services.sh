@@ -6,18 +6,30 @@ source "$(dirname "$0")/env.sh"
 
 PIDFILE="$RUN_DIR/forkline.pid"
 LOGFILE="$RUN_DIR/forkline.log"
+STAMPFILE="$RUN_DIR/forkline.code"
 
 healthy() {
   set -a; source "$RUN_DIR/stack.env"; set +a
   curl -fsS -m 2 "$BFF_URL/readyz" >/dev/null 2>&1
 }
 
+# What the running processes were started from: the commit and any uncommitted change.
+# Processes of older code against a database migrated for newer code fail in odd ways.
+code_stamp() {
+  (cd "$FORKLINE_ROOT" && { git rev-parse HEAD && git diff HEAD; } 2>/dev/null | cksum) || true
+}
+
 start() {
   [[ -f $RUN_DIR/stack.env ]] || die "the stack is not up: run make up first"
   if pid_alive "$PIDFILE"; then
-    wait_until 60 "the BFF" healthy
-    return 0
+    if [[ "$(cat "$STAMPFILE" 2>/dev/null)" == "$(code_stamp)" ]]; then
+      wait_until 60 "the BFF" healthy
+      return 0
+    fi
+    log "the code changed since forkline's processes started: restarting them"
+    stop
   fi
+  code_stamp >"$STAMPFILE"
   log "starting crawler, relay, projector, bff, trading and trading-relay (log: $LOGFILE)"
   (
     cd "$FORKLINE_ROOT"
