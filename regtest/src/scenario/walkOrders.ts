@@ -34,19 +34,24 @@ export type ChainPlace = 'confirmed' | 'pending' | 'gone';
 export function createWalkOrders(node: RegtestNode, bff: BffClient, users: WalletUsers) {
   const orders = new Map<string, Order>();
 
-  async function chainPlace(txid: string): Promise<ChainPlace> {
+  /** Where the node has a transaction, and the main-chain block holding it. */
+  async function locate(txid: string): Promise<{ place: ChainPlace; blockHash: string | null }> {
     const inMempool = await node.rpc.call('getmempoolentry', [txid]).then(
       () => true,
       () => false,
     );
-    if (inMempool) return 'pending';
+    if (inMempool) return { place: 'pending', blockHash: null };
     const tx = await node.rpc
       .call<{ blockhash?: string }>('getrawtransaction', [txid, true])
       .catch(() => ({ blockhash: undefined }));
-    if (!tx.blockhash) return 'gone';
+    if (!tx.blockhash) return { place: 'gone', blockHash: null };
     const header = await node.rpc.getBlockHeader(tx.blockhash);
-    return header.confirmations >= 1 ? 'confirmed' : 'gone';
+    return header.confirmations >= 1
+      ? { place: 'confirmed', blockHash: tx.blockhash }
+      : { place: 'gone', blockHash: null };
   }
+
+  const chainPlace = async (txid: string): Promise<ChainPlace> => (await locate(txid)).place;
 
   /** The problems with one order's activity, given the user's activities and the node's view. */
   function orderRowProblems(order: Order, rows: Activity[], place: ChainPlace | undefined): string[] {
@@ -113,6 +118,7 @@ export function createWalkOrders(node: RegtestNode, bff: BffClient, users: Walle
     },
 
     chainPlace,
+    locate,
 
     /**
      * Waits (bounded) until every filled order's settlement is broadcast with a txid, as
