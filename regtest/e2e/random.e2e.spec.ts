@@ -17,7 +17,7 @@ import {
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
 
 // E2E_RANDOM_STEPS=200 E2E_SEED=7 npx vitest run regtest/e2e/random for a larger run.
-const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? 20);
+const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? 30);
 const SEED = Number(process.env.E2E_SEED ?? 20261128);
 const KILLABLE = ['crawler', 'relay', 'projector', 'trading', 'trading-relay'] as const;
 
