@@ -28,6 +28,8 @@ export const tradingConfigShape = {
   TRADING_SETTLEMENT_POLL_MS: positiveInt(1_000),
   /** The longest wait between two attempts at a failing settlement. */
   TRADING_SETTLEMENT_MAX_RETRY_MS: positiveInt(60_000),
+  /** Confirmations after which a broadcast settlement is done: until then it is re-sent if lost. */
+  TRADING_SETTLEMENT_BURIED_CONFIRMATIONS: positiveInt(6),
   TRADING_BODY_LIMIT_BYTES: positiveInt(128 * 1024),
   TRADING_DB_POOL_SIZE: positiveInt(10),
   LOG_LEVEL: logLevel(),
@@ -49,6 +51,7 @@ export interface TradingSettings {
   feeRateSatVb: number;
   settlementPollMs: number;
   settlementMaxRetryMs: number;
+  settlementBuriedConfirmations: number;
   bodyLimitBytes: number;
 }
 
@@ -62,5 +65,6 @@ export const tradingSettingsFrom = (c: TradingConfig): TradingSettings => ({
   feeRateSatVb: c.TRADING_FEE_RATE_SAT_VB,
   settlementPollMs: c.TRADING_SETTLEMENT_POLL_MS,
   settlementMaxRetryMs: c.TRADING_SETTLEMENT_MAX_RETRY_MS,
+  settlementBuriedConfirmations: c.TRADING_SETTLEMENT_BURIED_CONFIRMATIONS,
   bodyLimitBytes: c.TRADING_BODY_LIMIT_BYTES,
 });

@@ -59,6 +59,7 @@ export function createTrading(deps: TradingDeps): Trading {
     metrics,
     pollIntervalMs: settings.settlementPollMs,
     maxRetryMs: settings.settlementMaxRetryMs,
+    buriedConfirmations: settings.settlementBuriedConfirmations,
   });
 
   const logger: FastifyBaseLogger = deps.log;

@@ -5,6 +5,8 @@ export interface TradingMetrics {
   orders: Counter<'outcome'>;
   settlementsBroadcast: Counter<'side'>;
   settlementFailures: Counter<'step'>;
+  settlementsResent: Counter<'side'>;
+  settlementChecks: Counter;
   problems: Counter<'code'>;
   requestSeconds: Histogram<'method' | 'route' | 'status'>;
 }
@@ -37,11 +39,29 @@ export function createTradingMetrics(
   });
   new Gauge({
     name: 'forkline_trading_settlements_failing',
-    help: 'Pending settlements whose last attempt failed (retried with backoff)',
+    help: 'Settlements whose last attempt failed (retried with backoff): pending, or lost by the node and not sent again yet',
     registers,
     async collect() {
       const b = await backlogOnce();
       if (b) this.set(b.failing);
+    },
+  });
+  new Gauge({
+    name: 'forkline_trading_settlements_unburied',
+    help: 'Broadcast settlements not yet buried under the configured confirmations (checked, re-sent if lost)',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.unburied);
+    },
+  });
+  new Gauge({
+    name: 'forkline_trading_settlements_conflicted',
+    help: 'Broadcast settlements double-spent by a confirmed transaction: they never confirm, the operator decides',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.conflicted);
     },
   });
   return {
@@ -59,8 +79,19 @@ export function createTradingMetrics(
     }),
     settlementFailures: new Counter({
       name: 'forkline_trading_settlement_failures_total',
-      help: 'Failed settlement attempts by step (sign or broadcast)',
+      help: 'Failed settlement attempts by step (sign, broadcast, or resend of a lost transaction)',
       labelNames: ['step'],
+      registers,
+    }),
+    settlementsResent: new Counter({
+      name: 'forkline_trading_settlements_resent_total',
+      help: 'Settlement transactions the node had lost (neither in a block nor in its mempool), sent again with the same bytes',
+      labelNames: ['side'],
+      registers,
+    }),
+    settlementChecks: new Counter({
+      name: 'forkline_trading_settlement_checks_total',
+      help: 'Checks of broadcast settlements not yet buried',
       registers,
     }),
     problems: new Counter({

@@ -62,8 +62,12 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
   const outpoints = (coins: { txid: string; vout: number }[]) =>
     coins.map((c) => `${c.txid}:${c.vout}`).sort();
 
-  function startWorker(w: Pick<NodeWallets, 'buildBuy' | 'buildSell' | 'broadcast'> = wallets) {
+  function startWorker(
+    w: Pick<NodeWallets, 'buildBuy' | 'buildSell' | 'broadcast' | 'txStatus'> = wallets,
+    buriedConfirmations = 6,
+  ) {
     const worker = createSettlementWorker({
+      buriedConfirmations,
       db: h.db.pool,
       wallets: w,
       log: createLogger('settlement-test', 'silent'),
@@ -101,6 +105,19 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
       (s) => s?.state === 'broadcast',
       { timeoutMs: 30_000, what: `the settlement of ${orderId} to be broadcast` },
     ).then((s) => s!.txid!);
+
+  const inMempool = (txid: string) =>
+    node.rpc.call('getmempoolentry', [txid]).then(
+      () => true,
+      () => false,
+    );
+  const watchColumns = async (orderId: string) =>
+    (
+      await h.db.pool.query<{ buriedAt: Date | null; conflict: string | null; lastError: string | null }>(
+        `SELECT buried_at AS "buriedAt", conflict, last_error AS "lastError" FROM settlements WHERE order_id = $1`,
+        [orderId],
+      )
+    ).rows[0]!;
 
   const decode = (txid: string) => node.rpc.call<DecodedTx>('getrawtransaction', [txid, true]);
 
@@ -318,7 +335,8 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
       feeRateSatVb: 2,
       sellFeeMarginSats: h.settings.sellFeeMarginSats,
     });
-    const failing = startWorker(broken);
+    // Only building fails: the broadcast settlements are still checked through the real wallets.
+    const failing = startWorker({ ...broken, txStatus: (payer, txid) => wallets.txStatus(payer, txid) });
     await waitFor(
       () => selectSettlementBacklog(h.db.pool),
       (b) => b.failing === 1,
@@ -384,5 +402,117 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     startWorker();
     await broadcastTxid(filled.orderId);
     expect((await h.call('PUT', '/price', { eurPerBtc: 60000 })).status).toBe(200);
+  });
+  it('sends a broadcast buy again, with the same bytes, when the node lost it; the house pays once', async () => {
+    // Everything earlier confirmed: what the restart loses is this buy only.
+    await node.mine(1);
+    const buyer = await walletUser('lost');
+    const order = await placeMarket(buyer.userId, 'buy', 8_000_000, buyer.address);
+    const first = startWorker();
+    const txid = await broadcastTxid(order.orderId);
+    await node.expectInMempool(txid, HOUSE);
+    await first.close();
+
+    // A node restarted without its mempool: the transaction is gone, the wallet abandoned it.
+    await node.restartWithEmptyMempool();
+    await node.ensureWallet(HOUSE);
+    await node.ensureWallet(USERS);
+    expect(await inMempool(txid)).toBe(false);
+
+    const worker = startWorker();
+    await waitFor(() => inMempool(txid), Boolean, { what: `${txid} to be sent again` });
+    expect(worker.status()).toMatchObject({ resentTotal: 1, lastError: null });
+    await node.mine(1);
+    const { confirmations } = await house<{ confirmations: number }>('gettransaction', [txid]);
+    expect(confirmations).toBe(1);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid)).toEqual([txid]);
+    expect((await h.orderEvents(order.orderId)).filter((e) => e.type === 'SettlementBroadcast')).toHaveLength(
+      1,
+    );
+
+    // The house's coins are not held by the vanished spend: a later buy settles.
+    const later = await placeMarket(buyer.userId, 'buy', 9_000_000, buyer.address);
+    const laterTxid = await broadcastTxid(later.orderId);
+    await node.expectInMempool(laterTxid, HOUSE);
+    expect((await housePaymentsTo(buyer.address)).map((t) => t.txid).sort()).toEqual(
+      [txid, laterTxid].sort(),
+    );
+    expect(await selectSettlementBacklog(h.db.pool)).toMatchObject({ pending: 0, failing: 0, conflicted: 0 });
+  });
+
+  it('stops checking a settlement once it is buried under the configured confirmations', async () => {
+    const buyer = await walletUser('buried');
+    const order = await placeMarket(buyer.userId, 'buy', 2_000_000, buyer.address);
+    const worker = startWorker(wallets, 2);
+    const txid = await broadcastTxid(order.orderId);
+    await node.expectInMempool(txid, HOUSE);
+    await waitFor(
+      () => worker.status().checksTotal,
+      (n) => n >= 2,
+      { what: 'the broadcast settlement to be checked' },
+    );
+    await node.mine(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await watchColumns(order.orderId)).buriedAt).toBeNull();
+    await node.mine(1);
+    await waitFor(
+      () => watchColumns(order.orderId),
+      (c) => c.buriedAt !== null,
+      { what: 'the settlement to be recorded buried' },
+    );
+    // Every settlement here has two confirmations now: nothing is left to check.
+    await waitFor(
+      () => selectSettlementBacklog(h.db.pool),
+      (b) => b.unburied === 0,
+      { what: 'every settlement buried' },
+    );
+    const checks = worker.status().checksTotal;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(worker.status().checksTotal).toBe(checks);
+    expect(worker.status().resentTotal).toBe(0);
+  });
+
+  it('reports a settlement double-spent by a confirmed transaction, and sends it no more', async () => {
+    const seller = await walletUser('conflicted', 0.5);
+    await node.mine(1);
+    const order = await placeMarket(seller.userId, 'sell', 10_000_000, seller.address);
+    const first = startWorker(wallets, 1);
+    const txid = await broadcastTxid(order.orderId);
+    await node.expectInMempool(txid, USERS);
+    await first.close();
+
+    // The user's coin spent elsewhere (replacing the settlement in the mempool), then mined.
+    const [coin] = (await decode(txid)).vin;
+    const { value } = await node.rpc
+      .call<DecodedTx>('getrawtransaction', [coin!.txid, true])
+      .then((t) => t.vout[coin!.vout]!);
+    const elsewhere = await labelledAddress(seller.userId);
+    const raw = await node.rpc.call<string>('createrawtransaction', [
+      [{ txid: coin!.txid, vout: coin!.vout }],
+      { [elsewhere]: (btcToSats(value) - 100_000) / 1e8 },
+    ]);
+    const { hex } = await users<{ hex: string }>('signrawtransactionwithwallet', [raw]);
+    const conflictTxid = await node.rpc.call<string>('sendrawtransaction', [hex]);
+    await node.mine(1);
+    expect(await inMempool(txid)).toBe(false);
+
+    // Every other settlement here is buried at one confirmation: only this one is checked.
+    const worker = startWorker(wallets, 1);
+    await waitFor(
+      () => watchColumns(order.orderId),
+      (c) => c.conflict !== null,
+      { what: 'the conflict to be recorded' },
+    );
+    expect((await watchColumns(order.orderId)).conflict).toContain(conflictTxid);
+    const backlog = await selectSettlementBacklog(h.db.pool);
+    expect(backlog).toMatchObject({ conflicted: 1, lastConflict: { orderId: order.orderId, txid } });
+    const status = await h.call('GET', '/status', undefined, { token: null });
+    expect(status.json).toMatchObject({
+      settlements: { conflicted: 1, lastConflict: { orderId: order.orderId } },
+    });
+    const checks = worker.status().checksTotal;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(worker.status()).toMatchObject({ resentTotal: 0, conflictedTotal: 1, checksTotal: checks });
+    expect(await inMempool(txid)).toBe(false);
   });
 });

@@ -47,6 +47,7 @@ export async function createTradingHarness(
     feeRateSatVb: 2,
     settlementPollMs: 100,
     settlementMaxRetryMs: 2_000,
+    settlementBuriedConfirmations: 6,
     bodyLimitBytes: 128 * 1024,
     ...overrides,
   };

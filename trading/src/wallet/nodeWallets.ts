@@ -16,6 +16,18 @@ interface Unspent {
   spendable: boolean;
 }
 
+/** Where the node has a settlement's transaction, as its paying wallet and mempool see it. */
+export type TxStatus =
+  | { kind: 'confirmed'; confirmations: number }
+  | { kind: 'mempool' }
+  /** Neither in a block nor in the mempool: it can be sent again. */
+  | { kind: 'missing' }
+  /** An input is spent by another transaction `depth` blocks deep: it can never confirm. */
+  | { kind: 'conflicted'; depth: number; conflicts: string[] };
+
+/** RPC_INVALID_ADDRESS_OR_KEY: "not in the wallet", "not in the mempool". */
+const NOT_FOUND = -5;
+
 /** RPC_VERIFY_ALREADY_IN_CHAIN (the transaction, or its outputs, already confirmed). */
 const ALREADY_IN_CHAIN = -27;
 
@@ -115,6 +127,32 @@ export function createNodeWallets({
         add_inputs: false,
         change_address: ismine ? changeAddress : coins[0]!.address,
       });
+    },
+
+    /**
+     * Where the node has `txid`: its paying wallet (`house` for a buy, `users` for a sell)
+     * tells confirmations (< 0: conflicted), the mempool tells whether an unconfirmed one
+     * is still there.
+     */
+    async txStatus(payer: 'house' | 'users', txid: string): Promise<TxStatus> {
+      const call = payer === 'house' ? house : users;
+      const wtx = await call<{ confirmations: number; walletconflicts?: string[] }>('gettransaction', [
+        txid,
+      ]).catch((err: unknown) => {
+        if (err instanceof RpcError && err.rpcCode === NOT_FOUND) return undefined;
+        throw err;
+      });
+      if (wtx && wtx.confirmations > 0) return { kind: 'confirmed', confirmations: wtx.confirmations };
+      if (wtx && wtx.confirmations < 0) {
+        return { kind: 'conflicted', depth: -wtx.confirmations, conflicts: wtx.walletconflicts ?? [] };
+      }
+      try {
+        await rpc.call('getmempoolentry', [txid]);
+        return { kind: 'mempool' };
+      } catch (err) {
+        if (err instanceof RpcError && err.rpcCode === NOT_FOUND) return { kind: 'missing' };
+        throw err;
+      }
     },
 
     /**
