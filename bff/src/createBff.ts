@@ -23,7 +23,7 @@ import {
   toForklineError,
 } from '#shared/http/problem.js';
 import { createCursorCodec } from './http/cursor.js';
-import { validationMessage } from '#shared/http/validationMessage.js';
+import { strictValidation } from '#shared/http/validationMessage.js';
 import { fieldRules } from './http/schemas.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
@@ -67,20 +67,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     loggerInstance: logger,
     bodyLimit: settings.bodyLimitBytes,
     return503OnClosing: true,
-    ajv: {
-      customOptions: {
-        // Unknown fields are refused, not silently dropped; "123" is not a number and
-        // 123 is not a string (query values are checked as strings with patterns);
-        // verbose errors carry the offending value for the 400 message.
-        removeAdditional: false,
-        coerceTypes: false,
-        useDefaults: false,
-        allErrors: false,
-        verbose: true,
-      },
-    },
-    schemaErrorFormatter: (errors, dataVar) =>
-      new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar, fieldRules)),
+    ...strictValidation(fieldRules),
     // A URL the router cannot take (bad percent-encoding, an over-long segment) is answered
     // before any route or error handler: without this, Fastify's own JSON echoes the URL.
     frameworkErrors: (err, request, reply) => {

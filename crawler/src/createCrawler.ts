@@ -12,7 +12,7 @@ import { createMempoolFollower, type MempoolStatus } from './mempool/createMempo
 import { createPendingIndex } from './mempool/pendingIndex.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip, NodeTip } from './node/chainSource.js';
-import { formatChainwork } from './node/chainworkHex.js';
+import { statusTip, type StatusTip } from './node/statusTip.js';
 import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
 import type { CrawlerMetrics } from './metrics.js';
@@ -41,11 +41,6 @@ export type CrawlerState =
   | 'retrying'
   | 'failed'
   | 'stopped';
-
-/** A tip as /status shows it: chainwork in hex, as bitcoind does (null: stored before 0105). */
-export interface StatusTip extends ChainTip {
-  chainwork: string | null;
-}
 
 export interface CrawlerStatus {
   state: CrawlerState;
@@ -139,11 +134,6 @@ export function createCrawler({
       })
     : undefined;
 
-  const statusTip = ({ hash, height, chainwork }: ChainTip & { chainwork?: bigint }): StatusTip => ({
-    hash,
-    height,
-    chainwork: chainwork === undefined ? null : formatChainwork(chainwork),
-  });
   const onTip = (ours: (ChainTip & { chainwork?: bigint }) | undefined, node: NodeTip) => {
     status.ourTip = ours ? statusTip(ours) : null;
     status.nodeTip = statusTip(node);

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerScrapedGauges } from '#shared/metrics/scrapedGauges.js';
 import type { ProjectionStatus } from '#shared/views/projectionStatus.js';
 
 export interface ProjectorMetrics {
@@ -19,38 +20,33 @@ export function createProjectorMetrics(
 ): ProjectorMetrics {
   const registers = [registry];
   if (readStatus) {
-    // One status query per scrape, shared by the four gauges.
-    let pending: Promise<ProjectionStatus> | undefined;
-    const status = () => {
-      pending ??= readStatus().finally(() => setImmediate(() => (pending = undefined)));
-      return pending;
-    };
-    const gauge = (name: string, help: string, pick: (s: ProjectionStatus) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        async collect() {
-          this.set(pick(await status()));
-        },
-      });
-    gauge(
-      'forkline_projector_open_gaps',
-      'Streams whose next version is missing while later ones wait',
-      (s) => s.openGaps.length,
-    );
-    gauge('forkline_projector_parked_events', 'Events parked behind a gap', (s) => s.parkedEvents);
-    gauge('forkline_projector_dead_letters', 'Poison events recorded in dead_letters', (s) => s.deadLetters);
-    gauge(
-      'forkline_projector_stopped_streams',
-      'Streams stopped by a poison event',
-      (s) => s.stoppedStreams.length,
-    );
-    gauge(
-      'forkline_projector_tip_height',
-      'Height of the projection chain tip (-1 before any block)',
-      (s) => s.tip?.height ?? -1,
-    );
+    registerScrapedGauges(registry, readStatus, [
+      {
+        name: 'forkline_projector_open_gaps',
+        help: 'Streams whose next version is missing while later ones wait',
+        value: (s) => s.openGaps.length,
+      },
+      {
+        name: 'forkline_projector_parked_events',
+        help: 'Events parked behind a gap',
+        value: (s) => s.parkedEvents,
+      },
+      {
+        name: 'forkline_projector_dead_letters',
+        help: 'Poison events recorded in dead_letters',
+        value: (s) => s.deadLetters,
+      },
+      {
+        name: 'forkline_projector_stopped_streams',
+        help: 'Streams stopped by a poison event',
+        value: (s) => s.stoppedStreams.length,
+      },
+      {
+        name: 'forkline_projector_tip_height',
+        help: 'Height of the projection chain tip (-1 before any block)',
+        value: (s) => s.tip?.height ?? -1,
+      },
+    ]);
   }
   return {
     events: new Counter({

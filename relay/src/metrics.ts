@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { registerScrapedGauges } from '#shared/metrics/scrapedGauges.js';
 import type { OutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 
 export interface RelayMetrics {
@@ -15,32 +16,18 @@ export interface RelayMetrics {
  */
 export function createRelayMetrics(registry: Registry, readBacklog: () => Promise<OutboxBacklog>) {
   const registers = [registry];
-  let last: Promise<OutboxBacklog | undefined> | undefined;
-  // Both gauges are collected in one scrape: share one query.
-  const backlogOnce = () => {
-    last ??= readBacklog()
-      .catch(() => undefined)
-      .finally(() => setImmediate(() => (last = undefined)));
-    return last;
-  };
-  new Gauge({
-    name: 'forkline_relay_backlog_events',
-    help: 'Committed outbox events not yet published to Kafka',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.backlog);
+  registerScrapedGauges(registry, readBacklog, [
+    {
+      name: 'forkline_relay_backlog_events',
+      help: 'Committed outbox events not yet published to Kafka',
+      value: (b) => b.backlog,
     },
-  });
-  new Gauge({
-    name: 'forkline_relay_oldest_unpublished_age_seconds',
-    help: 'Age of the oldest unpublished outbox event (0 when the outbox is empty)',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set((b.oldestAgeMs ?? 0) / 1000);
+    {
+      name: 'forkline_relay_oldest_unpublished_age_seconds',
+      help: 'Age of the oldest unpublished outbox event (0 when the outbox is empty)',
+      value: (b) => (b.oldestAgeMs ?? 0) / 1000,
     },
-  });
+  ]);
   const metrics: RelayMetrics = {
     published: new Counter({
       name: 'forkline_relay_events_published_total',

@@ -10,7 +10,7 @@ import type { TradingSettings } from './config.js';
 import { selectHousePrice } from './db/housePrice.js';
 import { selectSettlementBacklog } from './db/selectSettlementBacklog.js';
 import { createAdminAuth } from './http/adminAuth.js';
-import { validationMessage } from '#shared/http/validationMessage.js';
+import { strictValidation } from '#shared/http/validationMessage.js';
 import { createTradingMetrics } from './metrics.js';
 import type { FundingCheck } from './orders/fillOrder.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
@@ -67,18 +67,7 @@ export function createTrading(deps: TradingDeps): Trading {
     loggerInstance: logger,
     bodyLimit: settings.bodyLimitBytes,
     return503OnClosing: true,
-    ajv: {
-      // As the BFF: unknown fields refused, nothing coerced, the offending value in the message.
-      customOptions: {
-        removeAdditional: false,
-        coerceTypes: false,
-        useDefaults: false,
-        allErrors: false,
-        verbose: true,
-      },
-    },
-    schemaErrorFormatter: (errors, dataVar) =>
-      new ForklineError('INVALID_REQUEST', validationMessage(errors, dataVar)),
+    ...strictValidation(),
     frameworkErrors: (err, request, reply) => {
       const problem = fromRoutingError(err, settings.bodyLimitBytes);
       metrics.problems.inc({ code: problem.code });

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { registerScrapedGauges } from '#shared/metrics/scrapedGauges.js';
 import type { SettlementBacklog } from './db/selectSettlementBacklog.js';
 
 export interface TradingMetrics {
@@ -21,49 +22,28 @@ export function createTradingMetrics(
   readBacklog: () => Promise<SettlementBacklog>,
 ): TradingMetrics {
   const registers = [registry];
-  let last: Promise<SettlementBacklog | undefined> | undefined;
-  const backlogOnce = () => {
-    last ??= readBacklog()
-      .catch(() => undefined)
-      .finally(() => setImmediate(() => (last = undefined)));
-    return last;
-  };
-  new Gauge({
-    name: 'forkline_trading_settlements_pending',
-    help: 'Filled orders whose settlement transaction is not broadcast yet',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.pending);
+  registerScrapedGauges(registry, readBacklog, [
+    {
+      name: 'forkline_trading_settlements_pending',
+      help: 'Filled orders whose settlement transaction is not broadcast yet',
+      value: (b) => b.pending,
     },
-  });
-  new Gauge({
-    name: 'forkline_trading_settlements_failing',
-    help: 'Settlements whose last attempt failed (retried with backoff): pending, or lost by the node and not sent again yet',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.failing);
+    {
+      name: 'forkline_trading_settlements_failing',
+      help: 'Settlements whose last attempt failed (retried with backoff): pending, or lost by the node and not sent again yet',
+      value: (b) => b.failing,
     },
-  });
-  new Gauge({
-    name: 'forkline_trading_settlements_unburied',
-    help: 'Broadcast settlements not yet buried under the configured confirmations (checked, re-sent if lost)',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.unburied);
+    {
+      name: 'forkline_trading_settlements_unburied',
+      help: 'Broadcast settlements not yet buried under the configured confirmations (checked, re-sent if lost)',
+      value: (b) => b.unburied,
     },
-  });
-  new Gauge({
-    name: 'forkline_trading_settlements_conflicted',
-    help: 'Broadcast settlements double-spent by a confirmed transaction: they never confirm, the operator decides',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.conflicted);
+    {
+      name: 'forkline_trading_settlements_conflicted',
+      help: 'Broadcast settlements double-spent by a confirmed transaction: they never confirm, the operator decides',
+      value: (b) => b.conflicted,
     },
-  });
+  ]);
   return {
     orders: new Counter({
       name: 'forkline_trading_orders_total',

@@ -1,33 +1,5 @@
 import { ForklineError, errorCodes, type ErrorCode } from '#shared/errors/catalogue.js';
-
-export type OrderSide = 'buy' | 'sell';
-
-/** An order as the trading service answers it (see its README section). */
-export interface Order {
-  orderId: string;
-  userId: string;
-  side: OrderSide;
-  amountSats: number;
-  limitPriceEurCents: number | null;
-  status: 'open' | 'filled' | 'cancelled' | 'rejected';
-  priceEurCents: number | null;
-  eurCents: number | null;
-  rejectReason: string | null;
-  settlement: { state: string; txid: string | null } | null;
-  placedAt: string;
-  updatedAt: string;
-}
-
-export interface PlaceOrder {
-  userId: string;
-  side: OrderSide;
-  amountSats: number;
-  limitPriceEurCents?: number;
-  /** Where a buy is paid and a sell's change goes: the user's newest registered address. */
-  receiveAddress: string;
-  /** The user's registered addresses, newest first (receiveAddress first): a sell spends coins there only. */
-  spendAddresses: string[];
-}
+import type { OrderView, PlaceOrderRequest } from '#shared/orders/orderView.js';
 
 export interface HousePrice {
   priceEurCents: number | null;
@@ -41,9 +13,9 @@ export interface TradingAnswer<T> {
 }
 
 export interface TradingClient {
-  placeOrder(order: PlaceOrder, idempotencyKey: string | undefined): Promise<TradingAnswer<Order>>;
-  getOrder(orderId: string): Promise<Order>;
-  cancelOrder(orderId: string): Promise<Order>;
+  placeOrder(order: PlaceOrderRequest, idempotencyKey: string | undefined): Promise<TradingAnswer<OrderView>>;
+  getOrder(orderId: string): Promise<OrderView>;
+  cancelOrder(orderId: string): Promise<OrderView>;
   setPrice(eurPerBtc: number): Promise<HousePrice>;
   getPrice(): Promise<HousePrice>;
 }
@@ -96,15 +68,16 @@ export function createTradingClient({ baseUrl, token, timeoutMs }: TradingClient
 
   return {
     placeOrder: (order, idempotencyKey) =>
-      call<Order>(
+      call<OrderView>(
         'POST',
         '/orders',
         order,
         idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
       ),
-    getOrder: async (orderId) => (await call<Order>('GET', `/orders/${encodeURIComponent(orderId)}`)).body,
+    getOrder: async (orderId) =>
+      (await call<OrderView>('GET', `/orders/${encodeURIComponent(orderId)}`)).body,
     cancelOrder: async (orderId) =>
-      (await call<Order>('DELETE', `/orders/${encodeURIComponent(orderId)}`)).body,
+      (await call<OrderView>('DELETE', `/orders/${encodeURIComponent(orderId)}`)).body,
     setPrice: async (eurPerBtc) => (await call<HousePrice>('PUT', '/price', { eurPerBtc })).body,
     getPrice: async () => (await call<HousePrice>('GET', '/price')).body,
   };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import type { HousePrice, Order, PlaceOrder, TradingClient } from '../orders/tradingClient.js';
+import type { OrderView, PlaceOrderRequest } from '#shared/orders/orderView.js';
+import type { HousePrice, TradingClient } from '../orders/tradingClient.js';
 import { regtestAddress } from '../testing/addresses.js';
 import { expectProblem } from '../testing/expectProblem.js';
 import { createTestApp, json, type TestApp } from '../testing/testApp.js';
@@ -15,7 +16,7 @@ import { createTestApp, json, type TestApp } from '../testing/testApp.js';
 describe('orders and price routes (inject; the trading service recorded)', () => {
   let t: TestApp;
   const calls: { method: string; args: unknown[] }[] = [];
-  const orders = new Map<string, Order>();
+  const orders = new Map<string, OrderView>();
   let next: ForklineError | undefined;
   /** Records a call; fails it with `next` when one is set. */
   const record = async (method: string, ...args: unknown[]): Promise<void> => {
@@ -25,9 +26,9 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
     if (err) return Promise.reject(err);
   };
   const trading: TradingClient = {
-    async placeOrder(order: PlaceOrder, key: string | undefined) {
+    async placeOrder(order: PlaceOrderRequest, key: string | undefined) {
       await record('placeOrder', order, key);
-      const placed: Order = {
+      const placed: OrderView = {
         orderId: randomUUID(),
         userId: order.userId,
         side: order.side,
@@ -103,7 +104,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
       { ...t.userAuth('ann'), 'idempotency-key': 'ann-1' },
     );
     expect(res.statusCode).toBe(201);
-    const order = json<Order>(res);
+    const order = json<OrderView>(res);
     expect(order).toMatchObject({ userId: 'ann', side: 'buy', amountSats: 50_000, status: 'open' });
     expect(res.headers.location).toBe(`/v1/users/ann/orders/${order.orderId}`);
     expect(calls).toEqual([
@@ -168,7 +169,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
   });
 
   it('reads and cancels one’s own order; another user’s is 403, an unknown one 404', async () => {
-    const order = json<Order>(await place('ben', { side: 'sell', amountSats: 7 }));
+    const order = json<OrderView>(await place('ben', { side: 'sell', amountSats: 7 }));
     // Ben's coins only: his one address, none of ann's.
     expect(calls[0]!.args[0]).toMatchObject({ receiveAddress: bens, spendAddresses: [bens] });
     const url = `/v1/users/ben/orders/${order.orderId}`;

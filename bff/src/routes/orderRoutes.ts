@@ -3,7 +3,8 @@ import { ForklineError } from '#shared/errors/catalogue.js';
 import { readOrderAddresses } from '../db/readOrderAddresses.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { IDEMPOTENCY_KEY_PATTERN, ORDER_ID_PATTERN, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
-import type { Order, OrderSide } from '../orders/tradingClient.js';
+import type { OrderSide } from '#shared/events/types.js';
+import type { OrderView } from '#shared/orders/orderView.js';
 import type { RouteDeps } from './routeDeps.js';
 
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
@@ -59,7 +60,7 @@ export const orderSchema = {
 } as const;
 
 /** The order, if it is this user's: another user's is refused (403), a missing one is 404. */
-async function ownOrder(deps: RouteDeps, userId: string, orderId: string): Promise<Order> {
+async function ownOrder(deps: RouteDeps, userId: string, orderId: string): Promise<OrderView> {
   const order = await deps.trading.getOrder(orderId);
   if (order.userId !== userId) {
     throw new ForklineError('FORBIDDEN', `the order ${orderId} belongs to another user`);

@@ -1,3 +1,5 @@
+import type { OrderView } from '#shared/orders/orderView.js';
+
 /** A small client of the BFF's HTTP API, as an app backend would use it. */
 export interface Balance {
   userId: string;
@@ -43,20 +45,7 @@ export interface Activity {
 }
 
 /** An order as the BFF answers it. */
-export interface Order {
-  orderId: string;
-  userId: string;
-  side: 'buy' | 'sell';
-  amountSats: number;
-  limitPriceEurCents: number | null;
-  status: 'open' | 'filled' | 'cancelled' | 'rejected';
-  priceEurCents: number | null;
-  eurCents: number | null;
-  rejectReason: string | null;
-  settlement: { state: string; txid: string | null } | null;
-  placedAt: string;
-  updatedAt: string;
-}
+export type Order = OrderView;
 
 export class HttpError extends Error {
   constructor(

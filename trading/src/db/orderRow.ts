@@ -1,6 +1,6 @@
 import type { OrderSide } from '#shared/events/types.js';
 
-export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
+import type { OrderStatus } from '#shared/orders/orderView.js';
 export type SettlementState = 'decided' | 'signed' | 'broadcast';
 
 /** An order as the queries return it, with its settlement when it has one. */

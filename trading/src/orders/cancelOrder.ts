@@ -5,13 +5,14 @@ import { orderStream } from '#shared/events/streams.js';
 import { appendToStream } from '#shared/outbox/appendToStream.js';
 import { markOrderCancelled } from '../db/markOrderCancelled.js';
 import { selectOrder } from '../db/selectOrder.js';
-import { orderJson, type OrderJson } from './orderJson.js';
+import type { OrderView } from '#shared/orders/orderView.js';
+import { orderJson } from './orderJson.js';
 
 /**
  * Cancels an open order. The order row is locked first, so a fill racing this cancel
  * either finished (the order is filled: 409) or waits and then finds it cancelled.
  */
-export async function cancelOrder(db: Pool, orderId: string): Promise<OrderJson> {
+export async function cancelOrder(db: Pool, orderId: string): Promise<OrderView> {
   return withTransaction(db, async (tx) => {
     const order = await selectOrder(tx, orderId, true);
     if (!order) throw new ForklineError('NOT_FOUND', `there is no order ${orderId}`);

@@ -1,24 +1,8 @@
-import type { OrderSide } from '#shared/events/types.js';
-import type { OrderRow, OrderStatus } from '../db/orderRow.js';
+import type { OrderView } from '#shared/orders/orderView.js';
+import type { OrderRow } from '../db/orderRow.js';
 
-/** An order as the HTTP API answers it (the contract's Order). */
-export interface OrderJson {
-  orderId: string;
-  userId: string;
-  side: OrderSide;
-  amountSats: number;
-  limitPriceEurCents: number | null;
-  status: OrderStatus;
-  priceEurCents: number | null;
-  eurCents: number | null;
-  rejectReason: string | null;
-  /** `decided` until the transaction is broadcast (a signed one too: it may not be out yet). */
-  settlement: null | { state: 'decided' | 'broadcast'; txid: string | null };
-  placedAt: string;
-  updatedAt: string;
-}
-
-export function orderJson(row: OrderRow): OrderJson {
+/** An order as the HTTP API answers it. */
+export function orderJson(row: OrderRow): OrderView {
   const broadcast = row.settlementState === 'broadcast';
   return {
     orderId: row.orderId,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/withTransaction.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import type { ForklineEvent, OrderSide } from '#shared/events/types.js';
+import type { ForklineEvent } from '#shared/events/types.js';
 import { orderStream } from '#shared/events/streams.js';
 import { appendToStream } from '#shared/outbox/appendToStream.js';
 import { selectHousePrice } from '../db/housePrice.js';
@@ -11,22 +11,12 @@ import { insertOrder } from '../db/insertOrder.js';
 import { selectOrder } from '../db/selectOrder.js';
 import { crosses } from '../pricing/crosses.js';
 import { fillOrder, type FundingCheck } from './fillOrder.js';
-import { orderJson, type OrderJson } from './orderJson.js';
-
-export interface OrderRequest {
-  userId: string;
-  side: OrderSide;
-  amountSats: number;
-  limitPriceEurCents?: number;
-  /** Where a buy is paid and a sell's change goes: the user's newest registered address. */
-  receiveAddress: string;
-  /** The user's registered addresses (receiveAddress among them): a sell spends coins there only. */
-  spendAddresses: string[];
-}
+import type { OrderView, PlaceOrderRequest } from '#shared/orders/orderView.js';
+import { orderJson } from './orderJson.js';
 
 export interface PlaceOrderAnswer {
   statusCode: number;
-  order: OrderJson;
+  order: OrderView;
   /** The stored answer of an earlier request with the same Idempotency-Key. */
   replayed: boolean;
 }
@@ -41,7 +31,7 @@ export interface PlaceOrderAnswer {
 export async function placeOrder(
   db: Pool,
   funding: FundingCheck,
-  request: OrderRequest,
+  request: PlaceOrderRequest,
   idempotencyKey?: string,
 ): Promise<PlaceOrderAnswer> {
   const fingerprint = fingerprintOf(request);
@@ -55,7 +45,7 @@ export async function placeOrder(
             'this Idempotency-Key was used before with another request body: use a new key for a new order',
           );
         }
-        return { statusCode: stored.statusCode, order: stored.answer as OrderJson, replayed: true };
+        return { statusCode: stored.statusCode, order: stored.answer as OrderView, replayed: true };
       }
     }
     const limit = request.limitPriceEurCents ?? null;
@@ -104,7 +94,7 @@ export async function placeOrder(
  * matter, and neither do the addresses, which the BFF adds from the user's registered
  * ones (a retry after the user registered another address is the same request).
  */
-function fingerprintOf(r: OrderRequest): string {
+function fingerprintOf(r: PlaceOrderRequest): string {
   const canonical = JSON.stringify([r.userId, r.side, r.amountSats, r.limitPriceEurCents ?? null]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -4,7 +4,8 @@ import { ForklineError } from '#shared/errors/catalogue.js';
 import { selectOrder } from '../db/selectOrder.js';
 import { cancelOrder } from '../orders/cancelOrder.js';
 import { orderJson } from '../orders/orderJson.js';
-import { placeOrder, type OrderRequest } from '../orders/placeOrder.js';
+import type { PlaceOrderRequest } from '#shared/orders/orderView.js';
+import { placeOrder } from '../orders/placeOrder.js';
 import type { RouteDeps } from './routeDeps.js';
 
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
@@ -19,7 +20,7 @@ const orderIdParams = {
 } as const;
 
 export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.post<{ Body: OrderRequest; Headers: { 'idempotency-key'?: string } }>(
+  app.post<{ Body: PlaceOrderRequest; Headers: { 'idempotency-key'?: string } }>(
     '/orders',
     {
       onRequest: deps.adminOnly,
