@@ -9,51 +9,44 @@
  *    HTTP call, and the trading service's transaction (order row, OrderPlaced in the outbox).
  * 4. Baseline in the same run: the trading service's own POST /orders straight (no BFF), and
  *    the BFF's /healthz ceiling (no auth, no database).
- * Prints each figure with the CPU share of both processes and the load average, then one
- * JSON line.
+ * Three runs of each (16 connections by default, BENCH_CONNECTIONS), the median reported with
+ * the spread, then one run at twice the connections to show what queueing adds. Prints each
+ * figure with the CPU share of the BFF, the trading service, PostgreSQL and the load
+ * generator, and the load average, then one JSON line. BENCH_CPU_PROF=<dir> writes V8 CPU
+ * profiles of the BFF and the trading service there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { networks, payments } from 'bitcoinjs-lib';
+import { cpuSecondsOf, cpuSecondsOfAll } from './crawler/cpuTimes.js';
 import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabase, createTestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 
 const USERS = 1_000;
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const RUNS = 3;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const ORDER = { side: 'buy', amountSats: 1_000, limitPriceEurCents: 1 } as const;
 
 const log = (msg: string) => console.error(`[bench orders] ${msg}`);
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 
-/** CPU seconds (user + system) a process has used so far; undefined where /proc is missing. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
+/** CPU seconds used so far, per part of the setup. */
+type CpuSamplers = Record<string, () => number>;
 
-/** Runs `work`; says what share of one core each process used meanwhile. */
-async function withCpu<T>(pids: Record<string, number | undefined>, work: () => Promise<T>) {
+/** Runs `work`; says what share of one core each part used meanwhile. */
+async function withCpu<T>(parts: CpuSamplers, work: () => Promise<T>) {
   const started = performance.now();
-  const before = Object.fromEntries(Object.entries(pids).map(([n, p]) => [n, cpuSeconds(p)]));
+  const before = Object.fromEntries(Object.entries(parts).map(([n, f]) => [n, f()]));
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
-  const shares = Object.entries(pids)
-    .map(([name, pid]) => {
-      const [a, b] = [before[name], cpuSeconds(pid)];
-      return `${name} ${a === undefined || b === undefined ? '?' : `${Math.round((100 * (b - a)) / seconds)}%`}`;
-    })
+  const shares = Object.entries(parts)
+    .map(([name, f]) => `${name} ${Math.round((100 * (f() - before[name]!)) / seconds)}%`)
     .join(', ');
   return { result, shares: `CPU (of one core): ${shares}` };
 }
@@ -86,7 +79,10 @@ try {
     LOG_LEVEL: 'warn',
   };
   const start = (main: string, env: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF;
+    const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(process.execPath, [...args, '--import', 'tsx', main], {
       cwd: repoRoot,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...common, ...env },
@@ -125,10 +121,10 @@ try {
   if (price.status !== 200) throw new Error(`setting the price: HTTP ${price.status}`);
 
   const randomUser = () => 1 + Math.floor(Math.random() * USERS);
-  const viaBff = (duration: number) =>
+  const viaBff = (duration: number, connections = CONNECTIONS) =>
     autocannon({
       url: bffUrl,
-      connections: CONNECTIONS,
+      connections,
       duration,
       headers: auth,
       requests: [
@@ -165,7 +161,15 @@ try {
         },
       ],
     });
-  const pids = { bff: bffProcess.pid, trading: tradingProcess.pid };
+  const pids: CpuSamplers = {
+    bff: () => cpuSecondsOf(bffProcess.pid!),
+    trading: () => cpuSecondsOf(tradingProcess.pid!),
+    postgres: () => cpuSecondsOfAll('postgres'),
+    'load generator': () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
+  };
   const failed = (r: autocannon.Result) => r.non2xx + r.errors + r.timeouts;
 
   log('warm-up 3 s');
@@ -174,19 +178,29 @@ try {
   log(
     `GET /healthz ceiling: ${Math.round(ceiling.requests.average)} req/s, p99 ${ceiling.latency.p99} ms; load ${load1()}`,
   );
-  const base = await withCpu(pids, () => direct(DURATION_S));
-  if (failed(base.result) > 0) throw new Error(`${failed(base.result)} direct requests failed`);
-  log(
-    `trading POST /orders direct: ${Math.round(base.result.requests.average)} req/s, ` +
-      `p50 ${base.result.latency.p50} ms, p99 ${base.result.latency.p99} ms; ${base.shares}; load ${load1()}`,
-  );
-  const run = await withCpu(pids, () => viaBff(DURATION_S));
-  if (failed(run.result) > 0) throw new Error(`${failed(run.result)} requests through the BFF failed`);
-  const rps = Math.round(run.result.requests.average);
-  log(
-    `POST /v1/users/:id/orders via the BFF: ${rps} req/s, p50 ${run.result.latency.p50} ms, ` +
-      `p99 ${run.result.latency.p99} ms; ${run.shares}; load ${load1()}`,
-  );
+  const figures = (r: autocannon.Result) =>
+    `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
+  const runs: { bff: autocannon.Result; direct: autocannon.Result }[] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const base = await withCpu(pids, () => direct(DURATION_S));
+    if (failed(base.result) > 0) throw new Error(`${failed(base.result)} direct requests failed`);
+    log(`run ${i}: trading POST /orders direct: ${figures(base.result)}; ${base.shares}; load ${load1()}`);
+    const run = await withCpu(pids, () => viaBff(DURATION_S));
+    if (failed(run.result) > 0) throw new Error(`${failed(run.result)} requests through the BFF failed`);
+    log(
+      `run ${i}: POST /v1/users/:id/orders via the BFF: ${figures(run.result)}; ${run.shares}; load ${load1()}`,
+    );
+    runs.push({ bff: run.result, direct: base.result });
+  }
+  // Closed-loop clients: beyond the concurrency that keeps every stage busy, more
+  // connections only queue (latency = connections / throughput). Shown once for scale.
+  const doubled = await viaBff(DURATION_S, 2 * CONNECTIONS);
+  log(`via the BFF with ${2 * CONNECTIONS} connections: ${figures(doubled)}`);
+  const byRps = [...runs].sort((a, b) => a.bff.requests.average - b.bff.requests.average);
+  const median = byRps[Math.floor(RUNS / 2)]!;
+  const rps = Math.round(median.bff.requests.average);
+  const spread = byRps.map((r) => Math.round(r.bff.requests.average));
+  log(`median of ${RUNS} via the BFF: ${figures(median.bff)} (runs: ${spread.join(', ')} req/s)`);
   const { rows } = await trading.pool.query<{ orders: number; events: number }>(
     `SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM outbox)::int AS events`,
   );
@@ -195,13 +209,15 @@ try {
     JSON.stringify({
       bench: 'orders',
       rps,
-      p50Ms: run.result.latency.p50,
-      p99Ms: run.result.latency.p99,
-      baselineDirectRps: Math.round(base.result.requests.average),
-      baselineDirectP99Ms: base.result.latency.p99,
+      p50Ms: median.bff.latency.p50,
+      p99Ms: median.bff.latency.p99,
+      rpsRuns: spread,
+      baselineDirectRps: Math.round(median.direct.requests.average),
+      baselineDirectP99Ms: median.direct.latency.p99,
       healthzRps: Math.round(ceiling.requests.average),
-      ratioToDirect: Math.round((rps / base.result.requests.average) * 100) / 100,
+      ratioToDirect: Math.round((rps / median.direct.requests.average) * 100) / 100,
       connections: CONNECTIONS,
+      doubledConnections: { rps: Math.round(doubled.requests.average), p99Ms: doubled.latency.p99 },
       durationS: DURATION_S,
       load1: load1(),
     }),

@@ -26,6 +26,11 @@ runMain(async () => {
     log,
   });
   const rpc = createRpcClient({ url: config.BITCOIND_RPC_URL, timeoutMs: config.BFF_STATUS_TIMEOUT_MS });
+  const trading = createTradingClient({
+    baseUrl: config.TRADING_URL,
+    token: config.FORKLINE_ADMIN_TOKEN,
+    timeoutMs: config.TRADING_TIMEOUT_MS,
+  });
   const app = await createBff({
     settings: appSettingsFrom(config),
     online,
@@ -33,11 +38,7 @@ runMain(async () => {
     log,
     metrics: createMetricsRegistry('bff'),
     statusTimeoutMs: config.BFF_STATUS_TIMEOUT_MS,
-    trading: createTradingClient({
-      baseUrl: config.TRADING_URL,
-      token: config.FORKLINE_ADMIN_TOKEN,
-      timeoutMs: config.TRADING_TIMEOUT_MS,
-    }),
+    trading,
     statusSources: createStatusSources({
       rpc,
       online,
@@ -48,7 +49,7 @@ runMain(async () => {
   });
   // Pools close after the server has stopped taking requests and drained the open ones.
   app.addHook('onClose', async () => {
-    await Promise.all([online.end(), views.end()]);
+    await Promise.all([online.end(), views.end(), trading.close()]);
   });
   await app.listen({ port: config.BFF_PORT, host: config.BFF_HOST });
   await gracefulShutdown(log, [{ close: () => app.close() }]);

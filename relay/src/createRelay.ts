@@ -6,7 +6,7 @@ import { ensureTopic } from '#shared/kafka/createKafka.js';
 import { createWakeSignal } from '#shared/lifecycle/createWakeSignal.js';
 import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import type { Logger } from '#shared/logging/logger.js';
-import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
 import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { retry } from '#shared/retry/retry.js';
 import { deleteOutboxRows } from './db/deleteOutboxRows.js';

@@ -1,3 +1,4 @@
+import { Pool } from 'undici';
 import { ForklineError, errorCodes, type ErrorCode } from '#shared/errors/catalogue.js';
 import type { OrderView, PlaceOrderRequest } from '#shared/orders/orderView.js';
 
@@ -18,6 +19,8 @@ export interface TradingClient {
   cancelOrder(orderId: string): Promise<OrderView>;
   setPrice(eurPerBtc: number): Promise<HousePrice>;
   getPrice(): Promise<HousePrice>;
+  /** Closes the kept-alive connections. */
+  close(): Promise<void>;
 }
 
 export interface TradingClientOptions {
@@ -28,29 +31,42 @@ export interface TradingClientOptions {
 }
 
 /**
- * The BFF's way to the trading service: HTTP only, never its tables. A problem answer
- * becomes the same ForklineError here (its code and detail pass through to the client);
- * an unreachable or silent service becomes DEPENDENCY_UNAVAILABLE (503, retry).
+ * The BFF's way to the trading service: HTTP only, never its tables, over a pool of
+ * kept-alive connections (undici's own API: a fraction of `fetch`'s cost per call). A
+ * problem answer becomes the same ForklineError here (its code and detail pass through to
+ * the client); an unreachable or silent service becomes DEPENDENCY_UNAVAILABLE (503, retry).
  */
 export function createTradingClient({ baseUrl, token, timeoutMs }: TradingClientOptions): TradingClient {
+  const url = new URL(baseUrl);
+  const prefix = url.pathname.replace(/\/$/, '');
+  const pool = new Pool(url.origin, {
+    connections: 64,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
   async function call<T>(
-    method: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<TradingAnswer<T>> {
-    let res: Response;
+    let status: number;
+    let text: string;
     try {
-      res = await fetch(new URL(path, baseUrl), {
+      const res = await pool.request({
         method,
+        path: prefix + path,
         headers: {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
       });
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (err) {
       throw new ForklineError(
         'DEPENDENCY_UNAVAILABLE',
@@ -60,10 +76,9 @@ export function createTradingClient({ baseUrl, token, timeoutMs }: TradingClient
         },
       );
     }
-    const text = await res.text();
     const json = parseJson(text);
-    if (res.ok) return { status: res.status, body: json as T };
-    throw fromProblem(res.status, json);
+    if (status >= 200 && status < 300) return { status, body: json as T };
+    throw fromProblem(status, json);
   }
 
   return {
@@ -80,6 +95,7 @@ export function createTradingClient({ baseUrl, token, timeoutMs }: TradingClient
       (await call<OrderView>('DELETE', `/orders/${encodeURIComponent(orderId)}`)).body,
     setPrice: async (eurPerBtc) => (await call<HousePrice>('PUT', '/price', { eurPerBtc })).body,
     getPrice: async () => (await call<HousePrice>('GET', '/price')).body,
+    close: () => pool.close(),
   };
 }
 

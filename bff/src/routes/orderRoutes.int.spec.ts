@@ -65,6 +65,7 @@ describe('orders and price routes (inject; the trading service recorded)', () =>
       await record('getPrice');
       return { priceEurCents: 6_500_000, setAt: new Date(0).toISOString() };
     },
+    async close() {},
   };
   const [older, newer, bens] = [regtestAddress(), regtestAddress(), regtestAddress()];
 

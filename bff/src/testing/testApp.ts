@@ -58,6 +58,13 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     bodyLimitBytes: 16 * 1024,
     ...options.settings,
   };
+  const trading =
+    options.trading ??
+    createTradingClient({
+      baseUrl: options.tradingUrl ?? 'http://127.0.0.1:9',
+      token: settings.adminToken,
+      timeoutMs: 2_000,
+    });
   const app = await createBff({
     settings,
     online: dbs.online,
@@ -66,13 +73,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     statusSources: { ...sources, ...options.statusSources },
     statusTimeoutMs: 1_000,
     tipPollIntervalMs: 20,
-    trading:
-      options.trading ??
-      createTradingClient({
-        baseUrl: options.tradingUrl ?? 'http://127.0.0.1:9',
-        token: settings.adminToken,
-        timeoutMs: 2_000,
-      }),
+    trading,
   });
   const tokens = createUserTokens(settings.jwtSecret, settings.tokenRules);
   return {
@@ -83,6 +84,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     userAuth: (userId, ttlSeconds = 600) => ({ authorization: `Bearer ${tokens.sign(userId, ttlSeconds)}` }),
     async close() {
       await app.close();
+      if (!options.trading) await trading.close();
       if (!options.dbs) await dbs.drop();
     },
   };

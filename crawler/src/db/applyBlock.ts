@@ -1,6 +1,6 @@
 import type { Executor } from '#shared/db/pool.js';
 import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
-import { OUTBOX_CHANNEL } from '#shared/outbox/appendToStream.js';
+import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
 import type { OwnedOutput, SpentOutput, WalletTx } from '../matching/types.js';
 import type { ChainTip } from '../node/chainSource.js';
 import { formatChainwork } from '../node/chainworkHex.js';

@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import { OUTBOX_TABLE } from '#shared/outbox/appendToStream.js';
+import { OUTBOX_TABLE } from '#shared/outbox/appendSql.js';
 
 /** An outbox row as the relay publishes it, not yet validated. */
 export interface OutboxEnvelope {

@@ -21,8 +21,10 @@ export interface StreamStates {
  *    statement that waited for a lock still reads the snapshot it started with, and
  *    would miss the events the other transaction parked.
  * `alsoLock` are streams whose rows the batch writes without applying their events: an
- * order's events write its user's rows, which that user's stream (another partition)
- * writes too, so an order batch also holds the user's stream. They are locked in the same
+ * order's events write its user's rows, which that user's stream writes too, so an order
+ * batch also holds the user's stream. (Both are published in the user's partition, see
+ * partitionKey, so this rarely waits; it still matters when partitions move between
+ * consumers, and for events published before orders were keyed by user.) They are locked in the same
  * sorted statement (no deadlock), and their versions are returned like the others.
  */
 export async function selectStreamStates(

@@ -8,12 +8,17 @@ export type DecodedMessage =
 
 /**
  * A Kafka message → a validated event, or a dead letter with its reason. The stream
- * of a poison message is taken from its envelope when readable, else from the
- * message key (the relay keys by stream), so the stopped stream can be named.
+ * of a poison message is taken from its envelope when readable, else from its `stream`
+ * header, else from the message key (the relay keys by stream, an order's events by
+ * their user's), so the stopped stream can be named.
  */
 export function decodeMessage(message: KafkaMessage, topic: string, partition: number): DecodedMessage {
   const raw = message.value?.toString('utf8') ?? '';
-  const key = message.key?.toString('utf8') ?? null;
+  const header = message.headers?.stream;
+  const key =
+    (header === undefined || Array.isArray(header) ? undefined : header.toString()) ??
+    message.key?.toString('utf8') ??
+    null;
   let json: unknown;
   let reason: string;
   try {

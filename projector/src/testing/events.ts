@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
+import { partitionKey } from '#shared/events/partitionKey.js';
 import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
 import type { DropReason, ForklineEvent, RecordedEvent } from '#shared/events/types.js';
 
@@ -120,10 +121,10 @@ export const blockDisconnected = (
   payload: { hash: hex(block), height, ...(below && { prevHash: hex(below.prev), streams: below.streams }) },
 });
 
-/** A Kafka message as the relay publishes it: key = stream, value = the envelope's JSON. */
+/** A Kafka message as the relay publishes it: key = partition key, value = the envelope's JSON. */
 export function toMessage(event: RecordedEvent) {
   return {
-    key: event.stream,
+    key: partitionKey(event.stream, event.payload),
     value: JSON.stringify(event),
     headers: { type: event.type, stream: event.stream, version: String(event.version), id: event.id },
   };

@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import { OUTBOX_TABLE } from '#shared/outbox/appendToStream.js';
+import { OUTBOX_TABLE } from '#shared/outbox/appendSql.js';
 
 /** Deletes published rows so the outbox stays small; returns how many were still there. */
 export async function deleteOutboxRows(db: Executor, ids: readonly number[]): Promise<number> {

@@ -1,10 +1,11 @@
 import type { Executor } from '#shared/db/pool.js';
-import { OUTBOX_TABLE } from '#shared/outbox/appendToStream.js';
+import { OUTBOX_TABLE } from '#shared/outbox/appendSql.js';
 
 interface OutboxRow {
   id: number;
   event_id: string;
   stream: string;
+  partition_key: string;
   version: number;
   type: string;
   payload_json: string;
@@ -17,6 +18,8 @@ export interface OutboxEvent {
   id: number;
   eventId: string;
   stream: string;
+  /** The Kafka key: the stream, or for an order's events their user's stream (see partitionKey). */
+  partitionKey: string;
   version: number;
   type: string;
   payloadJson: string;
@@ -31,7 +34,7 @@ export interface OutboxEvent {
  */
 export async function lockUnpublishedBatch(tx: Executor, limit: number): Promise<OutboxEvent[]> {
   const { rows } = await tx.query<OutboxRow>(
-    `SELECT id, event_id, stream, version, type, payload::text AS payload_json, occurred_at, created_at
+    `SELECT id, event_id, stream, coalesce(partition_key, stream) AS partition_key, version, type, payload::text AS payload_json, occurred_at, created_at
        FROM ${OUTBOX_TABLE}
       ORDER BY id
       LIMIT $1
@@ -42,6 +45,7 @@ export async function lockUnpublishedBatch(tx: Executor, limit: number): Promise
     id: r.id,
     eventId: r.event_id,
     stream: r.stream,
+    partitionKey: r.partition_key,
     version: r.version,
     type: r.type,
     payloadJson: r.payload_json,

@@ -15,8 +15,8 @@ export interface EventMessage {
 }
 
 /**
- * The Kafka message of one outbox row: key = stream (one partition per stream, so its
- * order survives), value = the recorded-event envelope {id, type, stream, version,
+ * The Kafka message of one outbox row: key = its partition key (its stream, or its user's
+ * stream for an order's events: one partition per stream, so its order survives), value = the recorded-event envelope {id, type, stream, version,
  * occurredAt, payload} that the projector's parseRecordedEvent accepts. The payload's
  * JSON text is spliced in as PostgreSQL returned it, sparing a parse and a stringify of
  * every event.
@@ -30,7 +30,7 @@ export function toKafkaMessage(event: OutboxEvent): EventMessage {
     occurredAt: event.occurredAt.toISOString(),
   });
   return {
-    key: event.stream,
+    key: event.partitionKey,
     value: `${head.slice(0, -1)},"payload":${event.payloadJson}}`,
     headers: {
       [EVENT_HEADERS.type]: event.type,

@@ -6,6 +6,7 @@ const row = {
   id: 7,
   eventId: '0b7c6f0e-3f7e-4c1a-9a52-2b8f5d6f0a11',
   stream: 'user:alice',
+  partitionKey: 'user:alice',
   version: 3,
   type: 'UserRegistered',
   payloadJson: '{"userId": "alice"}',
@@ -34,6 +35,13 @@ describe('toKafkaMessage', () => {
       [EVENT_HEADERS.eventId]: row.eventId,
     });
     expect(messageBytes(message)).toBeGreaterThan(message.value.length);
+  });
+
+  it("keys an order's event by its partition key (its user's stream), the envelope naming its own stream", () => {
+    const message = toKafkaMessage({ ...row, stream: 'order:o1', partitionKey: 'user:alice' });
+    expect(message.key).toBe('user:alice');
+    expect(JSON.parse(message.value)).toMatchObject({ stream: 'order:o1' });
+    expect(message.headers[EVENT_HEADERS.stream]).toBe('order:o1');
   });
 
   it('keeps a stream with quotes and unicode valid JSON', () => {

@@ -52,24 +52,47 @@ function tryScript(candidate: string, network: NetworkName): Buffer | undefined 
   }
 }
 
-/** The standard type of an output script, or undefined for anything else. */
-export function scriptType(script: Uint8Array): AddressType | undefined {
-  const checks: [AddressType, () => unknown][] = [
-    ['p2pkh', () => payments.p2pkh({ output: script, network: networks.regtest })],
-    ['p2sh', () => payments.p2sh({ output: script, network: networks.regtest })],
-    ['p2wpkh', () => payments.p2wpkh({ output: script, network: networks.regtest })],
-    ['p2wsh', () => payments.p2wsh({ output: script, network: networks.regtest })],
-    ['p2tr', () => payments.p2tr({ output: script, network: networks.regtest })],
-  ];
-  for (const [type, check] of checks) {
-    try {
-      check();
-      return type;
-    } catch {
-      // not this type
-    }
+/** The standard template a script's bytes follow: only that payment type is then checked. */
+function templateOf(s: Uint8Array): AddressType | undefined {
+  if (
+    s.length === 25 &&
+    s[0] === 0x76 &&
+    s[1] === 0xa9 &&
+    s[2] === 0x14 &&
+    s[23] === 0x88 &&
+    s[24] === 0xac
+  ) {
+    return 'p2pkh';
   }
+  if (s.length === 23 && s[0] === 0xa9 && s[1] === 0x14 && s[22] === 0x87) return 'p2sh';
+  if (s.length === 22 && s[0] === 0x00 && s[1] === 0x14) return 'p2wpkh';
+  if (s.length === 34 && s[0] === 0x00 && s[1] === 0x20) return 'p2wsh';
+  if (s.length === 34 && s[0] === 0x51 && s[1] === 0x20) return 'p2tr';
   return undefined;
+}
+
+const PAYMENTS: Record<AddressType, (output: Uint8Array) => unknown> = {
+  p2pkh: (output) => payments.p2pkh({ output, network: networks.regtest }),
+  p2sh: (output) => payments.p2sh({ output, network: networks.regtest }),
+  p2wpkh: (output) => payments.p2wpkh({ output, network: networks.regtest }),
+  p2wsh: (output) => payments.p2wsh({ output, network: networks.regtest }),
+  p2tr: (output) => payments.p2tr({ output, network: networks.regtest }),
+};
+
+/**
+ * The standard type of an output script, or undefined for anything else. The template
+ * picks the candidate and bitcoinjs-lib confirms it (for p2tr, that the key is a curve
+ * point), so an ordinary script costs one check, not a thrown error per type tried first.
+ */
+export function scriptType(script: Uint8Array): AddressType | undefined {
+  const type = templateOf(script);
+  if (type === undefined) return undefined;
+  try {
+    PAYMENTS[type](script);
+    return type;
+  } catch {
+    return undefined;
+  }
 }
 
 function shorten(s: string): string {

@@ -49,7 +49,11 @@ describe('database helpers: transactions, migrations, stream versions', () => {
 
   it('gives the trading database the shared outbox migrations and its own, not the online ones', async () => {
     const names = (await findMigrations('trading')).map((m) => m.name);
-    expect(names.slice(0, 2)).toEqual(['shared/0001_outbox.sql', 'relay/0300_outbox_autovacuum.sql']);
+    expect(names.slice(0, 3)).toEqual([
+      'shared/0001_outbox.sql',
+      'shared/0003_outbox_partition_key.sql',
+      'relay/0300_outbox_autovacuum.sql',
+    ]);
     expect(names.some((n) => n.startsWith('trading/'))).toBe(true);
     expect(names.some((n) => n.startsWith('crawler/') || n.startsWith('bff/'))).toBe(false);
     const online = (await findMigrations('online')).map((m) => m.name);

@@ -1,10 +1,23 @@
+import type pg from 'pg';
 import type { Pool, PoolClient } from './pool.js';
 
-/** Runs `work` inside BEGIN/COMMIT on a client the caller holds, rolling back on any error. */
-export async function inTransaction<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+/** What the statements of a transaction's opening round trip returned, in order. */
+export type Opening = pg.QueryResult[];
+
+/**
+ * Runs `work` inside BEGIN/COMMIT on a client the caller holds, rolling back on any error.
+ * `begin` may add statements to the BEGIN's round trip (plain SQL, no parameters), such as
+ * a lock every such transaction starts with and a first read under it; `work` gets their
+ * results.
+ */
+export async function inTransaction<T>(
+  client: PoolClient,
+  work: (tx: PoolClient, opening: Opening) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
+  const opened = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
   try {
-    const result = await work(client);
+    const result = await work(client, Array.isArray(opened) ? opened : [opened]);
     await client.query('COMMIT');
     return result;
   } catch (err) {
@@ -14,10 +27,14 @@ export async function inTransaction<T>(client: PoolClient, work: (tx: PoolClient
 }
 
 /** Runs `work` in a transaction on a client taken from the pool for the duration. */
-export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (tx: PoolClient, opening: Opening) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    return await inTransaction(client, work);
+    return await inTransaction(client, work, begin);
   } finally {
     client.release();
   }

@@ -75,4 +75,29 @@ describe('appendToManyStreams', () => {
       ['c:all', dense(24)],
     ]);
   });
+
+  it("records an order's events with their user's stream as partition key, others with none", async () => {
+    const cancelled = (orderId: string, userId: string): ForklineEvent => ({
+      type: 'OrderCancelled',
+      payload: { orderId, userId },
+    });
+    await withTransaction(dbs.online, async (tx) => {
+      await appendToStream(tx, 'order:k1', [cancelled('k1', 'kim')]);
+      await appendToManyStreams(
+        tx,
+        new Map([
+          ['order:k2', [cancelled('k2', 'kai')]],
+          ['k:x', [registered('x')]],
+        ]),
+      );
+    });
+    const { rows } = await dbs.online.query<{ stream: string; partition_key: string | null }>(
+      `SELECT stream, partition_key FROM outbox WHERE stream IN ('order:k1', 'order:k2', 'k:x') ORDER BY stream`,
+    );
+    expect(rows).toEqual([
+      { stream: 'k:x', partition_key: null },
+      { stream: 'order:k1', partition_key: 'user:kim' },
+      { stream: 'order:k2', partition_key: 'user:kai' },
+    ]);
+  });
 });

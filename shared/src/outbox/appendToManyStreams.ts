@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/pool.js';
+import { partitionKey } from '../events/partitionKey.js';
 import type { ForklineEvent, RecordedEvent } from '../events/types.js';
-import { OUTBOX_CHANNEL, OUTBOX_TABLE, STREAM_VERSIONS_TABLE } from './appendToStream.js';
+import { OUTBOX_CHANNEL, OUTBOX_TABLE, STREAM_VERSIONS_TABLE } from './appendSql.js';
 
 /**
  * Appends to several streams at once in two statements, whatever the number of streams:
@@ -38,10 +39,10 @@ export async function appendToManyStreams(
   }
   await tx.query(
     `WITH inserted AS (
-       INSERT INTO ${OUTBOX_TABLE} (event_id, stream, version, type, payload, occurred_at)
-       SELECT e.id, e.stream, e.version, e.type, e.payload::jsonb, $6
-         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) WITH ORDINALITY
-              AS e (id, stream, version, type, payload, ord)
+       INSERT INTO ${OUTBOX_TABLE} (event_id, stream, version, type, payload, occurred_at, partition_key)
+       SELECT e.id, e.stream, e.version, e.type, e.payload::jsonb, $6, nullif(e.key, e.stream)
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $8::text[]) WITH ORDINALITY
+              AS e (id, stream, version, type, payload, key, ord)
         ORDER BY e.ord
        RETURNING 1)
      SELECT pg_notify($7, '') FROM (SELECT count(*) FROM inserted) AS n`,
@@ -53,6 +54,7 @@ export async function appendToManyStreams(
       recorded.map((e) => JSON.stringify(e.payload)),
       at,
       OUTBOX_CHANNEL,
+      recorded.map((e) => partitionKey(e.stream, e.payload)),
     ],
   );
   return recorded;

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/pool.js';
-import { OUTBOX_TABLE } from './appendToStream.js';
+import { OUTBOX_TABLE } from './appendSql.js';
 
 interface BacklogRow {
   backlog: number;

@@ -23,10 +23,14 @@ export interface OrderRow {
   updatedAt: Date;
 }
 
-/** The SELECT list every order query shares (orders o LEFT JOIN settlements s). */
-export const ORDER_COLUMNS = `o.order_id AS "orderId", o.user_id AS "userId", o.side,
+/** The order's own columns (orders o), as OrderRow names them. */
+export const ORDER_OWN_COLUMNS = `o.order_id AS "orderId", o.user_id AS "userId", o.side,
   o.amount_sats AS "amountSats", o.limit_price_eur_cents AS "limitPriceEurCents",
   o.receive_address AS "receiveAddress",
   o.spend_addresses AS "spendAddresses", o.status, o.price_eur_cents AS "priceEurCents",
-  o.eur_cents AS "eurCents", o.reject_reason AS "rejectReason", s.state AS "settlementState",
-  s.txid AS "settlementTxid", o.placed_at AS "placedAt", o.updated_at AS "updatedAt"`;
+  o.eur_cents AS "eurCents", o.reject_reason AS "rejectReason",
+  o.placed_at AS "placedAt", o.updated_at AS "updatedAt"`;
+
+/** The SELECT list every order query shares (orders o LEFT JOIN settlements s). */
+export const ORDER_COLUMNS = `${ORDER_OWN_COLUMNS},
+  s.state AS "settlementState", s.txid AS "settlementTxid"`;

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/withTransaction.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import type { ForklineEvent } from '#shared/events/types.js';
 import { orderStream } from '#shared/events/streams.js';
 import { appendToStream } from '#shared/outbox/appendToStream.js';
-import { selectHousePrice } from '../db/housePrice.js';
+import { BEGIN_PLACEMENT, placementPrice } from '../db/housePrice.js';
 import { insertIdempotencyKey, lockIdempotencyKey } from '../db/idempotencyKeys.js';
 import { insertOrder } from '../db/insertOrder.js';
 import { selectOrder } from '../db/selectOrder.js';
@@ -22,7 +21,7 @@ export interface PlaceOrderAnswer {
 }
 
 /**
- * Places an order in one transaction: OrderPlaced, and for a market order (or a limit
+ * Places an order in one transaction, begun under the price lock: OrderPlaced, and for a market order (or a limit
  * order the current price already crosses) its fill or rejection too. With an
  * Idempotency-Key, the answer is stored with the fingerprint of what the client asked
  * for: the same order again gets it back, another order with that key is refused.
@@ -35,34 +34,34 @@ export async function placeOrder(
   idempotencyKey?: string,
 ): Promise<PlaceOrderAnswer> {
   const fingerprint = fingerprintOf(request);
-  return withTransaction(db, async (tx) => {
-    if (idempotencyKey !== undefined) {
-      const stored = await lockIdempotencyKey(tx, request.userId, idempotencyKey);
-      if (stored) {
-        if (stored.fingerprint !== fingerprint) {
-          throw new ForklineError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'this Idempotency-Key was used before with another request body: use a new key for a new order',
-          );
+  return withTransaction(
+    db,
+    async (tx, opening) => {
+      if (idempotencyKey !== undefined) {
+        const stored = await lockIdempotencyKey(tx, request.userId, idempotencyKey);
+        if (stored) {
+          if (stored.fingerprint !== fingerprint) {
+            throw new ForklineError(
+              'IDEMPOTENCY_KEY_REUSED',
+              'this Idempotency-Key was used before with another request body: use a new key for a new order',
+            );
+          }
+          return { statusCode: stored.statusCode, order: stored.answer as OrderView, replayed: true };
         }
-        return { statusCode: stored.statusCode, order: stored.answer as OrderView, replayed: true };
       }
-    }
-    const limit = request.limitPriceEurCents ?? null;
-    const { priceEurCents } = await selectHousePrice(tx, true);
-    if (limit === null && priceEurCents === null) {
-      throw new ForklineError('NO_PRICE', 'no price is set yet: an admin sets it with PUT /v1/price');
-    }
-    const orderId = randomUUID();
-    const order = {
-      orderId,
-      ...request,
-      limitPriceEurCents: limit,
-      spendAddresses: [...new Set(request.spendAddresses)],
-    };
-    await insertOrder(tx, order);
-    const events: ForklineEvent[] = [
-      {
+      const limit = request.limitPriceEurCents ?? null;
+      const orderId = randomUUID();
+      const order = {
+        orderId,
+        ...request,
+        limitPriceEurCents: limit,
+        spendAddresses: [...new Set(request.spendAddresses)],
+      };
+      const { priceEurCents } = placementPrice(opening);
+      if (limit === null && priceEurCents === null) {
+        throw new ForklineError('NO_PRICE', 'no price is set yet: an admin sets it with PUT /v1/price');
+      }
+      let row = await insertOrder(tx, order, {
         type: 'OrderPlaced',
         payload: {
           orderId,
@@ -71,22 +70,23 @@ export async function placeOrder(
           amountSats: order.amountSats,
           limitPriceEurCents: limit,
         },
-      },
-    ];
-    if (priceEurCents !== null && (limit === null || crosses(order.side, limit, priceEurCents))) {
-      events.push(await fillOrder(tx, order, priceEurCents, funding));
-    }
-    await appendToStream(tx, orderStream(orderId), events);
-    const answer = orderJson((await selectOrder(tx, orderId))!);
-    if (idempotencyKey !== undefined) {
-      await insertIdempotencyKey(tx, request.userId, idempotencyKey, {
-        fingerprint,
-        statusCode: 201,
-        answer,
       });
-    }
-    return { statusCode: 201, order: answer, replayed: false };
-  });
+      if (priceEurCents !== null && (limit === null || crosses(order.side, limit, priceEurCents))) {
+        await appendToStream(tx, orderStream(orderId), [await fillOrder(tx, order, priceEurCents, funding)]);
+        row = (await selectOrder(tx, orderId))!;
+      }
+      const answer = orderJson(row);
+      if (idempotencyKey !== undefined) {
+        await insertIdempotencyKey(tx, request.userId, idempotencyKey, {
+          fingerprint,
+          statusCode: 201,
+          answer,
+        });
+      }
+      return { statusCode: 201, order: answer, replayed: false };
+    },
+    BEGIN_PLACEMENT,
+  );
 }
 
 /**

@@ -50,7 +50,8 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
     async (request, reply) => {
       const { receiveAddress, spendAddresses } = request.body;
-      for (const address of [receiveAddress, ...spendAddresses]) {
+      // The receive address is one of the spend addresses: each is checked once.
+      for (const address of new Set([receiveAddress, ...spendAddresses])) {
         const parsed = addressToScript(address, deps.settings.network);
         if (!parsed.ok) throw new ForklineError(parsed.code, parsed.message);
       }
