@@ -1,7 +1,12 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { httpUrl, logLevel, network, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
 import { loadConfig } from '#shared/config/loadConfig.js';
 import { DEFAULT_TOKEN_RULES, type UserTokenRules } from './auth/userTokens.js';
+
+/** Where `make web` writes the wallet page and the operator page: the checkout's web/dist. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** The BFF's environment, parsed once in main.ts. */
 export const bffConfigShape = {
@@ -30,6 +35,8 @@ export const bffConfigShape = {
   BFF_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
   BFF_DB_POOL_SIZE: positiveInt(20),
   BFF_STATUS_TIMEOUT_MS: positiveInt(1_500),
+  /** The built pages (index.html, ops.html, assets/) served at / and /ops; relative to the working directory. */
+  BFF_WEB_DIR: z.string().min(1, 'must be a directory path').default(DEFAULT_WEB_DIR),
   LOG_LEVEL: logLevel(),
 };
 
@@ -46,6 +53,8 @@ export interface AppSettings {
   rateLimitPerMinute: number;
   authFailureLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** The built pages' directory (absolute). */
+  webDir: string;
 }
 
 export const appSettingsFrom = (config: BffConfig): AppSettings => ({
@@ -61,4 +70,5 @@ export const appSettingsFrom = (config: BffConfig): AppSettings => ({
   rateLimitPerMinute: config.BFF_RATE_LIMIT_PER_MINUTE,
   authFailureLimitPerMinute: config.BFF_AUTH_FAILURE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,
+  webDir: resolve(config.BFF_WEB_DIR),
 });

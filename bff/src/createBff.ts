@@ -36,6 +36,7 @@ import type { StatusSources } from './status/statusSources.js';
 import type { TradingClient } from './orders/tradingClient.js';
 import { registerOrderRoutes } from './routes/orderRoutes.js';
 import { registerPriceRoutes } from './routes/priceRoutes.js';
+import { registerPageRoutes } from './routes/pageRoutes.js';
 
 export interface BffDeps {
   settings: AppSettings;
@@ -182,5 +183,6 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerStatusRoutes(app, routeDeps);
   registerOrderRoutes(app, routeDeps);
   registerPriceRoutes(app, routeDeps);
+  await registerPageRoutes(app, settings.webDir);
   return app;
 }

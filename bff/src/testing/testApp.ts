@@ -5,7 +5,7 @@ import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createBff } from '../createBff.js';
 import { createUserTokens, DEFAULT_TOKEN_RULES } from '../auth/userTokens.js';
-import type { AppSettings } from '../config.js';
+import { DEFAULT_WEB_DIR, type AppSettings } from '../config.js';
 import { createBffLogger } from '../logging.js';
 import { createStatusSources, type StatusSources } from '../status/statusSources.js';
 import { createTradingClient, type TradingClient } from '../orders/tradingClient.js';
@@ -56,6 +56,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     rateLimitPerMinute: 100_000,
     authFailureLimitPerMinute: 100_000,
     bodyLimitBytes: 16 * 1024,
+    webDir: DEFAULT_WEB_DIR,
     ...options.settings,
   };
   const trading =

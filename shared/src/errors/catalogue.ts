@@ -29,6 +29,8 @@ export const errorCodes = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false },
   /** A buy for a user with no registered address to pay. */
   NO_ADDRESS: { status: 409, retriable: false },
+  /** The wallet page asked for before `make web` built it (BFF_WEB_DIR has no index.html). */
+  PAGE_NOT_BUILT: { status: 503, retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

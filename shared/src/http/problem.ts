@@ -37,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   ORDER_NOT_OPEN: 'Order not open',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   NO_ADDRESS: 'No address to pay',
+  PAGE_NOT_BUILT: 'Page not built',
 };
 
 export const problemType = (code: ErrorCode): string =>
