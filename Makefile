@@ -4,12 +4,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 RUN := .run
 
-.PHONY: help deps up down status demo test test-unit lint typecheck format bench reset clean
+.PHONY: help deps web browser up down status demo test test-unit lint typecheck format bench reset clean
 
 help:
 	@echo "make demo     set everything up (first run installs it) and run the demo"
 	@echo "make test     set everything up and run every test"
 	@echo "make up|down|status   start, stop or show the local stack (bitcoind, PostgreSQL, Kafka)"
+	@echo "make web      build the wallet page and the operator page into web/dist (the BFF serves them)"
 	@echo "make reset    stop the stack and start over: a fresh regtest chain, empty databases and topics"
 	@echo "make lint | typecheck | format | bench | clean"
 
@@ -21,7 +22,18 @@ $(RUN)/npm-ci.stamp: package-lock.json package.json
 
 deps: $(RUN)/npm-ci.stamp
 
-up: deps
+# The pages the BFF serves at / and /ops; rebuilt only when their sources changed.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.ts
+web/dist/index.html: $(WEB_SOURCES) $(RUN)/npm-ci.stamp
+	npx tsx web/build.ts
+
+web: deps web/dist/index.html
+
+# Debian's chromium, which the page's end-to-end spec drives (apt-get, needs root).
+browser:
+	@regtest/chromium.sh install
+
+up: deps web
 	@regtest/up.sh
 
 down:
@@ -30,12 +42,14 @@ down:
 status:
 	@regtest/status.sh
 
-demo: up
+demo: up web
 	@regtest/services.sh start
 	@npx tsx regtest/src/demo/demoMain.ts
 
+# The Node code, then the browser code (web/tsconfig.json: DOM libraries, no Node types).
 typecheck: deps
 	npx tsc --noEmit
+	npx tsc --noEmit -p web
 
 lint: deps
 	npx eslint .
@@ -49,7 +63,7 @@ test-unit: deps
 	npx vitest run --project unit
 
 # Static checks first, then every spec against the real stack; vitest's summary ends the output.
-test: up typecheck lint
+test: up web browser typecheck lint
 	npx vitest run
 
 bench: up

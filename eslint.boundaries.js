@@ -4,8 +4,12 @@
  * #shared/… alias), and shared/ imports none of them. regtest/ and bench/ sit above the
  * processes and may import anything. A crossing import fails `make lint`.
  */
+import tseslint from 'typescript-eslint';
+
 export const PROCESSES = ['crawler', 'relay', 'projector', 'bff', 'trading'];
 const ABOVE = ['regtest', 'bench'];
+/** Browser code: bundled into the pages the BFF serves. */
+const WEB = 'web';
 
 /**
  * An import path naming one of `folders` as a path segment (relative or not).
@@ -25,7 +29,7 @@ export const processBoundaries = [
     files: [`${own}/**/*.{ts,js,mjs}`],
     rules: refuse([
       {
-        regex: naming([...PROCESSES.filter((p) => p !== own), ...ABOVE]),
+        regex: naming([...PROCESSES.filter((p) => p !== own), ...ABOVE, WEB]),
         message: `${own}/ imports only itself and shared/: move what both need to shared/.`,
       },
       {
@@ -38,9 +42,37 @@ export const processBoundaries = [
     files: ['shared/**/*.{ts,js,mjs}'],
     rules: refuse([
       {
-        regex: naming([...PROCESSES, ...ABOVE]),
-        message: 'shared/ imports no process, regtest/ or bench/: it is what they import.',
+        regex: naming([...PROCESSES, ...ABOVE, WEB]),
+        message: 'shared/ imports no process, regtest/, bench/ or web/: it is what they import.',
       },
     ]),
+  },
+  {
+    // The pages run in a browser: from shared/ they may take types (the API's shapes),
+    // never code, which is written for Node.
+    files: ['web/src/**/*.{ts,js,mjs}'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: naming([...PROCESSES, ...ABOVE]),
+              message: 'web/ imports only itself (and types from #shared/…): it is bundled for the browser.',
+            },
+            {
+              regex: '(^|/)shared/',
+              message: 'import shared types through the alias: import type { … } from #shared/<path>.',
+            },
+            {
+              regex: '^#shared/',
+              allowTypeImports: true,
+              message: 'web/ may import only types from shared/ (import type): its code is written for Node.',
+            },
+          ],
+        },
+      ],
+    },
   },
 ];

@@ -32,6 +32,7 @@ describe('process boundaries (make lint)', () => {
     ['relay/src/x.ts', "import { x } from '../../bench/main.js';"],
     ['trading/src/x.ts', "import { createProjector } from '../../projector/src/createProjector.js';"],
     ['shared/src/db/x.ts', "import { createCrawler } from '../../../crawler/src/createCrawler.js';"],
+    ['bff/src/routes/x.ts', "import { buildWeb } from '../../../web/build.js';"],
   ])('refuses a crossing import in %s', async (file, code) => {
     const found = await problems(file, code);
     expect(found).toHaveLength(1);
@@ -47,6 +48,26 @@ describe('process boundaries (make lint)', () => {
   });
 
   it.each([
+    ['web/src/home/x.ts', "import { createBff } from '../../../bff/src/createBff.js';"],
+    ['web/src/home/x.ts', "import type { Tip } from '../../../bff/src/db/tables.js';"],
+  ])('refuses web/ code reaching a process: %s', async (file, code) => {
+    expect(await problems(file, code)).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*web\/ imports only itself/),
+    ]);
+  });
+
+  it('web/ takes only types from shared/', async () => {
+    const file = 'web/src/ops/x.ts';
+    expect(
+      await problems(file, "import type { ProjectionStatus } from '#shared/views/projectionStatus.js';"),
+    ).toEqual([]);
+    expect(
+      await problems(file, "import { projectionStatus } from '#shared/views/projectionStatus.js';"),
+    ).toEqual([expect.stringMatching(/may import only types from shared/)]);
+  });
+
+  it.each([
+    ['web/src/home/x.ts', "import { formatBtc } from '../ui/format.js';"],
     ['crawler/src/sync/x.ts', "import { createPool } from '#shared/db/pool.js';"],
     ['crawler/src/sync/x.ts', "import { applyBlock } from '../db/applyBlock.js';"],
     ['shared/src/outbox/x.ts', "import { createPool } from '../db/pool.js';"],

@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { processBoundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.run/', '.run-*/', '.scratch-*/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.run/', '.run-*/', '.scratch-*/', '**/dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,0 +1,3 @@
+import { createHomePage } from './homePage.js';
+
+createHomePage().start();

@@ -1,0 +1,3 @@
+import { createOpsPage } from './opsPage.js';
+
+createOpsPage().start();
