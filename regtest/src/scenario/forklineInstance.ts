@@ -29,9 +29,14 @@ export interface ForklineInstance {
 
 /**
  * Starts forkline's processes exactly as `forkline run` does, against fresh databases
- * and a fresh topic, on free ports, crawling from `startHeight`.
+ * and a fresh topic, on free ports, crawling from `startHeight`; `extraEnv` adds to or
+ * overrides their environment (e.g. BFF_WEB_DIR).
  */
-export async function startForkline(label: string, startHeight: number): Promise<ForklineInstance> {
+export async function startForkline(
+  label: string,
+  startHeight: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ForklineInstance> {
   const stack = readStackEnv();
   const [dbs, tradingDb] = await Promise.all([
     createTestDatabases(label),
@@ -71,6 +76,7 @@ export async function startForkline(label: string, startHeight: number): Promise
     PROJECTOR_SESSION_TIMEOUT_MS: '10000',
     BFF_RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
   };
   const logs: string[] = [];
   const supervisor = createSupervisor({

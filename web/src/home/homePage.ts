@@ -169,6 +169,7 @@ export function createHomePage() {
 
   return {
     start(): void {
+      tokens.onNewToken((token) => start(token));
       const token = tokens.take();
       if (token === null) signIn.show(null);
       else start(token);

@@ -59,6 +59,7 @@ export function createOpsPage() {
 
   return {
     start(): void {
+      tokens.onNewToken((token) => start(token));
       const token = tokens.take();
       if (token === null) signIn.show(null);
       else start(token);
