@@ -30,6 +30,11 @@ export const bffConfigShape = {
   BFF_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
   BFF_DB_POOL_SIZE: positiveInt(20),
   BFF_STATUS_TIMEOUT_MS: positiveInt(1_500),
+  /** Live update streams (GET /v1/users/:id/events) one process keeps open at most. */
+  BFF_SSE_MAX_SUBSCRIBERS: positiveInt(10_000),
+  BFF_SSE_HEARTBEAT_MS: positiveInt(15_000),
+  /** A live client that leaves sent bytes unread this long is disconnected. */
+  BFF_SSE_STALL_MS: positiveInt(30_000),
   LOG_LEVEL: logLevel(),
 };
 
@@ -46,6 +51,7 @@ export interface AppSettings {
   rateLimitPerMinute: number;
   authFailureLimitPerMinute: number;
   bodyLimitBytes: number;
+  live: { maxSubscribers: number; heartbeatMs: number; stallMs: number };
 }
 
 export const appSettingsFrom = (config: BffConfig): AppSettings => ({
@@ -61,4 +67,9 @@ export const appSettingsFrom = (config: BffConfig): AppSettings => ({
   rateLimitPerMinute: config.BFF_RATE_LIMIT_PER_MINUTE,
   authFailureLimitPerMinute: config.BFF_AUTH_FAILURE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,
+  live: {
+    maxSubscribers: config.BFF_SSE_MAX_SUBSCRIBERS,
+    heartbeatMs: config.BFF_SSE_HEARTBEAT_MS,
+    stallMs: config.BFF_SSE_STALL_MS,
+  },
 });

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
@@ -36,6 +36,9 @@ import type { StatusSources } from './status/statusSources.js';
 import type { TradingClient } from './orders/tradingClient.js';
 import { registerOrderRoutes } from './routes/orderRoutes.js';
 import { registerPriceRoutes } from './routes/priceRoutes.js';
+import { registerEventRoutes } from './routes/eventRoutes.js';
+import { createChangeListener } from './live/createChangeListener.js';
+import { createLiveHub } from './live/createLiveHub.js';
 
 export interface BffDeps {
   settings: AppSettings;
@@ -162,6 +165,28 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     done();
   });
 
+  const live = createLiveHub({ views: deps.views, log: deps.log, ...settings.live });
+  const listener = createChangeListener({
+    views: deps.views,
+    log: deps.log,
+    onNotice: (notice) => live.notice(notice),
+    onResync: () => live.resync(),
+  });
+  new Gauge({
+    name: 'forkline_bff_live_subscribers',
+    help: 'Open live update streams',
+    registers: [metrics],
+    collect() {
+      this.set(live.subscribers());
+    },
+  });
+  // Before the server waits for open connections to end: live streams never end by themselves.
+  app.addHook('preClose', (done) => {
+    listener.close();
+    live.close();
+    done();
+  });
+
   const routeDeps: RouteDeps = {
     online: deps.online,
     views: deps.views,
@@ -174,6 +199,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     trading: deps.trading,
     statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,
     metrics,
+    live,
   };
   registerHealthRoutes(app, routeDeps);
   registerUserRoutes(app, routeDeps);
@@ -182,5 +208,6 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerStatusRoutes(app, routeDeps);
   registerOrderRoutes(app, routeDeps);
   registerPriceRoutes(app, routeDeps);
+  registerEventRoutes(app, routeDeps);
   return app;
 }

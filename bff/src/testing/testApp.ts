@@ -56,6 +56,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     rateLimitPerMinute: 100_000,
     authFailureLimitPerMinute: 100_000,
     bodyLimitBytes: 16 * 1024,
+    live: { maxSubscribers: 100, heartbeatMs: 15_000, stallMs: 30_000 },
     ...options.settings,
   };
   const trading =

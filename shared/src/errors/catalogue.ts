@@ -29,6 +29,8 @@ export const errorCodes = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false },
   /** A buy for a user with no registered address to pay. */
   NO_ADDRESS: { status: 409, retriable: false },
+  /** A live-update subscription beyond the process's limit of open streams. */
+  TOO_MANY_SUBSCRIBERS: { status: 503, retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -37,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   ORDER_NOT_OPEN: 'Order not open',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   NO_ADDRESS: 'No address to pay',
+  TOO_MANY_SUBSCRIBERS: 'Too many live subscribers',
 };
 
 export const problemType = (code: ErrorCode): string =>
@@ -157,6 +158,7 @@ export function sendProblem(
   err: ForklineError,
 ): FastifyReply {
   if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="forkline"');
-  if (err.code === 'DEPENDENCY_UNAVAILABLE') reply.header('retry-after', '5');
+  if (err.code === 'DEPENDENCY_UNAVAILABLE' || err.code === 'TOO_MANY_SUBSCRIBERS')
+    reply.header('retry-after', '5');
   return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, request));
 }
