@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
@@ -25,9 +25,11 @@ import {
 import { createCursorCodec } from './http/cursor.js';
 import { strictValidation } from '#shared/http/validationMessage.js';
 import { fieldRules } from './http/schemas.js';
+import { registerOpenApi } from './docs/registerOpenApi.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
 import { registerBalanceRoutes } from './routes/balanceRoutes.js';
+import { registerDocsRoutes } from './routes/docsRoutes.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import type { RouteDeps } from './routes/routeDeps.js';
 import { registerStatusRoutes } from './routes/statusRoutes.js';
@@ -53,6 +55,8 @@ export interface BffDeps {
   metrics?: Registry;
   statusTimeoutMs?: number;
   tipPollIntervalMs?: number;
+  /** Told of every route as it is registered (openapi.int.spec.ts checks each is documented). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -201,6 +205,8 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     metrics,
     live,
   };
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerOpenApi(app);
   registerHealthRoutes(app, routeDeps);
   registerUserRoutes(app, routeDeps);
   registerBalanceRoutes(app, routeDeps);
@@ -209,5 +215,6 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerOrderRoutes(app, routeDeps);
   registerPriceRoutes(app, routeDeps);
   registerEventRoutes(app, routeDeps);
+  await registerDocsRoutes(app);
   return app;
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import { activityItem } from '../activities/activityItem.js';
 import { readActivitiesPage } from '../db/readActivitiesPage.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { CURSOR_PATTERN, LIMIT_PATTERN, tipSchema, userIdParams } from '../http/schemas.js';
 import { TIP_HEIGHT_HEADER } from './balanceRoutes.js';
 import type { RouteDeps } from './routeDeps.js';
@@ -17,6 +19,8 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       onRequest: deps.access('ownUser'),
       schema: {
+        summary: "A user's activities, newest first, a page at a time",
+        security: accessSecurity('ownUser'),
         params: userIdParams,
         querystring: {
           type: 'object',
@@ -28,6 +32,13 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
         },
         response: {
           200: {
+            description: 'A page of activities at the chain position `tip`',
+            headers: {
+              [TIP_HEIGHT_HEADER]: {
+                type: 'integer',
+                description: 'tip.height (absent before the first block)',
+              },
+            },
             type: 'object',
             properties: {
               items: {
@@ -68,6 +79,7 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
               tip: tipSchema,
             },
           },
+          ...problemResponses('ownUser', ['INVALID_REQUEST', 'NOT_FOUND', 'DEPENDENCY_UNAVAILABLE']),
         },
       },
     },

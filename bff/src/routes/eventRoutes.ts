@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { userIdParams } from '../http/schemas.js';
 import { createSseStream } from '../live/createSseStream.js';
 import type { RouteDeps } from './routeDeps.js';
@@ -17,10 +19,32 @@ export function registerEventRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       onRequest: deps.access('ownUser'),
       schema: {
+        summary: "A user's live updates (Server-Sent Events): balance and changed activities",
+        security: accessSecurity('ownUser'),
         params: userIdParams,
         headers: {
           type: 'object',
-          properties: { 'last-event-id': { type: 'string', pattern: '^[0-9]{1,15}$' } },
+          properties: {
+            'last-event-id': {
+              type: 'string',
+              pattern: '^[0-9]{1,15}$',
+              description: 'The id of the last event received: what came after it is sent first',
+            },
+          },
+        },
+        response: {
+          200: {
+            description:
+              'An event stream: `change` (id: the change id; data: {userId, balance, activities, removed}), ' +
+              '`reset` (refetch everything), `tip` (data: {height, hash}), and `: ping` heartbeats',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          ...problemResponses('ownUser', [
+            'INVALID_REQUEST',
+            'NOT_FOUND',
+            'DEPENDENCY_UNAVAILABLE',
+            'TOO_MANY_SUBSCRIBERS',
+          ]),
         },
       },
     },
