@@ -105,8 +105,9 @@ try {
   const rssBefore = rssKb(bffPid);
 
   /** Per subscriber: when (ms) it saw its payment pending, and confirmed at `height`. */
-  const pendingAt = new Array<number | undefined>(SUBSCRIBERS);
-  const confirmedAt = new Array<number | undefined>(SUBSCRIBERS);
+  // Filled, not sparse: some() and every() skip the holes of a sparse array.
+  const pendingAt = Array.from({ length: SUBSCRIBERS }, (): number | undefined => undefined);
+  const confirmedAt = Array.from({ length: SUBSCRIBERS }, (): number | undefined => undefined);
   let confirmHeight = Infinity;
   const base = new URL(forkline.bffUrl);
   log(`opening ${SUBSCRIBERS} live streams`);
