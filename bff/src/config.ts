@@ -37,6 +37,11 @@ export const bffConfigShape = {
   BFF_STATUS_TIMEOUT_MS: positiveInt(1_500),
   /** The built pages (index.html, ops.html, assets/) served at / and /ops; relative to the working directory. */
   BFF_WEB_DIR: z.string().min(1, 'must be a directory path').default(DEFAULT_WEB_DIR),
+  /** Live update streams (GET /v1/users/:id/events) one process keeps open at most. */
+  BFF_SSE_MAX_SUBSCRIBERS: positiveInt(10_000),
+  BFF_SSE_HEARTBEAT_MS: positiveInt(15_000),
+  /** A live client that leaves sent bytes unread this long is disconnected. */
+  BFF_SSE_STALL_MS: positiveInt(30_000),
   LOG_LEVEL: logLevel(),
 };
 
@@ -55,6 +60,7 @@ export interface AppSettings {
   bodyLimitBytes: number;
   /** The built pages' directory (absolute). */
   webDir: string;
+  live: { maxSubscribers: number; heartbeatMs: number; stallMs: number };
 }
 
 export const appSettingsFrom = (config: BffConfig): AppSettings => ({
@@ -71,4 +77,9 @@ export const appSettingsFrom = (config: BffConfig): AppSettings => ({
   authFailureLimitPerMinute: config.BFF_AUTH_FAILURE_LIMIT_PER_MINUTE,
   bodyLimitBytes: config.BFF_BODY_LIMIT_BYTES,
   webDir: resolve(config.BFF_WEB_DIR),
+  live: {
+    maxSubscribers: config.BFF_SSE_MAX_SUBSCRIBERS,
+    heartbeatMs: config.BFF_SSE_HEARTBEAT_MS,
+    stallMs: config.BFF_SSE_STALL_MS,
+  },
 });

@@ -1,5 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
@@ -25,9 +25,11 @@ import {
 import { createCursorCodec } from './http/cursor.js';
 import { strictValidation } from '#shared/http/validationMessage.js';
 import { fieldRules } from './http/schemas.js';
+import { registerOpenApi } from './docs/registerOpenApi.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
 import { registerBalanceRoutes } from './routes/balanceRoutes.js';
+import { registerDocsRoutes } from './routes/docsRoutes.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import type { RouteDeps } from './routes/routeDeps.js';
 import { registerStatusRoutes } from './routes/statusRoutes.js';
@@ -37,6 +39,9 @@ import type { TradingClient } from './orders/tradingClient.js';
 import { registerOrderRoutes } from './routes/orderRoutes.js';
 import { registerPriceRoutes } from './routes/priceRoutes.js';
 import { registerPageRoutes } from './routes/pageRoutes.js';
+import { registerEventRoutes } from './routes/eventRoutes.js';
+import { createChangeListener } from './live/createChangeListener.js';
+import { createLiveHub } from './live/createLiveHub.js';
 
 export interface BffDeps {
   settings: AppSettings;
@@ -51,6 +56,8 @@ export interface BffDeps {
   metrics?: Registry;
   statusTimeoutMs?: number;
   tipPollIntervalMs?: number;
+  /** Told of every route as it is registered (openapi.int.spec.ts checks each is documented). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -163,6 +170,28 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     done();
   });
 
+  const live = createLiveHub({ views: deps.views, log: deps.log, ...settings.live });
+  const listener = createChangeListener({
+    views: deps.views,
+    log: deps.log,
+    onNotice: (notice) => live.notice(notice),
+    onResync: () => live.resync(),
+  });
+  new Gauge({
+    name: 'forkline_bff_live_subscribers',
+    help: 'Open live update streams',
+    registers: [metrics],
+    collect() {
+      this.set(live.subscribers());
+    },
+  });
+  // Before the server waits for open connections to end: live streams never end by themselves.
+  app.addHook('preClose', (done) => {
+    listener.close();
+    live.close();
+    done();
+  });
+
   const routeDeps: RouteDeps = {
     online: deps.online,
     views: deps.views,
@@ -175,7 +204,10 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     trading: deps.trading,
     statusTimeoutMs: deps.statusTimeoutMs ?? 1_500,
     metrics,
+    live,
   };
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerOpenApi(app);
   registerHealthRoutes(app, routeDeps);
   registerUserRoutes(app, routeDeps);
   registerBalanceRoutes(app, routeDeps);
@@ -184,5 +216,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerOrderRoutes(app, routeDeps);
   registerPriceRoutes(app, routeDeps);
   await registerPageRoutes(app, settings.webDir);
+  registerEventRoutes(app, routeDeps);
+  await registerDocsRoutes(app);
   return app;
 }

@@ -19,6 +19,7 @@ import { saveStreamVersions } from './db/saveStreamVersions.js';
 import { selectStreamStates } from './db/selectStreamStates.js';
 import { insertStreamAwaits, sweepStreamAwaits } from './db/streamAwaits.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
+import { recordUserChanges } from './db/userChanges.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import type { Activity } from './projections/activity.js';
@@ -27,6 +28,7 @@ import { isOrderEvent } from './projections/nextOrderActivity.js';
 import { projectBalances } from './projections/balances.js';
 import { projectChainTip } from './projections/chainTip.js';
 import { projectStreamAwaits } from './projections/streamAwaits.js';
+import { projectUserChanges } from './projections/userChanges.js';
 import { projectUsers } from './projections/users.js';
 import { planStream, type VersionOutcome } from './versioning/planStream.js';
 
@@ -145,11 +147,19 @@ export async function applyBatch(
   );
   await deleteChainBlocks(tx, tables, chain.disconnected);
   await upsertChainBlocks(tx, tables, chain.connected);
+  const chainMoved = chain.connected.length + chain.disconnected.length > 0;
   // After the versions are saved: a wait this very batch meets is not recorded.
-  if (chain.connected.length + chain.disconnected.length > 0) {
+  if (chainMoved) {
     await sweepStreamAwaits(tx, tables);
     await insertStreamAwaits(tx, tables, projectStreamAwaits(toApply));
   }
+  // The live read model (whose batches take the swap lock) announces its changes to the BFF.
+  await recordUserChanges(
+    tx,
+    tables,
+    projectUserChanges(activities, balances, users.users),
+    takeSwapLock ? { chainMoved } : undefined,
+  );
   await insertParkedEvents(
     tx,
     tables,

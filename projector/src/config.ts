@@ -20,6 +20,8 @@ export const projectorConfigShape = {
   PROJECTOR_CONCURRENCY: positiveInt(3),
   /** A member silent this long is dropped from the group and its partitions move on. */
   PROJECTOR_SESSION_TIMEOUT_MS: positiveInt(30_000),
+  /** How long the per-user changes live updates resume from are kept (a day). */
+  PROJECTOR_CHANGES_RETENTION_S: positiveInt(86_400),
   LOG_LEVEL: logLevel(),
 };
 

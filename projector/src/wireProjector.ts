@@ -4,6 +4,7 @@ import { createKafka, ensureTopic } from '#shared/kafka/createKafka.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { createStatusServer, type StatusServer } from '#shared/http/createStatusServer.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
+import { createChangesPruner } from './changes/createChangesPruner.js';
 import type { ProjectorEnv } from './config.js';
 import { createProjector, type Projector, type ProjectorHooks } from './createProjector.js';
 import { projectionStatus } from '#shared/views/projectionStatus.js';
@@ -59,5 +60,6 @@ export async function wireProjector(
       partitions: Object.fromEntries([...projector.progress()].map(([p, next]) => [p, { nextOffset: next }])),
     }),
   });
-  return { db, projector, server, components: [projector, server, { close: () => db.end() }] };
+  const pruner = createChangesPruner({ db, log, retentionSeconds: env.PROJECTOR_CHANGES_RETENTION_S });
+  return { db, projector, server, components: [projector, pruner, server, { close: () => db.end() }] };
 }

@@ -11,7 +11,8 @@ export type TxStatus = 'pending' | 'confirmed' | 'reverted' | 'replaced' | 'drop
 export type ActivityStatus = TxStatus | 'open' | 'cancelled' | 'rejected' | 'settling';
 export type ActivityType = 'receive' | 'withdrawal' | 'self' | 'bid' | 'ask' | 'buy' | 'sell';
 
-interface ActivityJson {
+/** An activity row as json_agg gives it (the page and the live reads share it). */
+export interface ActivityJson {
   seq: number;
   txid: string | null;
   type: ActivityType;
@@ -70,6 +71,11 @@ export interface ActivitiesPage {
 
 const NO_CURSOR = '9223372036854775807';
 
+/** The columns an activity's JSON carries (see ActivityJson). */
+export const ACTIVITY_JSON_COLUMNS = `seq, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
+  replaced_by, replaceable, first_seen_at, order_id, limit_price_eur_cents, price_eur_cents, eur_cents,
+  reject_reason, settlement_delta_sats`;
+
 /**
  * A page of one user's activities (chain rows and order rows), newest first (seq DESC), strictly older than
  * `beforeSeq`, together with the chain position the user's rows reflect (userTipSql) —
@@ -90,9 +96,7 @@ export async function readActivitiesPage(
                OR EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.activities} WHERE user_id = $1)) AS known,
              t.height AS tip_height, t.hash AS tip_hash,
              coalesce((SELECT json_agg(a ORDER BY a.seq DESC) FROM (
-                 SELECT seq, txid, type, amount_sats, status, block_hash, block_height, drop_reason,
-                        replaced_by, replaceable, first_seen_at, order_id, limit_price_eur_cents,
-                        price_eur_cents, eur_cents, reject_reason, settlement_delta_sats
+                 SELECT ${ACTIVITY_JSON_COLUMNS}
                  FROM ${LIVE_PROJECTION.activities}
                  WHERE user_id = $1 AND seq < $2::int8
                  ORDER BY seq DESC
@@ -108,24 +112,29 @@ export async function readActivitiesPage(
       row.tip_height === null || row.tip_hash === null
         ? null
         : { height: row.tip_height, hash: row.tip_hash },
-    rows: row.items.map((a) => ({
-      seq: a.seq,
-      txid: a.txid,
-      type: a.type,
-      amountSats: a.amount_sats,
-      status: a.status,
-      blockHash: a.block_hash,
-      blockHeight: a.block_height,
-      dropReason: a.drop_reason,
-      replacedBy: a.replaced_by,
-      replaceable: a.replaceable,
-      firstSeenAt: new Date(a.first_seen_at),
-      orderId: a.order_id,
-      limitPriceEurCents: a.limit_price_eur_cents,
-      priceEurCents: a.price_eur_cents,
-      eurCents: a.eur_cents,
-      rejectReason: a.reject_reason,
-      settlementDeltaSats: a.settlement_delta_sats,
-    })),
+    rows: row.items.map(toActivityRow),
+  };
+}
+
+/** An activity row from its JSON (json_agg of the table's columns). */
+export function toActivityRow(a: ActivityJson): ActivityRow {
+  return {
+    seq: a.seq,
+    txid: a.txid,
+    type: a.type,
+    amountSats: a.amount_sats,
+    status: a.status,
+    blockHash: a.block_hash,
+    blockHeight: a.block_height,
+    dropReason: a.drop_reason,
+    replacedBy: a.replaced_by,
+    replaceable: a.replaceable,
+    firstSeenAt: new Date(a.first_seen_at),
+    orderId: a.order_id,
+    limitPriceEurCents: a.limit_price_eur_cents,
+    priceEurCents: a.price_eur_cents,
+    eurCents: a.eur_cents,
+    rejectReason: a.reject_reason,
+    settlementDeltaSats: a.settlement_delta_sats,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import { confirmations } from '../routes/activityRoutes.js';
+import { confirmations } from '../activities/activityItem.js';
 import { createCursorCodec } from './cursor.js';
 import { CURSOR_PATTERN } from './schemas.js';
 import { toForklineError } from '#shared/http/problem.js';

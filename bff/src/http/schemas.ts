@@ -1,3 +1,5 @@
+import { errorCodes } from '#shared/errors/catalogue.js';
+
 /**
  * JSON schemas shared by the routes. Query-string and path values arrive as strings and
  * are validated as strings (the validator does not coerce types, so a JSON body with
@@ -45,16 +47,23 @@ export const userIdParams = {
   additionalProperties: false,
 } as const;
 
+/**
+ * The problem document every error answer carries (`#shared/http/problem`), declared once
+ * with `app.addSchema` and referenced as `Problem#` by every route's error responses.
+ */
 export const problemSchema = {
+  $id: 'Problem',
   type: 'object',
+  description: 'An RFC 9457 problem: every error answer, as application/problem+json',
   properties: {
-    type: { type: 'string' },
+    type: { type: 'string', description: 'urn:forkline:problem:<code, lower case, "-" for "_">' },
     title: { type: 'string' },
     status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string' },
+    detail: { type: 'string', description: 'what went wrong, in words a person can act on' },
+    instance: { type: 'string', description: 'the request path; left out when over 200 characters' },
+    code: { type: 'string', enum: Object.keys(errorCodes) },
   },
+  required: ['type', 'title', 'status', 'detail', 'code'],
 } as const;
 
 export const tipSchema = {

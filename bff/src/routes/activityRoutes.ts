@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
-import { readActivitiesPage, type ActivityRow } from '../db/readActivitiesPage.js';
-import type { Tip } from '../db/tables.js';
+import { activityItem } from '../activities/activityItem.js';
+import { readActivitiesPage } from '../db/readActivitiesPage.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { CURSOR_PATTERN, LIMIT_PATTERN, tipSchema, userIdParams } from '../http/schemas.js';
 import { TIP_HEIGHT_HEADER } from './balanceRoutes.js';
 import type { RouteDeps } from './routeDeps.js';
@@ -17,6 +19,8 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
     {
       onRequest: deps.access('ownUser'),
       schema: {
+        summary: "A user's activities, newest first, a page at a time",
+        security: accessSecurity('ownUser'),
         params: userIdParams,
         querystring: {
           type: 'object',
@@ -28,6 +32,13 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
         },
         response: {
           200: {
+            description: 'A page of activities at the chain position `tip`',
+            headers: {
+              [TIP_HEIGHT_HEADER]: {
+                type: 'integer',
+                description: 'tip.height (absent before the first block)',
+              },
+            },
             type: 'object',
             properties: {
               items: {
@@ -68,6 +79,7 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
               tip: tipSchema,
             },
           },
+          ...problemResponses('ownUser', ['INVALID_REQUEST', 'NOT_FOUND', 'DEPENDENCY_UNAVAILABLE']),
         },
       },
     },
@@ -87,60 +99,10 @@ export function registerActivityRoutes(app: FastifyInstance, deps: RouteDeps): v
       const last = rows[rows.length - 1];
       if (page.tip) reply.header(TIP_HEIGHT_HEADER, String(page.tip.height));
       return {
-        items: rows.map((row) => toItem(row, page.tip)),
+        items: rows.map((row) => activityItem(row, page.tip)),
         nextCursor: page.rows.length > limit && last ? deps.cursors.encode(userId, last.seq) : null,
         tip: page.tip,
       };
     },
   );
-}
-
-/**
- * One activity as the API shows it. A chain row is its transaction. An order row is the
- * order (`side`, prices, reject reason) and, once its settlement transaction is linked,
- * `settlement` (that transaction's status, confirmations and net change of the balance);
- * a filled order's status is its settlement's, and its block and confirmations are the
- * settlement's block and confirmations.
- */
-function toItem(row: ActivityRow, tip: Tip | null) {
-  // Only a confirmed activity is in a main-chain block.
-  const inBlock = row.status === 'confirmed';
-  const item = {
-    type: row.type,
-    status: row.status,
-    amountSats: row.amountSats,
-    txid: row.txid,
-    blockHeight: inBlock ? row.blockHeight : null,
-    blockHash: inBlock ? row.blockHash : null,
-    confirmations: confirmations(row, tip),
-    replacedBy: row.replacedBy,
-    dropReason: row.dropReason,
-    replaceable: row.replaceable,
-    firstSeenAt: row.firstSeenAt.toISOString(),
-    orderId: row.orderId,
-    limitPriceEurCents: row.limitPriceEurCents,
-    priceEurCents: row.priceEurCents,
-    eurCents: row.eurCents,
-    rejectReason: row.rejectReason,
-    settlement:
-      row.orderId !== null && row.txid !== null
-        ? {
-            txid: row.txid,
-            status: row.status,
-            confirmations: confirmations(row, tip),
-            deltaSats: row.settlementDeltaSats,
-          }
-        : null,
-  };
-  if (row.orderId === null) return item;
-  return { ...item, side: row.type === 'bid' || row.type === 'buy' ? 'buy' : 'sell' };
-}
-
-/** tip − height + 1 for a confirmed activity; null otherwise (in no main-chain block). */
-export function confirmations(
-  row: Pick<ActivityRow, 'status' | 'blockHeight'>,
-  tip: Tip | null,
-): number | null {
-  if (row.status !== 'confirmed' || row.blockHeight === null || tip === null) return null;
-  return Math.max(0, tip.height - row.blockHeight + 1);
 }

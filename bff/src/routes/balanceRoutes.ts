@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { BalanceView } from '../db/readBalances.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { HEIGHT_PATTERN, tipSchema, userIdParams, WAIT_MS_PATTERN } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
 
@@ -22,6 +24,8 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
     {
       onRequest: deps.access('ownUser'),
       schema: {
+        summary: "A user's balance, optionally waiting until it reflects a block height",
+        security: accessSecurity('ownUser'),
         params: userIdParams,
         querystring: {
           type: 'object',
@@ -33,6 +37,18 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
         },
         response: {
           200: {
+            description: 'The balance at the chain position `tip`',
+            headers: {
+              [TIP_HEIGHT_HEADER]: {
+                type: 'integer',
+                description: 'tip.height (absent before the first block)',
+              },
+              [BEHIND_HEADER]: {
+                type: 'string',
+                enum: ['true', 'false'],
+                description: 'with minHeight: "true" when the answer is older than that height',
+              },
+            },
             type: 'object',
             properties: {
               userId: { type: 'string' },
@@ -55,6 +71,7 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
               'version',
             ],
           },
+          ...problemResponses('ownUser', ['INVALID_REQUEST', 'NOT_FOUND', 'DEPENDENCY_UNAVAILABLE']),
         },
       },
     },

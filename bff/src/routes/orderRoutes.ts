@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import { readOrderAddresses } from '../db/readOrderAddresses.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { IDEMPOTENCY_KEY_PATTERN, ORDER_ID_PATTERN, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { OrderSide } from '#shared/events/types.js';
 import type { OrderView } from '#shared/orders/orderView.js';
@@ -83,6 +85,8 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       onRequest: deps.access('ownUser'),
       schema: {
+        summary: 'Place a buy or sell order for a user (market, or with a limit price)',
+        security: accessSecurity('ownUser'),
         params: userIdParams,
         querystring: NO_QUERY,
         headers: {
@@ -99,7 +103,22 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
           required: ['side', 'amountSats'],
           additionalProperties: false,
         },
-        response: { '2xx': orderSchema },
+        response: {
+          201: {
+            description: 'Placed (a replayed Idempotency-Key answers the first status and order)',
+            headers: { Location: { type: 'string' } },
+            ...orderSchema,
+          },
+          ...problemResponses('ownUser', [
+            'INVALID_REQUEST',
+            'PAYLOAD_TOO_LARGE',
+            'NOT_FOUND',
+            'NO_ADDRESS',
+            'NO_PRICE',
+            'IDEMPOTENCY_KEY_REUSED',
+            'DEPENDENCY_UNAVAILABLE',
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -138,7 +157,16 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
     '/v1/users/:userId/orders/:orderId',
     {
       onRequest: deps.access('ownUser'),
-      schema: { params: orderParams, querystring: NO_QUERY, response: { 200: orderSchema } },
+      schema: {
+        summary: "One of a user's orders",
+        security: accessSecurity('ownUser'),
+        params: orderParams,
+        querystring: NO_QUERY,
+        response: {
+          200: orderSchema,
+          ...problemResponses('ownUser', ['INVALID_REQUEST', 'NOT_FOUND', 'DEPENDENCY_UNAVAILABLE']),
+        },
+      },
     },
     async (request) => ownOrder(deps, request.params.userId, request.params.orderId),
   );
@@ -147,7 +175,22 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
     '/v1/users/:userId/orders/:orderId',
     {
       onRequest: deps.access('ownUser'),
-      schema: { params: orderParams, querystring: NO_QUERY, response: { 200: orderSchema } },
+      schema: {
+        summary: 'Cancel an open order',
+        security: accessSecurity('ownUser'),
+        params: orderParams,
+        querystring: NO_QUERY,
+        response: {
+          200: { description: 'The order, now cancelled', ...orderSchema },
+          ...problemResponses('ownUser', [
+            'INVALID_REQUEST',
+            'PAYLOAD_TOO_LARGE',
+            'NOT_FOUND',
+            'ORDER_NOT_OPEN',
+            'DEPENDENCY_UNAVAILABLE',
+          ]),
+        },
+      },
     },
     async (request) => {
       const { userId, orderId } = request.params;

@@ -21,8 +21,9 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
 });
 
 // Public files: no token to check, so neither counted against an address's budget of
-// requests without a valid token nor against a principal's.
-const publicRoute = { config: { rateLimit: false } } as const;
+// requests without a valid token nor against a principal's; HTML, not API: left out of
+// /openapi.json.
+const publicRoute = { config: { rateLimit: false }, schema: { hide: true } } as const;
 
 /**
  * The wallet home page at `/`, the operator page at `/ops` and their assets, from
@@ -52,11 +53,11 @@ export async function registerPageRoutes(app: FastifyInstance, webDir: string): 
 
   app.get('/', publicRoute, (_request, reply) => sendPage(reply, 'index.html'));
   app.get('/ops', publicRoute, (_request, reply) => sendPage(reply, 'ops.html'));
-  app.get<{ Params: { '*': string } }>('/assets/*', publicRoute, (request, reply) =>
+  app.get('/assets/*', publicRoute, (request, reply) =>
     // Hashed names: a file's content never changes under its name. sendFile refuses paths
     // that climb out of the directory.
     reply
       .headers(PAGE_SECURITY_HEADERS)
-      .sendFile(request.params['*'], assets, { maxAge: '365d', immutable: true }),
+      .sendFile((request.params as { '*': string })['*'], assets, { maxAge: '365d', immutable: true }),
   );
 }

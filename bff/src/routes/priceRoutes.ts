@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { accessSecurity } from '../auth/accessSecurity.js';
+import { problemResponses } from '../http/problemResponses.js';
 import type { RouteDeps } from './routeDeps.js';
 
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
@@ -16,6 +18,8 @@ export function registerPriceRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       onRequest: deps.access('admin'),
       schema: {
+        summary: 'Set the house price (fills the open limit orders it crosses)',
+        security: accessSecurity('admin'),
         querystring: NO_QUERY,
         body: {
           type: 'object',
@@ -24,7 +28,10 @@ export function registerPriceRoutes(app: FastifyInstance, deps: RouteDeps): void
           required: ['eurPerBtc'],
           additionalProperties: false,
         },
-        response: { 200: priceSchema },
+        response: {
+          200: priceSchema,
+          ...problemResponses('admin', ['INVALID_REQUEST', 'PAYLOAD_TOO_LARGE', 'DEPENDENCY_UNAVAILABLE']),
+        },
       },
     },
     async (request) => deps.trading.setPrice(request.body.eurPerBtc),
@@ -32,7 +39,18 @@ export function registerPriceRoutes(app: FastifyInstance, deps: RouteDeps): void
 
   app.get(
     '/v1/price',
-    { onRequest: deps.access('signedIn'), schema: { querystring: NO_QUERY, response: { 200: priceSchema } } },
+    {
+      onRequest: deps.access('signedIn'),
+      schema: {
+        summary: 'The house price (both null before the first PUT)',
+        security: accessSecurity('signedIn'),
+        querystring: NO_QUERY,
+        response: {
+          200: priceSchema,
+          ...problemResponses('signedIn', ['INVALID_REQUEST', 'DEPENDENCY_UNAVAILABLE']),
+        },
+      },
+    },
     async () => deps.trading.getPrice(),
   );
 }

@@ -5,6 +5,7 @@ import type { AccessHook } from '../auth/accessHook.js';
 import type { BalanceBatcher } from '../balance/balanceBatcher.js';
 import type { TipWatcher } from '../balance/tipWatcher.js';
 import type { CursorCodec } from '../http/cursor.js';
+import type { LiveHub } from '../live/createLiveHub.js';
 import type { StatusSources } from '../status/statusSources.js';
 import type { TradingClient } from '../orders/tradingClient.js';
 
@@ -24,4 +25,6 @@ export interface RouteDeps {
   trading: TradingClient;
   statusTimeoutMs: number;
   metrics: Registry;
+  /** Live update streams: the projector's changes pushed to subscribers. */
+  live: LiveHub;
 }

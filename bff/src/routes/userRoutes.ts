@@ -3,12 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import { addAddress } from '../commands/addAddress.js';
 import { registerUser } from '../commands/registerUser.js';
+import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
+import { problemResponses } from '../http/problemResponses.js';
 import { USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
 
 /** Commands take no query string: an unknown field is refused, as on the reads. */
 const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+
+const userAddress = {
+  type: 'object',
+  properties: { userId: { type: 'string' }, address: { type: 'string' } },
+  required: ['userId', 'address'],
+} as const;
 
 /** Commands: they write to the online database only, each with its event in one transaction. */
 export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -23,6 +31,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
         done();
       },
       schema: {
+        summary: 'Register a user (UserRegistered)',
+        security: accessSecurity('admin'),
         querystring: NO_QUERY,
         body: {
           type: 'object',
@@ -30,7 +40,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
           additionalProperties: false,
         },
         response: {
-          201: { type: 'object', properties: { userId: { type: 'string' } }, required: ['userId'] },
+          201: {
+            description: 'Registered (a uuid when no userId was given); Location: its balance',
+            headers: { Location: { type: 'string' } },
+            type: 'object',
+            properties: { userId: { type: 'string' } },
+            required: ['userId'],
+          },
+          ...problemResponses('admin', [
+            'INVALID_REQUEST',
+            'PAYLOAD_TOO_LARGE',
+            'USER_EXISTS',
+            'DEPENDENCY_UNAVAILABLE',
+          ]),
         },
       },
     },
@@ -49,6 +71,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     {
       onRequest: deps.access('admin'),
       schema: {
+        summary: "Watch an address for a user's activities (AddressAdded)",
+        security: accessSecurity('admin'),
         params: userIdParams,
         querystring: NO_QUERY,
         body: {
@@ -59,11 +83,17 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
           additionalProperties: false,
         },
         response: {
-          '2xx': {
-            type: 'object',
-            properties: { userId: { type: 'string' }, address: { type: 'string' } },
-            required: ['userId', 'address'],
-          },
+          201: { description: "Added, in the node's spelling", ...userAddress },
+          200: { description: 'The user already has it: nothing written', ...userAddress },
+          ...problemResponses('admin', [
+            'INVALID_REQUEST',
+            'INVALID_ADDRESS',
+            'WRONG_NETWORK',
+            'NOT_FOUND',
+            'ADDRESS_TAKEN',
+            'PAYLOAD_TOO_LARGE',
+            'DEPENDENCY_UNAVAILABLE',
+          ]),
         },
       },
     },

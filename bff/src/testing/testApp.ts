@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { createRpcClient } from '#shared/bitcoind/rpcClient.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
@@ -34,6 +34,8 @@ export interface TestAppOptions {
   tradingUrl?: string;
   /** Or a client of its own, to see exactly what the BFF asks of the trading service. */
   trading?: TradingClient;
+  /** Told of every route as the app registers it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The BFF over a fresh pair of databases, against the running stack's bitcoind. */
@@ -57,6 +59,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     authFailureLimitPerMinute: 100_000,
     bodyLimitBytes: 16 * 1024,
     webDir: DEFAULT_WEB_DIR,
+    live: { maxSubscribers: 100, heartbeatMs: 15_000, stallMs: 30_000 },
     ...options.settings,
   };
   const trading =
@@ -75,6 +78,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     statusTimeoutMs: 1_000,
     tipPollIntervalMs: 20,
     trading,
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
   });
   const tokens = createUserTokens(settings.jwtSecret, settings.tokenRules);
   return {

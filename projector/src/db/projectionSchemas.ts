@@ -1,4 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
+import { EVERY_USER, USER_CHANGES_CHANNEL } from '#shared/views/userChanges.js';
 import { projectionTables } from '#shared/views/projectionTables.js';
 
 /** Creates an empty read model in `schema` with the migration's own function. */
@@ -15,7 +16,23 @@ export async function swapProjectionSchemas(
   tx: Executor,
   { live, next, retired }: { live: string; next: string; retired: string },
 ): Promise<void> {
-  for (const schema of [live, next, retired]) projectionTables(schema);
+  const [liveTables, nextTables] = [projectionTables(live), projectionTables(next)];
+  projectionTables(retired);
+  // Live updates go on from the replaced tables' change ids, and every subscriber is told
+  // to start over (the '*' row, announced at commit): the rebuilt rows may differ.
+  await tx.query(
+    `WITH last AS (
+       SELECT greatest((SELECT coalesce(max(id), 0) FROM ${liveTables.userChanges}),
+                       (SELECT coalesce(max(id), 0) FROM ${nextTables.userChanges})) AS id),
+     restarted AS (
+       INSERT INTO ${nextTables.userChanges} (id, user_id, activity_ids)
+       SELECT id + 1, $1, '[]' FROM last
+       RETURNING id)
+     SELECT setval(pg_get_serial_sequence('${nextTables.userChanges}', 'id'), id),
+            pg_notify($2, json_build_object('changes', json_build_object('from', id, 'to', id), 'tip', NULL)::text)
+       FROM restarted`,
+    [EVERY_USER, USER_CHANGES_CHANNEL],
+  );
   await tx.query(`ALTER SCHEMA "${live}" RENAME TO "${retired}"`);
   await tx.query(`ALTER SCHEMA "${next}" RENAME TO "${live}"`);
 }

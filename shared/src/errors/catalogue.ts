@@ -31,6 +31,8 @@ export const errorCodes = {
   NO_ADDRESS: { status: 409, retriable: false },
   /** The wallet page asked for before `make web` built it (BFF_WEB_DIR has no index.html). */
   PAGE_NOT_BUILT: { status: 503, retriable: false },
+  /** A live-update subscription beyond the process's limit of open streams. */
+  TOO_MANY_SUBSCRIBERS: { status: 503, retriable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -38,6 +38,7 @@ const TITLES: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   NO_ADDRESS: 'No address to pay',
   PAGE_NOT_BUILT: 'Page not built',
+  TOO_MANY_SUBSCRIBERS: 'Too many live subscribers',
 };
 
 export const problemType = (code: ErrorCode): string =>
@@ -158,6 +159,7 @@ export function sendProblem(
   err: ForklineError,
 ): FastifyReply {
   if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="forkline"');
-  if (err.code === 'DEPENDENCY_UNAVAILABLE') reply.header('retry-after', '5');
+  if (err.code === 'DEPENDENCY_UNAVAILABLE' || err.code === 'TOO_MANY_SUBSCRIBERS')
+    reply.header('retry-after', '5');
   return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, request));
 }

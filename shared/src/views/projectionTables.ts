@@ -22,6 +22,8 @@ export interface ProjectionTables {
   streamAwaits: string;
   /** Which order a user's transaction settles: see the views migration 0004. */
   settlementLinks: string;
+  /** What each batch changed per user, for live updates: see the views migration 0005. */
+  userChanges: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -46,6 +48,7 @@ export function projectionTables(schema: string = PROJECTION_SCHEMA): Projection
     deadLetters: q('dead_letters'),
     streamAwaits: q('stream_awaits'),
     settlementLinks: q('settlement_links'),
+    userChanges: q('user_changes'),
   };
 }
 

@@ -72,8 +72,12 @@ export interface Price {
 /** The `change` event of GET /v1/users/:userId/events. */
 export interface ChangeEvent {
   userId: string;
-  balance: Balance;
+  /** Exactly the body of GET /v1/users/:userId/balance. */
+  balance: Balance | null;
+  /** The current state of the activities that changed. */
   activities: Activity[];
+  /** Activities that no longer exist: a txid, or `order:<orderId>`. */
+  removed?: string[];
 }
 
 type Unavailable = { available: false; reason: string };

@@ -6,7 +6,7 @@ import { tokenSubject } from '../auth/tokenSubject.js';
 import { byId } from '../ui/dom.js';
 import { createSignInForm } from '../ui/signInForm.js';
 import { followLiveUpdates, type LiveState } from './liveUpdates.js';
-import { appendPage, mergeActivities } from './mergeActivities.js';
+import { appendPage, mergeActivities, withTip } from './mergeActivities.js';
 import { renderActivities } from './renderActivities.js';
 import { renderBalance } from './renderBalance.js';
 
@@ -156,8 +156,13 @@ export function createHomePage() {
       s.live = followLiveUpdates(api.eventsUrl(userId), token, {
         onChange(change) {
           if (session !== s) return;
-          s.balance = change.balance;
-          s.activities = mergeActivities(s.activities, change.activities);
+          if (change.balance) s.balance = change.balance;
+          s.activities = mergeActivities(s.activities, change.activities, change.removed);
+          render(s);
+        },
+        onTip(tip) {
+          if (session !== s) return;
+          s.activities = withTip(s.activities, tip.height);
           render(s);
         },
         onReset: () => void reload(s),

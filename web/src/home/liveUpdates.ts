@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { ApiError } from '../api/apiError.js';
-import type { ChangeEvent } from '../api/types.js';
+import type { ChangeEvent, Tip } from '../api/types.js';
 
 export type LiveState =
   { kind: 'connecting' } | { kind: 'live' } | { kind: 'retrying'; inMs: number; why: string };
@@ -9,6 +9,8 @@ export interface LiveHandlers {
   onChange(change: ChangeEvent): void;
   /** The server no longer holds the events since our last id: read everything again. */
   onReset(): void;
+  /** The projection's chain tip moved (confirmations grow without a change of the user). */
+  onTip(tip: Tip): void;
   onState(state: LiveState): void;
   /** 401: the token expired or was refused while the page was open. */
   onUnauthorized(error: ApiError): void;
@@ -68,6 +70,8 @@ export function followLiveUpdates(
           handlers.onChange(JSON.parse(message.data) as ChangeEvent);
         } else if (message.event === 'reset') {
           handlers.onReset();
+        } else if (message.event === 'tip') {
+          handlers.onTip(JSON.parse(message.data) as Tip);
         }
       },
     });

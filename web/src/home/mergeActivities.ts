@@ -7,17 +7,29 @@ export function activityKey(activity: Pick<Activity, 'orderId' | 'txid' | 'first
   return `at:${activity.firstSeenAt}`;
 }
 
+/** The key of an id the event stream lists as removed: a txid, or `order:<orderId>`. */
+const removedKey = (id: string): string => (id.startsWith('order:') ? id : `tx:${id}`);
+
+const newestFirst = (a: Activity, b: Activity): number => b.firstSeenAt.localeCompare(a.firstSeenAt);
+
 /**
  * The list after a live change: each changed item replaces the shown one with its
- * identity in place, a new one goes on top (newest first, as the change lists them). An
- * order whose settlement transaction has been shown as a plain receive or withdrawal
- * until the link arrived absorbs that row, as the BFF's list does.
+ * identity in place, new ones go on top (newest first), removed ones leave. An order whose
+ * settlement transaction has been shown as a plain receive or withdrawal until the link
+ * arrived absorbs that row, as the BFF's list does, whether or not the change names it.
  */
-export function mergeActivities(shown: readonly Activity[], changed: readonly Activity[]): Activity[] {
+export function mergeActivities(
+  shown: readonly Activity[],
+  changed: readonly Activity[],
+  removed: readonly string[] = [],
+): Activity[] {
   const settled = new Set(
     changed.filter((a) => a.orderId !== null && a.txid !== null).map((a) => a.txid as string),
   );
-  const list = shown.filter((a) => !(a.orderId === null && a.txid !== null && settled.has(a.txid)));
+  const gone = new Set(removed.map(removedKey));
+  const list = shown.filter(
+    (a) => !gone.has(activityKey(a)) && !(a.orderId === null && a.txid !== null && settled.has(a.txid)),
+  );
   const index = new Map(list.map((a, i) => [activityKey(a), i]));
   const fresh: Activity[] = [];
   for (const activity of changed) {
@@ -25,7 +37,21 @@ export function mergeActivities(shown: readonly Activity[], changed: readonly Ac
     if (at === undefined) fresh.push(activity);
     else list[at] = activity;
   }
-  return [...fresh, ...list];
+  return [...fresh.sort(newestFirst), ...list];
+}
+
+/**
+ * The list with confirmations counted against a new chain tip (tip − blockHeight + 1), as
+ * the BFF counts them, for the `tip` events that move the chain without changing the user.
+ */
+export function withTip(shown: readonly Activity[], tipHeight: number): Activity[] {
+  return shown.map((a) => {
+    if (a.status !== 'confirmed' || a.blockHeight === null) return a;
+    const confirmations = Math.max(0, tipHeight - a.blockHeight + 1);
+    if (confirmations === a.confirmations) return a;
+    const settlement = a.settlement && { ...a.settlement, confirmations };
+    return { ...a, confirmations, settlement };
+  });
 }
 
 /** The list with a further page appended, skipping items a live change already showed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../api/types.js';
-import { appendPage, mergeActivities } from './mergeActivities.js';
+import { appendPage, mergeActivities, withTip } from './mergeActivities.js';
 
 const item = (over: Partial<Activity>): Activity => ({
   type: 'receive',
@@ -41,6 +41,37 @@ describe('live changes in the activity list', () => {
   it("folds a settlement shown as a plain receive into its order's item", () => {
     const linked = item({ orderId: 'o9', type: 'buy', txid: 't2', status: 'pending' });
     expect(ids(mergeActivities(shown, [linked]))).toEqual(['o9:pending', 't1:confirmed']);
+  });
+
+  it('drops the ids the change lists as removed: a txid, or order:<orderId>', () => {
+    const withBid = [item({ orderId: 'o1', type: 'bid', status: 'open' }), ...shown];
+    expect(ids(mergeActivities(withBid, [], ['t2', 'order:o1']))).toEqual(['t1:confirmed']);
+  });
+
+  it('puts several new items on top newest first', () => {
+    const older = item({ txid: 't3', firstSeenAt: '2026-01-02T00:00:00.000Z' });
+    const newer = item({ txid: 't4', firstSeenAt: '2026-01-03T00:00:00.000Z' });
+    expect(ids(mergeActivities(shown, [older, newer]))).toEqual([
+      't4:pending',
+      't3:pending',
+      't2:pending',
+      't1:confirmed',
+    ]);
+  });
+
+  it('counts confirmations against a new tip, settlements too', () => {
+    const buy = item({
+      orderId: 'o2',
+      type: 'buy',
+      status: 'confirmed',
+      txid: 't5',
+      blockHeight: 100,
+      confirmations: 1,
+      settlement: { txid: 't5', status: 'confirmed', confirmations: 1, deltaSats: 5 },
+    });
+    const [moved, pending] = withTip([buy, item({ txid: 't6' })], 102);
+    expect(moved).toMatchObject({ confirmations: 3, settlement: { confirmations: 3 } });
+    expect(pending!.confirmations).toBeNull();
   });
 
   it('a further page skips what a live change already showed', () => {

@@ -1,0 +1,76 @@
+import type { Executor } from '#shared/db/pool.js';
+import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
+import { EVERY_USER } from '#shared/views/userChanges.js';
+
+/** One batch's change for one user (or, for user '*', for every user: start over). */
+export interface UserChangeRow {
+  id: number;
+  userId: string;
+  activityIds: string[];
+}
+
+const COLUMNS = 'c.id, c.user_id AS "userId", c.activity_ids AS "activityIds"';
+
+/**
+ * The rows a NOTIFY announced (`from`..`to`), of these users and '*' only. Rows of other
+ * transactions in the range come too when already committed: the caller skips the ids a
+ * subscriber has seen.
+ */
+export async function readChangesBetween(
+  ex: Executor,
+  from: number,
+  to: number,
+  userIds: readonly string[],
+): Promise<UserChangeRow[]> {
+  const { rows } = await ex.query<UserChangeRow>({
+    name: 'bff_read_changes_between',
+    text: `SELECT ${COLUMNS} FROM ${LIVE_PROJECTION.userChanges} c
+            WHERE c.id BETWEEN $1 AND $2 AND (c.user_id = ANY($3::text[]) OR c.user_id = $4)
+            ORDER BY c.id`,
+    values: [from, to, userIds, EVERY_USER],
+  });
+  return rows;
+}
+
+/**
+ * Every row after each user's position (and every '*' row after the lowest of them), for
+ * subscribers resuming with Last-Event-ID or catching up after the BFF lost its LISTEN
+ * connection; with `oldest`, the lowest id still kept (null when none is), so a position
+ * from before it is known to have lost rows to retention.
+ */
+export async function readChangesAfter(
+  ex: Executor,
+  positions: readonly { userId: string; after: number }[],
+): Promise<{ rows: UserChangeRow[]; oldest: number | null; newest: number | null }> {
+  const { rows } = await ex.query<UserChangeRow & { oldest: number | null; newest: number | null }>({
+    name: 'bff_read_changes_after',
+    text: `WITH p AS (SELECT * FROM unnest($1::text[], $2::int8[]) AS p(user_id, after)),
+                bounds AS (SELECT min(id) AS oldest, max(id) AS newest FROM ${LIVE_PROJECTION.userChanges}),
+                found AS (
+                  SELECT ${COLUMNS} FROM p JOIN ${LIVE_PROJECTION.userChanges} c
+                    ON c.user_id = p.user_id AND c.id > p.after
+                  UNION ALL
+                  SELECT ${COLUMNS} FROM ${LIVE_PROJECTION.userChanges} c
+                   WHERE c.user_id = $3 AND c.id > (SELECT min(after) FROM p))
+           SELECT f.*, b.oldest, b.newest FROM bounds b LEFT JOIN found f ON true ORDER BY f.id`,
+    values: [positions.map((p) => p.userId), positions.map((p) => p.after), EVERY_USER],
+  });
+  const { oldest, newest } = rows[0] ?? { oldest: null, newest: null };
+  return {
+    rows: rows
+      .filter((r) => r.id !== null)
+      .map(({ id, userId, activityIds }) => ({ id, userId, activityIds })),
+    oldest,
+    newest,
+  };
+}
+
+/** The newest change id of a user (0 when none is kept): where a new subscriber starts. */
+export async function readLatestChangeId(ex: Executor, userId: string): Promise<number> {
+  const { rows } = await ex.query<{ id: number }>({
+    name: 'bff_read_latest_change',
+    text: `SELECT coalesce(max(id), 0) AS id FROM ${LIVE_PROJECTION.userChanges} WHERE user_id = $1`,
+    values: [userId],
+  });
+  return rows[0]!.id;
+}

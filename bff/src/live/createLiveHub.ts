@@ -1,0 +1,259 @@
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/withTransaction.js';
+import { ForklineError } from '#shared/errors/catalogue.js';
+import type { Logger } from '#shared/logging/logger.js';
+import { EVERY_USER, type UserChangesNotice } from '#shared/views/userChanges.js';
+import { activityItem } from '../activities/activityItem.js';
+import { readActivitiesById } from '../db/readActivitiesById.js';
+import { readBalances } from '../db/readBalances.js';
+import {
+  readChangesAfter,
+  readChangesBetween,
+  readLatestChangeId,
+  type UserChangeRow,
+} from '../db/readUserChanges.js';
+import type { SseStream } from './createSseStream.js';
+
+export interface LiveHubOptions {
+  views: Pool;
+  log: Logger;
+  /** Open streams this process accepts; the next one is refused with 503. */
+  maxSubscribers: number;
+  /** A comment line this often keeps proxies and clients from timing the stream out. */
+  heartbeatMs: number;
+  /** A client that leaves written bytes unread this long is disconnected. */
+  stallMs: number;
+  /** Beyond this many changed activities while a client is not reading, it starts over. */
+  maxPendingIds?: number;
+}
+
+interface Subscriber {
+  userId: string;
+  stream: SseStream;
+  /** The newest change id whose effect this subscriber is sent (or about to be). */
+  lastId: number;
+  /** Activities changed since the last event sent. */
+  pending: Set<string>;
+  dirty: boolean;
+  /** Tell it to start over (its position is lost, or the read model was rebuilt). */
+  reset: boolean;
+  /** False until its starting position is known. */
+  ready: boolean;
+}
+
+export interface LiveHub {
+  /** Whether one more stream may open (checked before the response is taken over). */
+  hasRoom(): boolean;
+  /** Starts pushing the user's changes to `stream`, from `lastEventId` when resuming. */
+  subscribe(userId: string, stream: SseStream, lastEventId: number | undefined): void;
+  /** A NOTIFY from the projector (changes committed, or the chain tip moved). */
+  notice(notice: UserChangesNotice): void;
+  /** The LISTEN connection was lost and is back: catch every subscriber up. */
+  resync(): void;
+  subscribers(): number;
+  close(): void;
+}
+
+/**
+ * Live updates: each subscriber gets an event for every committed change of its user —
+ * the current balance and the current state of the activities that changed, with the
+ * change id as the event id, so a client that reconnects with Last-Event-ID is sent what
+ * it missed (coalesced into one event, since every event carries current state). All work
+ * runs one step at a time in arrival order, and each step reads every affected user in
+ * one snapshot with two statements, whatever the number of subscribers.
+ */
+export function createLiveHub({
+  views,
+  log,
+  maxSubscribers,
+  heartbeatMs,
+  stallMs,
+  maxPendingIds = 200,
+}: LiveHubOptions): LiveHub {
+  const byUser = new Map<string, Set<Subscriber>>();
+  let count = 0;
+  let queue: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const enqueue = (what: string, step: () => Promise<void>) => {
+    queue = queue.then(step).catch((err: unknown) => {
+      log.warn({ err: (err as Error).message, what }, 'live update step failed');
+      // What was marked dirty stays dirty: the next step or drain sends it.
+    });
+  };
+
+  const remove = (sub: Subscriber) => {
+    const subs = byUser.get(sub.userId);
+    if (!subs?.delete(sub)) return;
+    count--;
+    if (subs.size === 0) byUser.delete(sub.userId);
+  };
+
+  /** Marks what a change row means for the user's subscribers. */
+  const apply = (row: UserChangeRow) => {
+    const targets =
+      row.userId === EVERY_USER ? [...byUser.values()].flatMap((s) => [...s]) : byUser.get(row.userId);
+    for (const sub of targets ?? []) {
+      // A subscriber still starting reads every row after its position itself; one that
+      // runs has been sent (or is about to be) every row up to lastId.
+      if (!sub.ready || row.id <= sub.lastId) continue;
+      sub.lastId = row.id;
+      sub.dirty = true;
+      if (row.userId === EVERY_USER) {
+        sub.reset = true;
+        sub.pending.clear();
+      }
+      // Starting over, the client refetches everything: nothing more to remember.
+      if (sub.reset) continue;
+      for (const id of row.activityIds) sub.pending.add(id);
+      if (sub.pending.size > maxPendingIds) {
+        sub.reset = true;
+        sub.pending.clear();
+      }
+    }
+  };
+
+  /** Sends every ready, dirty subscriber whose client keeps up its user's current state. */
+  const flush = async () => {
+    const due = [...byUser.values()]
+      .flatMap((s) => [...s])
+      .filter((s) => s.ready && s.dirty && s.stream.backedUpSince() === undefined);
+    if (due.length === 0) return;
+    const wanted = new Map<string, Set<string>>();
+    for (const sub of due) {
+      const ids = wanted.get(sub.userId) ?? new Set<string>();
+      for (const id of sub.pending) ids.add(id);
+      wanted.set(sub.userId, ids);
+    }
+    const users = [...wanted.keys()];
+    // One snapshot: the balances and the activities, with the same tips.
+    const [balances, activities] = await withTransaction(
+      views,
+      async (tx) => [
+        await readBalances(tx, users),
+        await readActivitiesById(
+          tx,
+          [...wanted]
+            .filter(([, ids]) => ids.size > 0)
+            .map(([userId, ids]) => ({ userId, activityIds: [...ids] })),
+        ),
+      ],
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+    for (const sub of due) {
+      const found = activities.get(sub.userId);
+      const items = [];
+      const removed = [];
+      for (const id of sub.pending) {
+        const row = found?.rows.get(id);
+        if (row) items.push(activityItem(row, found!.tip));
+        else removed.push(id);
+      }
+      if (sub.reset) sub.stream.send({ event: 'reset', data: '{}' });
+      sub.stream.send({
+        event: 'change',
+        id: String(sub.lastId),
+        data: JSON.stringify({
+          userId: sub.userId,
+          balance: balances.get(sub.userId) ?? null,
+          activities: items,
+          removed,
+        }),
+      });
+      sub.dirty = false;
+      sub.reset = false;
+      sub.pending.clear();
+    }
+  };
+
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    for (const subs of byUser.values()) {
+      for (const sub of subs) {
+        const since = sub.stream.backedUpSince();
+        if (since === undefined) sub.stream.send({ comment: 'ping' });
+        else if (now - since > stallMs) {
+          log.info({ userId: sub.userId }, 'live subscriber not reading: disconnected');
+          sub.stream.close();
+        }
+      }
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    hasRoom: () => !closed && count < maxSubscribers,
+
+    subscribe(userId, stream, lastEventId) {
+      if (!this.hasRoom()) throw new ForklineError('TOO_MANY_SUBSCRIBERS', 'too many live subscribers');
+      const sub: Subscriber = {
+        userId,
+        stream,
+        lastId: 0,
+        pending: new Set(),
+        dirty: true,
+        reset: false,
+        ready: false,
+      };
+      const subs = byUser.get(userId) ?? new Set<Subscriber>();
+      byUser.set(userId, subs.add(sub));
+      count++;
+      stream.onClose(() => remove(sub));
+      stream.onDrain(() => {
+        if (sub.dirty) enqueue('drain', flush);
+      });
+      enqueue('subscribe', async () => {
+        if (lastEventId === undefined) {
+          sub.lastId = await readLatestChangeId(views, userId);
+        } else {
+          const { rows, oldest, newest } = await readChangesAfter(views, [{ userId, after: lastEventId }]);
+          // Rows after its position were deleted (retention), or the id is not one of ours.
+          if ((oldest !== null && lastEventId < oldest - 1) || lastEventId > (newest ?? 0)) sub.reset = true;
+          sub.lastId = lastEventId;
+          sub.ready = true;
+          for (const row of rows) apply(row);
+        }
+        sub.ready = true;
+        await flush();
+      });
+    },
+
+    notice({ changes, tip }) {
+      enqueue('notice', async () => {
+        if (byUser.size === 0) return;
+        if (changes) {
+          for (const row of await readChangesBetween(views, changes.from, changes.to, [...byUser.keys()])) {
+            apply(row);
+          }
+          await flush();
+        }
+        // After the batch's own changes: a client recounts confirmations from the new tip.
+        if (tip) {
+          const data = JSON.stringify(tip);
+          for (const subs of byUser.values()) {
+            for (const sub of subs) if (sub.ready) sub.stream.send({ event: 'tip', data });
+          }
+        }
+      });
+    },
+
+    resync() {
+      enqueue('resync', async () => {
+        const positions = [...byUser.values()].flatMap((s) =>
+          [...s].filter((sub) => sub.ready).map((sub) => ({ userId: sub.userId, after: sub.lastId })),
+        );
+        if (positions.length === 0) return;
+        for (const row of (await readChangesAfter(views, positions)).rows) apply(row);
+        await flush();
+      });
+    },
+
+    subscribers: () => count,
+
+    close() {
+      closed = true;
+      clearInterval(heartbeat);
+      for (const subs of byUser.values()) for (const sub of subs) sub.stream.close();
+    },
+  };
+}
