@@ -163,6 +163,8 @@ export function createHomePage() {
         onTip(tip) {
           if (session !== s) return;
           s.activities = withTip(s.activities, tip.height);
+          // No change of the user came with this block: their balance stands at it too.
+          if (s.balance && (s.balance.tip?.height ?? -1) < tip.height) s.balance = { ...s.balance, tip };
           render(s);
         },
         onReset: () => void reload(s),
