@@ -126,6 +126,7 @@ export function createLiveHub({
       wanted.set(sub.userId, ids);
     }
     const users = [...wanted.keys()];
+    const started = performance.now();
     // One snapshot: the balances and the activities, with the same tips.
     const [balances, activities] = await withTransaction(
       views,
@@ -140,6 +141,7 @@ export function createLiveHub({
       ],
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );
+    const read = performance.now();
     for (const sub of due) {
       const found = activities.get(sub.userId);
       const items = [];
@@ -164,6 +166,15 @@ export function createLiveHub({
       sub.reset = false;
       sub.pending.clear();
     }
+    log.debug(
+      {
+        subscribers: due.length,
+        users: users.length,
+        readMs: Math.round(read - started),
+        sendMs: Math.round(performance.now() - read),
+      },
+      'live updates sent',
+    );
   };
 
   const heartbeat = setInterval(() => {
