@@ -3,7 +3,6 @@ import { withTransaction } from '#shared/db/withTransaction.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { EVERY_USER, type UserChangesNotice } from '#shared/views/userChanges.js';
-import { activityItem } from '../activities/activityItem.js';
 import { readActivitiesById } from '../db/readActivitiesById.js';
 import { readBalances } from '../db/readBalances.js';
 import {
@@ -13,6 +12,7 @@ import {
   type UserChangeRow,
 } from '../db/readUserChanges.js';
 import type { SseStream } from './createSseStream.js';
+import { markChange, sendChange, type Subscriber } from './subscriber.js';
 
 export interface LiveHubOptions {
   views: Pool;
@@ -25,20 +25,6 @@ export interface LiveHubOptions {
   stallMs: number;
   /** Beyond this many changed activities while a client is not reading, it starts over. */
   maxPendingIds?: number;
-}
-
-interface Subscriber {
-  userId: string;
-  stream: SseStream;
-  /** The newest change id whose effect this subscriber is sent (or about to be). */
-  lastId: number;
-  /** Activities changed since the last event sent. */
-  pending: Set<string>;
-  dirty: boolean;
-  /** Tell it to start over (its position is lost, or the read model was rebuilt). */
-  reset: boolean;
-  /** False until its starting position is known. */
-  ready: boolean;
 }
 
 export interface LiveHub {
@@ -94,22 +80,7 @@ export function createLiveHub({
     const targets =
       row.userId === EVERY_USER ? [...byUser.values()].flatMap((s) => [...s]) : byUser.get(row.userId);
     for (const sub of targets ?? []) {
-      // A subscriber still starting reads every row after its position itself; one that
-      // runs has been sent (or is about to be) every row up to lastId.
-      if (!sub.ready || row.id <= sub.lastId) continue;
-      sub.lastId = row.id;
-      sub.dirty = true;
-      if (row.userId === EVERY_USER) {
-        sub.reset = true;
-        sub.pending.clear();
-      }
-      // Starting over, the client refetches everything: nothing more to remember.
-      if (sub.reset) continue;
-      for (const id of row.activityIds) sub.pending.add(id);
-      if (sub.pending.size > maxPendingIds) {
-        sub.reset = true;
-        sub.pending.clear();
-      }
+      markChange(sub, row, maxPendingIds);
     }
   };
 
@@ -143,28 +114,7 @@ export function createLiveHub({
     );
     const read = performance.now();
     for (const sub of due) {
-      const found = activities.get(sub.userId);
-      const items = [];
-      const removed = [];
-      for (const id of sub.pending) {
-        const row = found?.rows.get(id);
-        if (row) items.push(activityItem(row, found!.tip));
-        else removed.push(id);
-      }
-      if (sub.reset) sub.stream.send({ event: 'reset', data: '{}' });
-      sub.stream.send({
-        event: 'change',
-        id: String(sub.lastId),
-        data: JSON.stringify({
-          userId: sub.userId,
-          balance: balances.get(sub.userId) ?? null,
-          activities: items,
-          removed,
-        }),
-      });
-      sub.dirty = false;
-      sub.reset = false;
-      sub.pending.clear();
+      sendChange(sub, balances.get(sub.userId) ?? null, activities.get(sub.userId));
     }
     log.debug(
       {

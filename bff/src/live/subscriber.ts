@@ -1,0 +1,72 @@
+import { EVERY_USER } from '#shared/views/userChanges.js';
+import { activityItem } from '../activities/activityItem.js';
+import type { UserActivities } from '../db/readActivitiesById.js';
+import type { BalanceView } from '../db/readBalances.js';
+import type { UserChangeRow } from '../db/readUserChanges.js';
+import type { SseStream } from './createSseStream.js';
+
+/** One open live stream and what it has not been sent yet. */
+export interface Subscriber {
+  userId: string;
+  stream: SseStream;
+  /** The newest change id whose effect this subscriber is sent (or about to be). */
+  lastId: number;
+  /** Activities changed since the last event sent. */
+  pending: Set<string>;
+  dirty: boolean;
+  /** Tell it to start over (its position is lost, or the read model was rebuilt). */
+  reset: boolean;
+  /** False until its starting position is known. */
+  ready: boolean;
+}
+
+/**
+ * Notes a change row for a subscriber of its user (or of every user, for '*'). A
+ * subscriber still starting reads every row after its position itself; one that runs has
+ * been sent (or is about to be) every row up to lastId. Past `maxPendingIds` remembered
+ * activities it is told to start over instead.
+ */
+export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: number): void {
+  if (!sub.ready || row.id <= sub.lastId) return;
+  sub.lastId = row.id;
+  sub.dirty = true;
+  if (row.userId === EVERY_USER) {
+    sub.reset = true;
+    sub.pending.clear();
+  }
+  // Starting over, the client refetches everything: nothing more to remember.
+  if (sub.reset) return;
+  for (const id of row.activityIds) sub.pending.add(id);
+  if (sub.pending.size > maxPendingIds) {
+    sub.reset = true;
+    sub.pending.clear();
+  }
+}
+
+/**
+ * Writes what a subscriber has not been sent: `reset` first when it must start over, then
+ * one `change` with the current balance, its changed activities as the list shows them
+ * and the ids of those that no longer exist. Then it owes it nothing.
+ */
+export function sendChange(
+  sub: Subscriber,
+  balance: BalanceView | null,
+  found: UserActivities | undefined,
+): void {
+  const activities = [];
+  const removed = [];
+  for (const id of sub.pending) {
+    const row = found?.rows.get(id);
+    if (row) activities.push(activityItem(row, found!.tip));
+    else removed.push(id);
+  }
+  if (sub.reset) sub.stream.send({ event: 'reset', data: '{}' });
+  sub.stream.send({
+    event: 'change',
+    id: String(sub.lastId),
+    data: JSON.stringify({ userId: sub.userId, balance, activities, removed }),
+  });
+  sub.dirty = false;
+  sub.reset = false;
+  sub.pending.clear();
+}
