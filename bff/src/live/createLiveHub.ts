@@ -183,7 +183,7 @@ export function createLiveHub({
       enqueue('notice', async () => {
         if (byUser.size === 0) return;
         if (changes) {
-          for (const row of await readChangesBetween(views, changes.from, changes.to, [...byUser.keys()])) {
+          for (const row of await readChangesBetween(views, changes.from, changes.to)) {
             apply(row);
           }
           await flush();
