@@ -139,6 +139,8 @@ forkline keeps running (crawler, relay, projector, bff, trading, trading-relay; 
   ${alice}'s token (24 h, may read only ${alice}'s routes):
     TOKEN=${token}
     curl -s -H "Authorization: Bearer $TOKEN" ${stack.BFF_URL}/v1/users/${alice}/balance
+  ${alice}'s wallet page:  npx forkline open ${alice}    (the operator page: npx forkline open --ops)
+  API documentation:  ${stack.BFF_URL}/docs
 Go on:
   npx forkline send <address> 0.1     pay an address: pending until mined
   npx forkline bump <txid>            replace a pending payment with a higher fee (RBF)
