@@ -212,6 +212,12 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     await node.mine(1);
     // Unconfirmed, and the largest: spent only when the confirmed coins do not suffice.
     await node.send(newest, 0.9);
+    // The users' wallet sees the payment a moment after the node accepted it.
+    await waitFor(
+      () => unspentAt(newest),
+      (coins) => coins.length === 2,
+      { what: 'the unconfirmed coin' },
+    );
     const coin = async (address: string) => (await unspentAt(address)).map((c) => `${c.txid}:${c.vout}`);
     const [c02, c05, c005] = [await coin(oldest), await coin(middle), await coin(newest)];
     const c09 = (await coin(newest)).filter((c) => !c005.includes(c));
@@ -420,7 +426,13 @@ describe('settlement against the regtest node: buys paid by the house, sells by 
     expect(await inMempool(txid)).toBe(false);
 
     const worker = startWorker();
+    // The node has it as soon as it is sent; the worker counts it once the call returns.
     await waitFor(() => inMempool(txid), Boolean, { what: `${txid} to be sent again` });
+    await waitFor(
+      () => Promise.resolve(worker.status()),
+      (s) => s.resentTotal === 1,
+      { what: 'the worker to count the resend' },
+    );
     expect(worker.status()).toMatchObject({ resentTotal: 1, lastError: null });
     await node.mine(1);
     const { confirmations } = await house<{ confirmations: number }>('gettransaction', [txid]);
