@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createUserTokens } from '../../../../bff/src/auth/userTokens.js';
-import { parseCount } from '../parse.js';
+import { mintUserToken } from '../mintUserToken.js';
 import { CliError, stackEnv } from '../stack.js';
 
 /**
@@ -24,13 +23,7 @@ export function registerOpenCommand(program: Command): void {
         return;
       }
       if (userId === undefined) throw new CliError('name the user whose page to open (or --ops)');
-      const secret = process.env.FORKLINE_JWT_SECRET ?? env.FORKLINE_JWT_SECRET;
-      let token: string;
-      try {
-        token = createUserTokens(secret).sign(userId, parseCount(options.ttl, '--ttl', 366 * 24 * 3600));
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
+      const token = mintUserToken(userId, options.ttl);
       console.log(`${base}/#token=${token}`);
     });
 }
