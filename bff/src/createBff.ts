@@ -40,7 +40,8 @@ import { registerOrderRoutes } from './routes/orderRoutes.js';
 import { registerPriceRoutes } from './routes/priceRoutes.js';
 import { registerPageRoutes } from './routes/pageRoutes.js';
 import { registerEventRoutes } from './routes/eventRoutes.js';
-import { createChangeListener } from './live/createChangeListener.js';
+import { createPgListener } from '#shared/db/createPgListener.js';
+import { parseUserChangesNotice, USER_CHANGES_CHANNEL } from '#shared/views/userChanges.js';
 import { createLiveHub } from './live/createLiveHub.js';
 
 export interface BffDeps {
@@ -49,6 +50,8 @@ export interface BffDeps {
   online: Pool;
   /** Queries read here (the projection) and nowhere else. */
   views: Pool;
+  /** The views database again, for the connection that LISTENs to the projector's changes. */
+  viewsUrl: string;
   statusSources: StatusSources;
   /** The trading service (TRADING_URL): orders and the house price. */
   trading: TradingClient;
@@ -171,12 +174,21 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   });
 
   const live = createLiveHub({ views: deps.views, log: deps.log, ...settings.live });
-  const listener = createChangeListener({
-    views: deps.views,
+  // Its own connection (LISTEN is session state); every (re)connect catches subscribers up,
+  // since notices sent while nobody listened are gone.
+  const listener = createPgListener({
+    connectionString: deps.viewsUrl,
+    applicationName: 'forkline-bff-live',
+    channel: USER_CHANGES_CHANNEL,
+    onNotification: (payload) => {
+      const notice = parseUserChangesNotice(payload);
+      if (notice) live.notice(notice);
+      else deps.log.warn({ payload: payload.slice(0, 200) }, 'unreadable live update notice ignored');
+    },
+    onListening: () => live.resync(),
     log: deps.log,
-    onNotice: (notice) => live.notice(notice),
-    onResync: () => live.resync(),
   });
+  listener.start().catch(() => undefined); // closed before it listened
   new Gauge({
     name: 'forkline_bff_live_subscribers',
     help: 'Open live update streams',
@@ -186,10 +198,9 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
     },
   });
   // Before the server waits for open connections to end: live streams never end by themselves.
-  app.addHook('preClose', (done) => {
-    listener.close();
+  app.addHook('preClose', async () => {
     live.close();
-    done();
+    await listener.close();
   });
 
   const routeDeps: RouteDeps = {

@@ -35,6 +35,7 @@ runMain(async () => {
     settings: appSettingsFrom(config),
     online,
     views,
+    viewsUrl: config.VIEWS_DATABASE_URL,
     log,
     metrics: createMetricsRegistry('bff'),
     statusTimeoutMs: config.BFF_STATUS_TIMEOUT_MS,

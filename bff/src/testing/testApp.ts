@@ -73,6 +73,7 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     settings,
     online: dbs.online,
     views: dbs.views,
+    viewsUrl: dbs.viewsUrl,
     log: createBffLogger(options.logDestination ? 'info' : 'silent', options.logDestination),
     statusSources: { ...sources, ...options.statusSources },
     statusTimeoutMs: 1_000,
