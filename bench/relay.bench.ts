@@ -1,14 +1,18 @@
 /**
  * `npm run bench -- relay`: the outbox relay against the real stack (PostgreSQL, Kafka).
  *
- * 1. Throughput: a backlog of 1 KB events is committed first, then one relay drains it
- *    (the default batch size); events/s = backlog / time until the outbox is empty (every
- *    event acked by Kafka with acks=all and deleted). Baseline, same run: batches of one
- *    event (one event per transaction and per Kafka request).
+ * 1. Throughput, RUNS rounds (median and spread): a backlog of 1 KB events is committed
+ *    first, then one relay drains it (default batch size and batches in flight);
+ *    events/s = backlog / time until the outbox is empty (every event acked by Kafka with
+ *    acks=all and deleted). Ceiling, in each round: the relay's own publisher sending the
+ *    same messages from memory (no database) the same way; ratioToCeiling = median rate /
+ *    median ceiling. CPU-seconds of the bench process (relay), PostgreSQL and Kafka during
+ *    each drain. Baseline, once: batches of one event (one event per transaction and per
+ *    Kafka request).
  * 2. Latency under light load: one event per transaction, ~50 per second; commit →
  *    readable by a consumer of the topic, with NOTIFY wake-ups. Baseline, same run: the
  *    same relay polling only (NOTIFY off, the default 1 s poll).
- * Ends with one JSON line.
+ * Knobs: BENCH_RELAY_EVENTS (40000), BENCH_RUNS (3). Ends with one JSON line.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -23,14 +27,18 @@ import { waitFor } from '#shared/testing/waitFor.js';
 import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { defaultRelayConfig, type RelayConfig } from '../relay/src/config.js';
 import { collectTopic } from '../relay/src/testing/collectTopic.js';
-import { startTestRelay, testKafka } from '../relay/src/testing/relayHarness.js';
+import { startTestRelay, testKafka, testLog } from '../relay/src/testing/relayHarness.js';
 import { sampleEvent, writeEvents } from '../relay/src/testing/writeEvents.js';
+import { cpuSecondsOf, cpuSecondsOfAll } from './crawler/cpuTimes.js';
+import { benchMessages, publishCeiling } from './relay/publishCeiling.js';
 
 const EVENT_BYTES = 1_024;
 const BACKLOG = Number(process.env.BENCH_RELAY_EVENTS ?? 40_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BASELINE_BACKLOG = 2_000;
 const LATENCY_EVENTS = 250;
 const LATENCY_GAP_MS = 20;
+const { batchSize, maxInFlightBatches } = defaultRelayConfig;
 
 // Shared machines skew every figure: print what else was running.
 const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
@@ -38,13 +46,33 @@ console.log(`relay benchmark (${load()})`);
 const dbs = await createTestDatabases('bench_relay');
 const kafka = testKafka('bench-relay');
 try {
-  const batched = await drainRate(dbs.onlineUrl, dbs.online, kafka, BACKLOG, {});
+  const messages = benchMessages(BACKLOG, EVENT_BYTES);
+  const rounds: { rate: number; ceiling: number; cpu: CpuSplit }[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const { rate, cpu } = await drainRate(dbs.onlineUrl, dbs.online, kafka, BACKLOG, {});
+    const ceiling = await publishCeiling(kafka, testLog, messages, batchSize, maxInFlightBatches);
+    rounds.push({ rate, ceiling, cpu });
+    console.log(
+      `round ${run}: relay ${fmt(rate)} events/s, ceiling ${fmt(ceiling)} events/s (${(rate / ceiling).toFixed(2)}); ` +
+        `CPU-s relay ${cpu.relay.toFixed(1)}, PostgreSQL ${cpu.postgres.toFixed(1)}, Kafka ${cpu.kafka.toFixed(1)} (${load()})`,
+    );
+  }
+  const rate = median(rounds.map((r) => r.rate));
+  const ceiling = median(rounds.map((r) => r.ceiling));
   console.log(
-    `throughput, batches of ${defaultRelayConfig.batchSize}:     ${fmt(batched)} events/s (${BACKLOG} × ${EVENT_BYTES} B events)`,
+    `throughput, batches of ${batchSize}, ${maxInFlightBatches} in flight: ${fmt(rate)} events/s median ` +
+      `(${spread(rounds.map((r) => r.rate))}; ${BACKLOG} × ${EVENT_BYTES} B events)`,
   );
-  const single = await drainRate(dbs.onlineUrl, dbs.online, kafka, BASELINE_BACKLOG, { batchSize: 1 });
+  console.log(
+    `ceiling, the same producer from memory: ${fmt(ceiling)} events/s median (${spread(rounds.map((r) => r.ceiling))})`,
+  );
+  console.log(`ratio to ceiling:                ${(rate / ceiling).toFixed(2)}`);
+  const { rate: single } = await drainRate(dbs.onlineUrl, dbs.online, kafka, BASELINE_BACKLOG, {
+    batchSize: 1,
+    maxInFlightBatches: 1,
+  });
   console.log(`baseline, one event per tx:      ${fmt(single)} events/s (${BASELINE_BACKLOG} events)`);
-  console.log(`throughput ratio vs baseline:    ${(batched / single).toFixed(1)}×`);
+  console.log(`throughput ratio vs baseline:    ${(rate / single).toFixed(1)}×`);
 
   const notify = await latency(dbs.onlineUrl, dbs.online, kafka, { listen: true, pollIntervalMs: 1_000 });
   console.log(
@@ -56,16 +84,26 @@ try {
   );
   console.log(`p99 ratio poll-only / NOTIFY:    ${(pollOnly.p99 / notify.p99).toFixed(1)}×`);
 
+  const cpu = rounds[Math.floor(rounds.length / 2)]!.cpu;
   console.log(
     JSON.stringify({
-      eventsPerSec: Math.round(batched),
+      eventsPerSec: Math.round(rate),
+      eventsPerSecRuns: rounds.map((r) => Math.round(r.rate)),
+      ceilingEventsPerSec: Math.round(ceiling),
+      ceilingEventsPerSecRuns: rounds.map((r) => Math.round(r.ceiling)),
+      ratioToCeiling: Math.round((rate / ceiling) * 100) / 100,
       commitToKafkaP50Ms: round1(notify.p50),
       commitToKafkaP99Ms: round1(notify.p99),
       baselineOneEventPerTxEventsPerSec: Math.round(single),
-      throughputRatioVsBaseline: round1(batched / single),
+      throughputRatioVsBaseline: round1(rate / single),
       pollOnlyP50Ms: round1(pollOnly.p50),
       pollOnlyP99Ms: round1(pollOnly.p99),
       latencyP99RatioPollOnlyVsNotify: round1(pollOnly.p99 / notify.p99),
+      cpuSecondsRelay: round1(cpu.relay),
+      cpuSecondsPostgres: round1(cpu.postgres),
+      cpuSecondsKafka: round1(cpu.kafka),
+      batchSize,
+      maxInFlightBatches,
       eventBytes: EVENT_BYTES,
       backlogEvents: BACKLOG,
       loadAverage1m: round1(loadavg()[0]!),
@@ -76,6 +114,20 @@ try {
   await dbs.drop();
 }
 
+interface CpuSplit {
+  relay: number;
+  postgres: number;
+  kafka: number;
+}
+
+function cpuNow(): CpuSplit {
+  return {
+    relay: cpuSecondsOf(process.pid),
+    postgres: cpuSecondsOfAll('postgres'),
+    kafka: cpuSecondsOfAll('java'),
+  };
+}
+
 /** Commits `count` events, then times one relay draining them. */
 async function drainRate(
   url: string,
@@ -83,7 +135,7 @@ async function drainRate(
   kafka: Kafka,
   count: number,
   config: Partial<RelayConfig>,
-): Promise<number> {
+): Promise<{ rate: number; cpu: CpuSplit }> {
   const { topic } = await createTestTopic(kafka, 'bench-relay', 6);
   const label = randomUUID().slice(0, 8);
   await Promise.all(
@@ -100,6 +152,7 @@ async function drainRate(
   await db.query('VACUUM ANALYZE outbox');
   const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
   try {
+    const cpuBefore = cpuNow();
     const started = performance.now();
     await r.relay.start();
     await waitFor(
@@ -111,7 +164,16 @@ async function drainRate(
         intervalMs: 10,
       },
     );
-    return count / ((performance.now() - started) / 1000);
+    const rate = count / ((performance.now() - started) / 1000);
+    const cpuAfter = cpuNow();
+    return {
+      rate,
+      cpu: {
+        relay: cpuAfter.relay - cpuBefore.relay,
+        postgres: cpuAfter.postgres - cpuBefore.postgres,
+        kafka: cpuAfter.kafka - cpuBefore.kafka,
+      },
+    };
   } finally {
     await r.stop();
   }
@@ -160,6 +222,16 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function spread(values: number[]): string {
+  return values.map(fmt).join(' / ');
 }
 
 function fmt(n: number): string {

@@ -11,6 +11,11 @@ export interface RelayConfig {
   topicPartitions: number;
   /** Outbox rows locked, published and deleted per transaction. */
   batchSize: number;
+  /**
+   * Batches handed to Kafka at once, each in its own transaction: the next one is taken
+   * while the one before waits for its ack (Kafka still gets them one after another).
+   */
+  maxInFlightBatches: number;
   /** The safety-net poll when no NOTIFY arrives. */
   pollIntervalMs: number;
   /**
@@ -26,6 +31,7 @@ export const defaultRelayConfig: RelayConfig = Object.freeze({
   topic: EVENTS_TOPIC,
   topicPartitions: 6,
   batchSize: 2000,
+  maxInFlightBatches: 2,
   pollIntervalMs: 1_000,
   publishTimeoutMs: 10_000,
   listen: true,
@@ -42,6 +48,10 @@ const shape = {
   RELAY_BATCH_SIZE: positiveInt(defaultRelayConfig.batchSize).refine(
     (n) => n <= 10_000,
     'must be at most 10000',
+  ),
+  RELAY_MAX_IN_FLIGHT_BATCHES: positiveInt(defaultRelayConfig.maxInFlightBatches).refine(
+    (n) => n <= 8,
+    'must be at most 8',
   ),
   RELAY_POLL_INTERVAL_MS: positiveInt(defaultRelayConfig.pollIntervalMs),
   RELAY_PUBLISH_TIMEOUT_MS: positiveInt(defaultRelayConfig.publishTimeoutMs),
@@ -73,6 +83,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
       topic: c.RELAY_TOPIC,
       topicPartitions: c.RELAY_TOPIC_PARTITIONS,
       batchSize: c.RELAY_BATCH_SIZE,
+      maxInFlightBatches: c.RELAY_MAX_IN_FLIGHT_BATCHES,
       pollIntervalMs: c.RELAY_POLL_INTERVAL_MS,
       publishTimeoutMs: c.RELAY_PUBLISH_TIMEOUT_MS,
       listen: c.RELAY_LISTEN,

@@ -15,6 +15,7 @@ describe('loadRelayConfig', () => {
         topic: 'forkline.events',
         topicPartitions: 6,
         batchSize: 2000,
+        maxInFlightBatches: 2,
         pollIntervalMs: 1_000,
         publishTimeoutMs: 10_000,
         listen: true,
@@ -25,6 +26,7 @@ describe('loadRelayConfig', () => {
   it.each([
     [{ RELAY_BATCH_SIZE: '0' }, /^invalid configuration: RELAY_BATCH_SIZE: must be greater than 0/],
     [{ RELAY_BATCH_SIZE: '50000' }, /RELAY_BATCH_SIZE: must be at most 10000/],
+    [{ RELAY_MAX_IN_FLIGHT_BATCHES: '9' }, /RELAY_MAX_IN_FLIGHT_BATCHES: must be at most 8/],
     [{ RELAY_TOPIC: 'bad topic' }, /RELAY_TOPIC: must be a Kafka topic name/],
     [{ RELAY_METRICS_PORT: '99999' }, /RELAY_METRICS_PORT: must be a port number/],
     [{ RELAY_POLL_INTERVAL_MS: 'soon' }, /RELAY_POLL_INTERVAL_MS: must be a whole number/],

@@ -10,8 +10,8 @@ import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
 import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { retry } from '#shared/retry/retry.js';
 import { deleteOutboxRows } from './db/deleteOutboxRows.js';
-import { KafkaPublishError, publishBatch, type BatchOutcome } from './publishBatch.js';
-import { createPublisher } from './publish/createPublisher.js';
+import { KafkaPublishError, startBatch, type BatchOutcome } from './startBatch.js';
+import { createPublisher, type Publisher } from './publish/createPublisher.js';
 import { createRateMeter } from './publish/createRateMeter.js';
 import { createRelayMetrics } from './metrics.js';
 import type { RelayConfig } from './config.js';
@@ -50,12 +50,15 @@ export interface RelayDeps {
   log: Logger;
   config: RelayConfig;
   metrics: Registry;
+  /** The producer side; by default an idempotent kafkajs producer on config.topic. */
+  publisher?: Publisher;
 }
 
 /**
  * The outbox relay: moves committed outbox rows to Kafka, at least once, none skipped.
- * One loop: lock the oldest unpublished rows, publish, delete, commit; wake on NOTIFY
- * or the poll; on any failure roll back (the backlog waits in PostgreSQL) and back off.
+ * One loop: take the oldest unpublished rows (locked and deleted), publish, commit, with
+ * the next batch taken while one waits for its ack; wake on NOTIFY or the poll; on any
+ * failure roll back (the backlog waits in PostgreSQL) and back off.
  */
 export function createRelay({
   db,
@@ -65,13 +68,14 @@ export function createRelay({
   log: parentLog,
   config,
   metrics: registry,
+  publisher: givenPublisher,
 }: RelayDeps): Relay {
   const log = parentLog.child({ component: 'relay' });
   const abort = new AbortController();
   const wake = createWakeSignal();
   const rate = createRateMeter();
   const metrics = createRelayMetrics(registry, () => readOutboxBacklog(db));
-  const publisher = createPublisher(kafka, config.topic, log);
+  const publisher = givenPublisher ?? createPublisher(kafka, config.topic, log);
   // Every (re)connect also wakes the loop: NOTIFYs sent while nobody listened are lost.
   const listener = createPgListener({
     connectionString: databaseUrl,
@@ -110,21 +114,59 @@ export function createRelay({
     }
   }
 
-  /** One batch; returns whether a full batch went out (more may be waiting). */
+  /**
+   * Publishes until the outbox is empty, with up to maxInFlightBatches batches at once:
+   * the next batch is taken and handed over while the one before waits for its ack.
+   * Returns whether more may be waiting (after an outage was waited out).
+   */
   async function cycle(): Promise<boolean> {
     wake.clear();
-    const outcome: BatchOutcome = await publishBatch(db, publisher, config, metrics);
-    switch (outcome.kind) {
-      case 'empty':
-        state = 'running';
-        return false;
-      case 'published':
+    const inFlight: Promise<BatchOutcome>[] = [];
+    let full = true; // the last batch taken was full: more rows may be waiting
+    try {
+      for (;;) {
+        while (full && inFlight.length < config.maxInFlightBatches && !abort.signal.aborted) {
+          const batch = await startBatch(db, publisher, config, metrics);
+          if (!batch) {
+            full = false;
+            break;
+          }
+          inFlight.push(batch.finished);
+          full = batch.count >= config.batchSize;
+        }
+        const next = inFlight.shift();
+        if (!next) {
+          state = 'running';
+          return false;
+        }
+        const outcome = await next;
+        if (outcome.kind === 'stalled') return await waitOutStalls(outcome, inFlight.splice(0));
         state = 'running';
         recordPublished(outcome.count);
-        return outcome.count >= config.batchSize;
-      case 'stalled':
-        return await waitOutStall(outcome.ids, outcome.settled);
+      }
+    } finally {
+      // After a failure the later batches end too (a send after a failed one is refused),
+      // so nothing is left half-done when the cycle is retried. One acked meanwhile is
+      // committed and counted; one that stalled is back in the outbox (at least once).
+      for (const r of await Promise.allSettled(inFlight)) {
+        if (r.status === 'fulfilled' && r.value.kind === 'published') recordPublished(r.value.count);
+      }
     }
+  }
+
+  /**
+   * A stalled batch is followed by the ones handed over after it: they end in order
+   * (acked, stalled too, or refused once a send failed) and are settled in that order.
+   */
+  async function waitOutStalls(first: BatchOutcome & { kind: 'stalled' }, later: Promise<BatchOutcome>[]) {
+    const rest = await Promise.allSettled(later);
+    await waitOutStall(first.ids, first.settled);
+    for (const r of rest) {
+      if (r.status === 'rejected') throw r.reason;
+      if (r.value.kind === 'published') recordPublished(r.value.count);
+      else await waitOutStall(r.value.ids, r.value.settled);
+    }
+    return true;
   }
 
   /**
@@ -133,14 +175,14 @@ export function createRelay({
    * createPublisher); once it settles, its rows are deleted if it was acked, and only
    * then does the next batch go, so per-stream order survives the outage.
    */
-  async function waitOutStall(ids: number[], settled: Promise<boolean>): Promise<boolean> {
+  async function waitOutStall(ids: number[], settled: Promise<boolean>): Promise<void> {
     recordError(new Error(`Kafka did not ack within ${config.publishTimeoutMs} ms`), 'kafka');
     log.warn(
       { events: ids.length, publishTimeoutMs: config.publishTimeoutMs },
       'Kafka unavailable: batch returned to the outbox, waiting for the pending send',
     );
     const acked = await Promise.race([settled, aborted]);
-    if (acked === 'aborted') return false;
+    if (acked === 'aborted') return;
     if (!acked) throw new KafkaPublishError('the pending send failed; its batch stays in the outbox');
     try {
       await deleteOutboxRows(db, ids);
@@ -151,7 +193,6 @@ export function createRelay({
     log.info({ events: ids.length }, 'Kafka is back: the pending send was acked');
     state = 'running';
     recordPublished(ids.length);
-    return true;
   }
 
   async function run(): Promise<void> {
@@ -204,7 +245,12 @@ export function createRelay({
     state = 'running';
     loop = run();
     log.info(
-      { topic: config.topic, batchSize: config.batchSize, pollIntervalMs: config.pollIntervalMs },
+      {
+        topic: config.topic,
+        batchSize: config.batchSize,
+        maxInFlightBatches: config.maxInFlightBatches,
+        pollIntervalMs: config.pollIntervalMs,
+      },
       'relay started',
     );
   });

@@ -55,14 +55,14 @@ describe('relay process killed mid-batch (real PostgreSQL and Kafka)', () => {
     const { topic, groupId } = await createTestTopic(kafka, 'relay-kill', 3);
     const expected = await writeEvents(dbs.online, { prefix: 'kill', count: 3_000, streams: 12 });
 
-    // A gate in front of the relay's DELETE: the first batch reaches Kafka, then waits
-    // here, so the kill lands exactly between publish and commit.
+    // A gate in the relay's COMMIT (a deferred trigger on its DELETE): the first batch
+    // reaches Kafka, then waits here, so the kill lands exactly between publish and commit.
     const gate = new pg.Client({ connectionString: dbs.onlineUrl });
     await gate.connect();
     await gate.query(`CREATE FUNCTION relay_test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_advisory_xact_lock_shared(${GATE_LOCK}); RETURN NULL; END $$`);
-    await gate.query(`CREATE TRIGGER relay_test_gate BEFORE DELETE ON outbox
-      FOR EACH STATEMENT EXECUTE FUNCTION relay_test_gate()`);
+    await gate.query(`CREATE CONSTRAINT TRIGGER relay_test_gate AFTER DELETE ON outbox
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION relay_test_gate()`);
     await gate.query('SELECT pg_advisory_lock($1)', [GATE_LOCK]);
 
     const env = {
@@ -86,6 +86,23 @@ describe('relay process killed mid-batch (real PostgreSQL and Kafka)', () => {
       );
       expect((await readOutboxBacklog(dbs.online)).backlog).toBe(3_000); // published, not deleted
       await killGroup(first);
+      // Its sessions wait in COMMIT, which would still go through once the gate opens:
+      // end them, as if the process had died before it sent the COMMIT.
+      await gate.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'forkline-relay'`,
+      );
+      await waitFor(
+        async () =>
+          (
+            await gate.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = 'forkline-relay'`,
+            )
+          ).rows[0]!.n,
+        (n) => n === 0,
+        { what: 'the killed relay sessions to end' },
+      );
 
       await gate.query('SELECT pg_advisory_unlock($1)', [GATE_LOCK]);
       await gate.query('DROP TRIGGER relay_test_gate ON outbox');

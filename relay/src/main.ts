@@ -17,7 +17,8 @@ runMain(async () => {
   const log = createLogger('relay', config.logLevel);
   const db = createPool({
     connectionString: config.onlineDatabaseUrl,
-    max: 4,
+    // A connection per batch in flight, one for a stalled batch's removal, one for /status.
+    max: config.relay.maxInFlightBatches + 2,
     applicationName: 'forkline-relay',
     log,
   });

@@ -18,7 +18,10 @@ export interface Publisher {
   connect(): Promise<void>;
   /** Replaces the producer after a failed send (see below); call outside any transaction. */
   ready(): Promise<void>;
-  /** Sends messages in order with acks from all in-sync replicas, waiting at most timeoutMs. */
+  /**
+   * Sends messages in order with acks from all in-sync replicas, after every send handed
+   * over before it, waiting at most timeoutMs (counted from the hand-over).
+   */
   publish(messages: readonly EventMessage[], timeoutMs: number): Promise<PublishOutcome>;
   disconnect(): Promise<void>;
 }
@@ -26,6 +29,11 @@ export interface Publisher {
 /**
  * An idempotent producer with one request in flight per broker: a retried request can
  * neither be written twice nor overtake the one after it, so per-key order holds.
+ *
+ * Sends queue: several batches may be handed over at once (their transactions overlap),
+ * but each starts only once the one before it was acked, and none starts after a failed
+ * one, so the messages reach Kafka in hand-over order, and a send never follows a
+ * failure with the sequence numbers the failed request may have used.
  *
  * Its retries are left unlimited on purpose. kafkajs rolls a partition's sequence number
  * back when a request fails; a send abandoned after a request that did reach the
@@ -47,6 +55,8 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
     });
   let producer = newProducer();
   let failed = false;
+  /** The last send handed over; settles (never rejects) once it is acked or failed. */
+  let tail: Promise<unknown> = Promise.resolve();
 
   async function sendAll(messages: readonly EventMessage[]): Promise<void> {
     try {
@@ -63,6 +73,7 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
     async ready() {
+      await tail;
       if (!failed) return;
       await producer.disconnect().catch(() => undefined);
       producer = newProducer();
@@ -77,7 +88,11 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
     },
     async publish(messages, timeoutMs) {
       if (failed) throw new Error('producer not ready: call ready() first');
-      const sending = sendAll(messages);
+      const sending = tail.then(() => {
+        if (failed) throw new Error('not sent: an earlier send failed');
+        return sendAll(messages);
+      });
+      tail = sending.catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);

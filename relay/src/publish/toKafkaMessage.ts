@@ -1,4 +1,4 @@
-import type { OutboxEvent } from '../db/lockUnpublishedBatch.js';
+import type { OutboxEvent } from '../db/takeUnpublishedBatch.js';
 
 /** Header names of every published message; the value stays the authoritative envelope. */
 export const EVENT_HEADERS = {

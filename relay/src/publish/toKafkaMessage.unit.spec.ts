@@ -11,7 +11,6 @@ const row = {
   type: 'UserRegistered',
   payloadJson: '{"userId": "alice"}',
   occurredAt: new Date('2026-01-01T00:00:00.123Z'),
-  createdAt: new Date('2026-01-01T00:00:00.200Z'),
 };
 
 describe('toKafkaMessage', () => {

@@ -9,6 +9,7 @@ import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createRelay, type Relay } from '../createRelay.js';
 import { defaultRelayConfig, type RelayConfig } from '../config.js';
+import type { Publisher } from '../publish/createPublisher.js';
 
 export const testLog: Logger = createLogger('relay-test', process.env.LOG_LEVEL ?? 'silent');
 
@@ -23,9 +24,11 @@ export function startTestRelay(options: {
   config: Partial<RelayConfig> & { topic: string };
   applicationName?: string;
   metrics?: Registry;
+  publisher?: Publisher;
 }): { relay: Relay; db: Pool; stop(): Promise<void> } {
   const applicationName = options.applicationName ?? 'forkline-relay-test';
-  const db = createPool({ connectionString: options.databaseUrl, max: 3, applicationName });
+  const inFlight = options.config.maxInFlightBatches ?? defaultRelayConfig.maxInFlightBatches;
+  const db = createPool({ connectionString: options.databaseUrl, max: inFlight + 2, applicationName });
   const relay = createRelay({
     db,
     databaseUrl: options.databaseUrl,
@@ -34,6 +37,7 @@ export function startTestRelay(options: {
     log: testLog,
     config: { ...defaultRelayConfig, pollIntervalMs: 200, publishTimeoutMs: 2_000, ...options.config },
     metrics: options.metrics ?? createMetricsRegistry('relay-test', false),
+    ...(options.publisher ? { publisher: options.publisher } : {}),
   });
   return {
     relay,
