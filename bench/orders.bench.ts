@@ -6,7 +6,9 @@
  *    free ports, the house price set to €60,000.
  * 3. autocannon POSTs /v1/users/<random user>/orders — limit buys at 1 cent, which never fill,
  *    so the figure is placement itself: the BFF's auth, validation and address lookup, its
- *    HTTP call, and the trading service's transaction (order row, OrderPlaced in the outbox).
+ *    HTTP call, and the trading service's transaction (order row, OrderPlaced in the outbox),
+ *    shared under load by the placements waiting together (group commit; the average number
+ *    of placements per transaction is printed).
  * 4. Baseline in the same run: the trading service's own POST /orders straight (no BFF), and
  *    the BFF's /healthz ceiling (no auth, no database).
  * Three runs of each (16 connections by default, BENCH_CONNECTIONS), the median reported with
@@ -205,6 +207,14 @@ try {
     `SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM outbox)::int AS events`,
   );
   log(`written: ${rows[0]!.orders} orders, ${rows[0]!.events} OrderPlaced events in the outbox`);
+  // Group commit: how many placements shared a transaction, over the whole bench.
+  const metrics = await (await fetch(`${tradingUrl}/metrics`)).text();
+  const histogram = (part: string) =>
+    Number(
+      new RegExp(`forkline_trading_placements_per_transaction_${part}(?:{[^}]*})? (\\d+)`).exec(metrics)?.[1],
+    );
+  const perTransaction = Math.round((histogram('sum') / histogram('count')) * 10) / 10;
+  log(`placements per transaction: ${perTransaction} on average (group commit)`);
   console.log(
     JSON.stringify({
       bench: 'orders',
@@ -218,6 +228,7 @@ try {
       ratioToDirect: Math.round((rps / median.direct.requests.average) * 100) / 100,
       connections: CONNECTIONS,
       doubledConnections: { rps: Math.round(doubled.requests.average), p99Ms: doubled.latency.p99 },
+      placementsPerTransaction: perTransaction,
       durationS: DURATION_S,
       load1: load1(),
     }),

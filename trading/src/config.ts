@@ -32,6 +32,9 @@ export const tradingConfigShape = {
   TRADING_SETTLEMENT_BURIED_CONFIRMATIONS: positiveInt(6),
   TRADING_BODY_LIMIT_BYTES: positiveInt(128 * 1024),
   TRADING_DB_POOL_SIZE: positiveInt(10),
+  /** Placement transactions at once; under load the placements waiting for one share it. */
+  TRADING_PLACEMENT_CONCURRENCY: positiveInt(4),
+  TRADING_PLACEMENT_GROUP_MAX: positiveInt(32).refine((n) => n <= 1_000, 'must be at most 1000'),
   LOG_LEVEL: logLevel(),
 };
 
@@ -53,6 +56,8 @@ export interface TradingSettings {
   settlementMaxRetryMs: number;
   settlementBuriedConfirmations: number;
   bodyLimitBytes: number;
+  placementConcurrency: number;
+  placementGroupMax: number;
 }
 
 export const tradingSettingsFrom = (c: TradingConfig): TradingSettings => ({
@@ -67,4 +72,6 @@ export const tradingSettingsFrom = (c: TradingConfig): TradingSettings => ({
   settlementMaxRetryMs: c.TRADING_SETTLEMENT_MAX_RETRY_MS,
   settlementBuriedConfirmations: c.TRADING_SETTLEMENT_BURIED_CONFIRMATIONS,
   bodyLimitBytes: c.TRADING_BODY_LIMIT_BYTES,
+  placementConcurrency: c.TRADING_PLACEMENT_CONCURRENCY,
+  placementGroupMax: c.TRADING_PLACEMENT_GROUP_MAX,
 });

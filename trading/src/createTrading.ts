@@ -12,6 +12,7 @@ import { selectSettlementBacklog } from './db/selectSettlementBacklog.js';
 import { createAdminAuth } from './http/adminAuth.js';
 import { strictValidation } from '#shared/http/validationMessage.js';
 import { createTradingMetrics } from './metrics.js';
+import { createPlacementGroups } from './orders/createPlacementGroups.js';
 import type { FundingCheck } from './orders/fillOrder.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import { registerOrderRoutes } from './routes/orderRoutes.js';
@@ -102,8 +103,15 @@ export function createTrading(deps: TradingDeps): Trading {
     );
   });
 
+  const placements = createPlacementGroups(db, {
+    concurrency: settings.placementConcurrency,
+    maxGroupSize: settings.placementGroupMax,
+    onCommit: (n) => metrics.placementsPerTransaction.observe(n),
+  });
+
   const routeDeps = {
     db,
+    placements,
     settings,
     funding,
     adminOnly: createAdminAuth(settings.adminToken),

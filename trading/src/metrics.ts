@@ -10,6 +10,7 @@ export interface TradingMetrics {
   settlementChecks: Counter;
   problems: Counter<'code'>;
   requestSeconds: Histogram<'method' | 'route' | 'status'>;
+  placementsPerTransaction: Histogram;
 }
 
 /**
@@ -72,6 +73,12 @@ export function createTradingMetrics(
     settlementChecks: new Counter({
       name: 'forkline_trading_settlement_checks_total',
       help: 'Checks of broadcast settlements not yet buried',
+      registers,
+    }),
+    placementsPerTransaction: new Histogram({
+      name: 'forkline_trading_placements_per_transaction',
+      help: 'Placements committed together in one transaction (group commit under load)',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     }),
     problems: new Counter({

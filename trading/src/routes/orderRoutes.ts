@@ -62,7 +62,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: RouteDeps): void
         );
       }
       const answer = await placeOrder(
-        deps.db,
+        deps.placements,
         deps.funding,
         request.body,
         request.headers['idempotency-key'],

@@ -3,10 +3,12 @@ import type { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import type { TradingSettings } from '../config.js';
 import type { TradingMetrics } from '../metrics.js';
+import type { PlacementGroups } from '../orders/createPlacementGroups.js';
 import type { FundingCheck } from '../orders/fillOrder.js';
 
 export interface RouteDeps {
   db: Pool;
+  placements: PlacementGroups;
   settings: TradingSettings;
   funding: FundingCheck;
   adminOnly: onRequestHookHandler;

@@ -49,6 +49,8 @@ export async function createTradingHarness(
     settlementMaxRetryMs: 2_000,
     settlementBuriedConfirmations: 6,
     bodyLimitBytes: 128 * 1024,
+    placementConcurrency: 4,
+    placementGroupMax: 32,
     ...overrides,
   };
   const rpc = createRpcClient({ url: stack.BITCOIND_RPC_URL });
