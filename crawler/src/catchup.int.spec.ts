@@ -81,6 +81,11 @@ describe('crawler: catch-up and wake-ups', () => {
     const reverted = (await h.metrics!.blocksReverted.get()).values[0]?.value ?? 0;
     // Either the linkage broke mid-apply (restart) or the old branch was applied and reverted.
     expect(restarts + reverted).toBeGreaterThan(0);
+    // Applied in groups (the harness's 5 blocks per transaction): a transaction's blocks share now().
+    const { rows } = await h.db.online.query<{ n: number }>(
+      'SELECT max(n)::int AS n FROM (SELECT count(*) AS n FROM crawler_blocks GROUP BY applied_at) g',
+    );
+    expect(rows[0]!.n).toBe(5);
   });
 
   it('catch-up after downtime resumes from the stored tip', async () => {
