@@ -3,16 +3,20 @@
  * a fresh online database) over a regtest chain of BLOCKS blocks of ~1,000 transactions,
  * with 100,000 watched scripts of which ~3 % are paid. Baseline, same run: fetching the
  * same raw blocks from the node with the crawler's own prefetcher and concurrency,
- * nothing else. ratioVsFetch = catch-up time / fetch-only time. Then a second catch-up
- * with 1,000,000 watched scripts, whose process RSS is sampled for its peak.
+ * nothing else. ratioVsFetch = catch-up time / fetch-only time; cpuRatioVsFetch = CPU
+ * seconds of the catch-up (crawler + the PostgreSQL cluster + bitcoind) / CPU seconds of
+ * the fetch-only baseline (the fetching process + bitcoind) — wall time is bound by the
+ * cores the three share, CPU time is not. Then a second catch-up with 1,000,000 watched
+ * scripts, whose process RSS is sampled for its peak.
  *
  * The chain lives on a bitcoind of the bench's own (bench/crawler/benchNode.ts), its
  * datadir cached under $FORKLINE_RUN_DIR/bench-crawler/ and reused when it holds the
  * chain. Each catch-up runs in a forked process, so its RSS is the crawler's alone.
  *
  * Knobs: BENCH_BLOCKS (200), BENCH_WATCHED (100000), BENCH_WATCHED_1M (1000000; 0 skips),
- * BENCH_FETCH_CONCURRENCY (4, the crawler's default), BENCH_RUNS (3: both timings are the best
- * of that many runs), BENCH_BITCOIND_RPC_PORT (19243),
+ * BENCH_FETCH_CONCURRENCY (4, the crawler's default), BENCH_CATCHUP_GROUP_BLOCKS (the
+ * crawler's default), BENCH_RUNS (3: every figure is the median of that many runs, the runs
+ * listed beside it), BENCH_BITCOIND_RPC_PORT (19243),
  * BENCH_BITCOIND_P2P_PORT (19244). Ends with one JSON line.
  */
 import { fork } from 'node:child_process';
@@ -20,8 +24,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
+import { CATCHUP_DEFAULTS } from '../crawler/src/config.js';
 import { createBitcoindSource, type ChainSource } from '../crawler/src/node/chainSource.js';
 import { createBlockPrefetcher } from '../crawler/src/sync/blockPrefetcher.js';
+import { createRawBlockFetcher } from '../crawler/src/sync/rawBlockFetcher.js';
 import {
   buildChain,
   nodeHasChain,
@@ -31,14 +37,16 @@ import {
 } from './crawler/benchChain.js';
 import { benchDir, startBenchNode, type BenchNode } from './crawler/benchNode.js';
 import type { CatchUpJob, CatchUpResult } from './crawler/catchUpProcess.js';
-import { cpuSecondsOf } from './crawler/cpuTimes.js';
+import { cpuSecondsOf, parentPid, type CpuSeconds } from './crawler/cpuTimes.js';
+import { median, medianRun } from './crawler/median.js';
 import { insertWatchedScripts } from './crawler/watchedScripts.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
 const WATCHED = Number(process.env.BENCH_WATCHED ?? 100_000);
 const WATCHED_1M = Number(process.env.BENCH_WATCHED_1M ?? 1_000_000);
 const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? 4);
-// Both timings are the best of RUNS: on a shared 2-core machine single runs swing ±20 %.
+const CATCHUP_GROUP_BLOCKS = Number(process.env.BENCH_CATCHUP_GROUP_BLOCKS ?? CATCHUP_DEFAULTS.groupBlocks);
+// Every figure is the median of RUNS, with the runs beside it: single runs swing ±20 %.
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MANIFEST = `${benchDir}/chain.json`;
 
@@ -65,32 +73,52 @@ try {
   const source = createBitcoindSource(node.rpc);
 
   await fetchOnly(source, node.pid, range); // warm-up: the node's block files into the page cache
-  let fetched = await fetchOnly(source, node.pid, range);
-  for (let run = 2; run <= RUNS; run++) {
-    const again = await fetchOnly(source, node.pid, range);
-    if (again.ms < fetched.ms) fetched = again;
-  }
+  const fetches: Awaited<ReturnType<typeof fetchOnly>>[] = [];
+  for (let run = 1; run <= RUNS; run++) fetches.push(await fetchOnly(source, node.pid, range));
+  const fetchMs = median(fetches.map((f) => f.ms));
+  const fetchCpu = {
+    fetcher: median(fetches.map((f) => f.cpu.fetcher)),
+    bitcoind: median(fetches.map((f) => f.cpu.bitcoind)),
+    total: median(fetches.map((f) => f.cpu.fetcher + f.cpu.bitcoind)),
+  };
   console.log(
-    `fetch only (baseline, best of ${RUNS}): ${fmt(fetched.ms)} ms for ${BLOCKS} blocks, ` +
-      `${(fetched.bytes / 1e6).toFixed(1)} MB, concurrency ${FETCH_CONCURRENCY}; ` +
-      `CPU s: bench ${fetched.cpu.crawler.toFixed(2)}, bitcoind ${fetched.cpu.bitcoind.toFixed(2)}`,
+    `fetch only (baseline, median of ${RUNS}): ${fmt(fetchMs)} ms for ${BLOCKS} blocks ` +
+      `(runs ${fetches.map((f) => fmt(f.ms)).join(', ')}), ${(fetches[0]!.bytes / 1e6).toFixed(1)} MB, ` +
+      `concurrency ${FETCH_CONCURRENCY}; CPU s: fetcher ${fetchCpu.fetcher.toFixed(2)}, ` +
+      `bitcoind ${fetchCpu.bitcoind.toFixed(2)}, in all ${fetchCpu.total.toFixed(2)}`,
   );
 
   const main = await catchUp(node, range, WATCHED, RUNS);
-  const txs = main.txs;
-  const blocksPerSec = BLOCKS / (main.result.catchUpMs / 1000);
-  const txPerSec = txs / (main.result.catchUpMs / 1000);
-  const ratioVsFetch = main.result.catchUpMs / fetched.ms;
+  const txs = main.runs[0]!.txs;
+  const catchUpMs = median(main.runs.map((r) => r.result.catchUpMs));
+  const txPerSecRuns = main.runs.map((r) => r.txs / (r.result.catchUpMs / 1000));
+  const txPerSec = median(txPerSecRuns);
+  const blocksPerSec = BLOCKS / (catchUpMs / 1000);
+  const ratioVsFetch = catchUpMs / fetchMs;
+  const cpu: CpuSeconds = {
+    crawler: median(main.runs.map((r) => r.result.cpuSeconds.crawler)),
+    postgres: median(main.runs.map((r) => r.result.cpuSeconds.postgres)),
+    bitcoind: median(main.runs.map((r) => r.result.cpuSeconds.bitcoind)),
+  };
+  const cpuRuns = main.runs.map((r) => totalCpu(r.result.cpuSeconds));
+  const cpuRatioVsFetch = median(cpuRuns) / fetchCpu.total;
+  const peakRssMb = medianRun(main.runs, (r) => r.result.catchUpMs).peakRssMb;
   console.log(
-    `catch-up, ${fmt(WATCHED)} scripts (best of ${RUNS}): ${fmt(main.result.catchUpMs)} ms — ${blocksPerSec.toFixed(1)} blocks/s, ` +
-      `${fmt(txPerSec)} tx/s scanned, ${fmt(main.walletTxs)} wallet txs ` +
-      `(index loaded in ${fmt(main.result.indexLoadMs)} ms, peak RSS ${fmt(main.peakRssMb)} MB)`,
+    `catch-up, ${fmt(WATCHED)} scripts (median of ${RUNS}): ${fmt(catchUpMs)} ms — ${blocksPerSec.toFixed(1)} blocks/s, ` +
+      `${fmt(txPerSec)} tx/s scanned (runs ${txPerSecRuns.map(fmt).join(', ')}), ${fmt(main.runs[0]!.walletTxs)} wallet txs ` +
+      `(index loaded in ${fmt(main.runs[0]!.result.indexLoadMs)} ms, peak RSS ${fmt(peakRssMb)} MB); ` +
+      `CPU s: crawler ${cpu.crawler.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}, bitcoind ${cpu.bitcoind.toFixed(2)}, ` +
+      `in all ${median(cpuRuns).toFixed(2)}`,
   );
-  console.log(`ratio catch-up / fetch only:  ${ratioVsFetch.toFixed(2)} (target ≤ 1.5; ${load()})`);
+  console.log(`ratio catch-up / fetch only, wall time: ${ratioVsFetch.toFixed(2)} (${load()})`);
+  console.log(
+    `ratio catch-up / fetch only, CPU time:  ${cpuRatioVsFetch.toFixed(2)} ` +
+      `(runs ${cpuRuns.map((c) => (c / fetchCpu.total).toFixed(2)).join(', ')})`,
+  );
 
-  let big: Awaited<ReturnType<typeof catchUp>> | undefined;
+  let big: Awaited<ReturnType<typeof catchUp>>['runs'][number] | undefined;
   if (WATCHED_1M > 0) {
-    big = await catchUp(node, range, WATCHED_1M, 1);
+    big = (await catchUp(node, range, WATCHED_1M, 1)).runs[0]!;
     console.log(
       `catch-up, ${fmt(WATCHED_1M)} scripts: ${fmt(big.result.catchUpMs)} ms — ` +
         `${fmt(big.txs / (big.result.catchUpMs / 1000))} tx/s (index loaded in ${fmt(big.result.indexLoadMs)} ms); ` +
@@ -98,22 +126,32 @@ try {
     );
   }
 
+  const cs = (n: number) => Math.round(n * 100) / 100;
   console.log(
     JSON.stringify({
       blocksPerSec: round1(blocksPerSec),
       txPerSec: Math.round(txPerSec),
-      ratioVsFetch: Math.round(ratioVsFetch * 100) / 100,
+      txPerSecRuns: txPerSecRuns.map(Math.round),
+      ratioVsFetch: cs(ratioVsFetch),
+      cpuRatioVsFetch: cs(cpuRatioVsFetch),
+      cpuRatioVsFetchRuns: cpuRuns.map((c) => cs(c / fetchCpu.total)),
+      cpuSecondsCatchUp: { crawler: cs(cpu.crawler), postgres: cs(cpu.postgres), bitcoind: cs(cpu.bitcoind) },
+      cpuSecondsFetchOnly: { fetcher: cs(fetchCpu.fetcher), bitcoind: cs(fetchCpu.bitcoind) },
       peakRssMbAt1MScripts: big ? Math.round(big.peakRssMb) : null,
       blocks: BLOCKS,
       txs,
       watchedScripts: WATCHED,
-      walletTxs: main.walletTxs,
-      catchUpMs: Math.round(main.result.catchUpMs),
-      fetchOnlyMs: Math.round(fetched.ms),
-      peakRssMb: Math.round(main.peakRssMb),
+      walletTxs: main.runs[0]!.walletTxs,
+      catchUpMs: Math.round(catchUpMs),
+      catchUpMsRuns: main.runs.map((r) => Math.round(r.result.catchUpMs)),
+      fetchOnlyMs: Math.round(fetchMs),
+      fetchOnlyMsRuns: fetches.map((f) => Math.round(f.ms)),
+      peakRssMb: Math.round(peakRssMb),
       indexLoadMsAt1MScripts: big ? Math.round(big.result.indexLoadMs) : null,
       txPerSecAt1MScripts: big ? Math.round(big.txs / (big.result.catchUpMs / 1000)) : null,
       fetchConcurrency: FETCH_CONCURRENCY,
+      catchUpGroupBlocks: CATCHUP_GROUP_BLOCKS,
+      runs: RUNS,
       loadAverage1m: round1(loadavg()[0]!),
       cpus: cpus().length,
     }),
@@ -122,32 +160,34 @@ try {
   await node.stop();
 }
 
-/** The baseline: the crawler's fetch pipeline (hash, then raw block) and nothing after it. */
+function totalCpu(c: CpuSeconds): number {
+  return c.crawler + c.postgres + c.bitcoind;
+}
+
+/** The baseline: the crawler's fetch pipeline (hashes in batches, then raw blocks) and nothing after it. */
 async function fetchOnly(source: ChainSource, bitcoindPid: number, range: { from: number; to: number }) {
   const started = performance.now();
   const ownCpu = process.cpuUsage();
   const bitcoindCpu = cpuSecondsOf(bitcoindPid);
+  const fetchRaw = createRawBlockFetcher(source, range);
   const prefetcher = createBlockPrefetcher({
     ...range,
     concurrency: FETCH_CONCURRENCY,
-    fetch: async (height) => source.rawBlock((await source.hashAt(height))!),
+    fetch: async (height) => (await fetchRaw(height))!.raw,
   });
   let bytes = 0;
   for (let h = range.from; h <= range.to; h++) bytes += (await prefetcher.next()).byteLength;
   const ms = performance.now() - started;
   const own = process.cpuUsage(ownCpu);
-  const cpu = {
-    crawler: (own.user + own.system) / 1e6,
-    postgres: 0,
-    bitcoind: cpuSecondsOf(bitcoindPid) - bitcoindCpu,
-  };
+  // This process is the fetcher: nothing else runs in it meanwhile.
+  const cpu = { fetcher: (own.user + own.system) / 1e6, bitcoind: cpuSecondsOf(bitcoindPid) - bitcoindCpu };
   return { ms, bytes, cpu };
 }
 
 /**
  * A fresh online database with `watched` scripts, then `runs` crawler catch-ups over the
  * range (the chain tables emptied before each), each in a forked process whose RSS is
- * sampled from /proc every 20 ms. Returns the fastest run.
+ * sampled from /proc every 20 ms. Returns every run.
  */
 async function catchUp(node: BenchNode, range: { from: number; to: number }, watched: number, runs: number) {
   const dbs: TestDatabases = await createTestDatabases('bench_crawler');
@@ -155,33 +195,43 @@ async function catchUp(node: BenchNode, range: { from: number; to: number }, wat
     const inserting = performance.now();
     await insertWatchedScripts(dbs.online, watched);
     console.log(`inserted ${fmt(watched)} watched scripts in ${fmt(performance.now() - inserting)} ms`);
-    let best: Awaited<ReturnType<typeof catchUpOnce>> | undefined;
+    // The cluster's postmaster, whose tree is the PostgreSQL side of the catch-up's CPU.
+    const { rows } = await dbs.online.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const postmasterPid = parentPid(rows[0]!.pid);
+    const all: Awaited<ReturnType<typeof catchUpOnce>>[] = [];
     for (let run = 1; run <= runs; run++) {
       await dbs.online.query(
         'TRUNCATE crawler_blocks, wallet_utxos, wallet_transactions, outbox, stream_versions',
       );
-      const r = await catchUpOnce(node, range, dbs);
+      const r = await catchUpOnce(node, range, dbs, postmasterPid);
       const cpu = r.result.cpuSeconds;
       console.log(
         `  run ${run}/${runs}: ${fmt(r.result.catchUpMs)} ms; CPU s: crawler ${cpu.crawler.toFixed(2)}, ` +
           `postgres ${cpu.postgres.toFixed(2)}, bitcoind ${cpu.bitcoind.toFixed(2)}`,
       );
-      if (!best || r.result.catchUpMs < best.result.catchUpMs) best = r;
+      all.push(r);
     }
-    return best!;
+    return { runs: all };
   } finally {
     await dbs.drop();
   }
 }
 
-async function catchUpOnce(node: BenchNode, range: { from: number; to: number }, dbs: TestDatabases) {
+async function catchUpOnce(
+  node: BenchNode,
+  range: { from: number; to: number },
+  dbs: TestDatabases,
+  postmasterPid: number,
+) {
   const job: CatchUpJob = {
     databaseUrl: dbs.onlineUrl,
     rpcUrl: node.rpcUrl,
     startHeight: range.from,
     tipHeight: range.to,
     fetchConcurrency: FETCH_CONCURRENCY,
+    catchUpGroupBlocks: CATCHUP_GROUP_BLOCKS,
     bitcoindPid: node.pid,
+    postmasterPid,
   };
   const child = fork(fileURLToPath(new URL('./crawler/catchUpProcess.ts', import.meta.url)), {
     execArgv: [

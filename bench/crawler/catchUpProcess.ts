@@ -10,10 +10,11 @@ import { createPool } from '#shared/db/pool.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { waitFor } from '#shared/testing/waitFor.js';
+import { CATCHUP_DEFAULTS } from '../../crawler/src/config.js';
 import { createCrawler } from '../../crawler/src/createCrawler.js';
 import { createBitcoindSource } from '../../crawler/src/node/chainSource.js';
 import { createCrawlerMetrics } from '../../crawler/src/metrics.js';
-import { cpuSecondsOf, cpuSecondsOfAll, type CpuSeconds } from './cpuTimes.js';
+import { cpuSecondsOf, cpuSecondsOfTree, type CpuSeconds } from './cpuTimes.js';
 
 export interface CatchUpJob {
   databaseUrl: string;
@@ -21,8 +22,12 @@ export interface CatchUpJob {
   startHeight: number;
   tipHeight: number;
   fetchConcurrency: number;
+  /** Blocks per SQL transaction while catching up. */
+  catchUpGroupBlocks: number;
   /** The bench node's process, whose CPU time is read around the catch-up. */
   bitcoindPid: number;
+  /** The PostgreSQL cluster's postmaster: its tree's CPU time is read around the catch-up. */
+  postmasterPid: number;
 }
 
 export interface CatchUpResult {
@@ -48,6 +53,7 @@ const crawler = createCrawler({
     startHeight: job.startHeight,
     pollIntervalMs: 60_000,
     fetchConcurrency: job.fetchConcurrency,
+    catchUp: { groupBlocks: job.catchUpGroupBlocks, behindBlocks: CATCHUP_DEFAULTS.behindBlocks },
     zmqEndpoint: undefined,
     databaseUrl: job.databaseUrl,
     mempoolResyncMs: 10_000,
@@ -87,7 +93,7 @@ function cpuNow(): CpuSeconds {
   const own = process.cpuUsage();
   return {
     crawler: (own.user + own.system) / 1e6,
-    postgres: cpuSecondsOfAll('postgres'),
+    postgres: cpuSecondsOfTree(job.postmasterPid),
     bitcoind: cpuSecondsOf(job.bitcoindPid),
   };
 }

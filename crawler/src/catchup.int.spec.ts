@@ -46,17 +46,26 @@ describe('crawler: catch-up and wake-ups', () => {
     const trigger = h.startHeight + 20;
     const fork = trigger - 3;
     let reorg: Promise<unknown> | undefined;
-    // The node reorganises the moment the crawler asks for the block at `trigger`: blocks
-    // it prefetched before are of the old chain, those after of the new one.
+    // The node reorganises the moment the crawler asks for the hash at `trigger`: hashes
+    // it asked for before (that batch's included) are of the old chain, those after of the
+    // new one.
+    const reorgAt = async () => {
+      if (!reorg) {
+        reorg = h.node.reorg(tip - fork, { dropTxs: true });
+        await reorg;
+      }
+    };
     const source: ChainSource = {
       ...h.source,
       async hashAt(height) {
         const hash = await h.source.hashAt(height);
-        if (height === trigger && !reorg) {
-          reorg = h.node.reorg(tip - fork, { dropTxs: true });
-          await reorg;
-        }
+        if (height === trigger) await reorgAt();
         return hash;
+      },
+      async hashesFrom(from, count) {
+        const hashes = await h.source.hashesFrom(from, count);
+        if (from <= trigger && trigger < from + count) await reorgAt();
+        return hashes;
       },
     };
     await h.startCrawler({ source, fetchConcurrency: 2 });
@@ -72,6 +81,11 @@ describe('crawler: catch-up and wake-ups', () => {
     const reverted = (await h.metrics!.blocksReverted.get()).values[0]?.value ?? 0;
     // Either the linkage broke mid-apply (restart) or the old branch was applied and reverted.
     expect(restarts + reverted).toBeGreaterThan(0);
+    // Applied in groups (the harness's 5 blocks per transaction): a transaction's blocks share now().
+    const { rows } = await h.db.online.query<{ n: number }>(
+      'SELECT max(n)::int AS n FROM (SELECT count(*) AS n FROM crawler_blocks GROUP BY applied_at) g',
+    );
+    expect(rows[0]!.n).toBe(5);
   });
 
   it('catch-up after downtime resumes from the stored tip', async () => {

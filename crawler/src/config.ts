@@ -11,6 +11,9 @@ import {
 } from '#shared/config/fields.js';
 import { ConfigError, loadConfig } from '#shared/config/loadConfig.js';
 
+/** Catching up: blocks per SQL transaction, and how close to the node's tip blocks go alone. */
+export const CATCHUP_DEFAULTS = Object.freeze({ groupBlocks: 20, behindBlocks: 6 });
+
 const shape = {
   BITCOIN_NETWORK: network(),
   BITCOIND_RPC_URL: httpUrl(),
@@ -25,6 +28,13 @@ const shape = {
   /** Longest time between full mempool snapshots while ZMQ announces every change. */
   CRAWLER_MEMPOOL_RESYNC_MS: positiveInt(10_000),
   CRAWLER_FETCH_CONCURRENCY: positiveInt(4).refine((n) => n <= 64, 'must be 64 or less'),
+  /** Catching up: the most blocks applied in one SQL transaction (1: one block per transaction). */
+  CRAWLER_CATCHUP_GROUP_BLOCKS: positiveInt(CATCHUP_DEFAULTS.groupBlocks).refine(
+    (n) => n <= 1_000,
+    'must be 1000 or less',
+  ),
+  /** Blocks this close to the node's tip (the tip and the ones below it) go one per transaction. */
+  CRAWLER_CATCHUP_BEHIND_BLOCKS: positiveInt(CATCHUP_DEFAULTS.behindBlocks),
   /** 0 picks a free port (tests). */
   CRAWLER_METRICS_PORT: nonNegativeInt(38_081).refine((n) => n <= 65_535, 'must be a port number 0-65535'),
   CRAWLER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -14,7 +14,24 @@ describe('loadCrawlerConfig', () => {
       CRAWLER_POLL_INTERVAL_MS: 2000,
       CRAWLER_FETCH_CONCURRENCY: 4,
       CRAWLER_METRICS_PORT: 38081,
+      CRAWLER_CATCHUP_GROUP_BLOCKS: 20,
+      CRAWLER_CATCHUP_BEHIND_BLOCKS: 6,
     });
+  });
+
+  it('catch-up groups: 1 turns them off; 0 or above 1000 blocks is refused', () => {
+    expect(loadCrawlerConfig({ ...base, CRAWLER_CATCHUP_GROUP_BLOCKS: '1' })).toMatchObject({
+      CRAWLER_CATCHUP_GROUP_BLOCKS: 1,
+    });
+    expect(() => loadCrawlerConfig({ ...base, CRAWLER_CATCHUP_GROUP_BLOCKS: '0' })).toThrow(
+      /CRAWLER_CATCHUP_GROUP_BLOCKS/,
+    );
+    expect(() => loadCrawlerConfig({ ...base, CRAWLER_CATCHUP_GROUP_BLOCKS: '1001' })).toThrow(
+      /CRAWLER_CATCHUP_GROUP_BLOCKS: must be 1000 or less/,
+    );
+    expect(() => loadCrawlerConfig({ ...base, CRAWLER_CATCHUP_BEHIND_BLOCKS: '0' })).toThrow(
+      /CRAWLER_CATCHUP_BEHIND_BLOCKS/,
+    );
   });
 
   it('requires a start height off regtest', () => {

@@ -16,7 +16,7 @@ import { statusTip, type StatusTip } from './node/statusTip.js';
 import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
 import type { CrawlerMetrics } from './metrics.js';
-import { syncToNode } from './sync/syncToNode.js';
+import { syncToNode, type SyncDeps } from './sync/syncToNode.js';
 import { createAddressWatcher } from './watch/addressWatcher.js';
 
 export interface CrawlerSettings {
@@ -24,6 +24,7 @@ export interface CrawlerSettings {
   startHeight: number;
   pollIntervalMs: number;
   fetchConcurrency: number;
+  catchUp: SyncDeps['catchUp']; // blocks per SQL transaction while catching up
   /** Undefined: no ZMQ, polling only. */
   zmqEndpoint: string | undefined;
   /** For the connection that LISTENs for new watched addresses (see createPgListener). */
@@ -170,6 +171,7 @@ export function createCrawler({
           metrics,
           startHeight: settings.startHeight,
           fetchConcurrency: settings.fetchConcurrency,
+          catchUp: settings.catchUp,
           signal: abort.signal,
           onTip,
         });

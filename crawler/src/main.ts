@@ -36,6 +36,10 @@ runMain(async () => {
       startHeight: config.CRAWLER_START_HEIGHT,
       pollIntervalMs: config.CRAWLER_POLL_INTERVAL_MS,
       fetchConcurrency: config.CRAWLER_FETCH_CONCURRENCY,
+      catchUp: {
+        groupBlocks: config.CRAWLER_CATCHUP_GROUP_BLOCKS,
+        behindBlocks: config.CRAWLER_CATCHUP_BEHIND_BLOCKS,
+      },
       zmqEndpoint: config.BITCOIND_ZMQ_SEQUENCE,
       databaseUrl: config.ONLINE_DATABASE_URL,
       mempoolResyncMs: config.CRAWLER_MEMPOOL_RESYNC_MS,

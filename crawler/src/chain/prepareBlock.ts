@@ -3,7 +3,7 @@ import type { BlockToApply } from '../db/applyBlock.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
 import { selectUnspentTxids } from '../db/selectUnspentTxids.js';
 import { matchBlock, spentOutpoints } from '../matching/matchBlock.js';
-import type { BlockMatch, WatchLookup } from '../matching/types.js';
+import { outpointKey, type BlockMatch, type OwnedOutput, type WatchLookup } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { PendingIndex } from '../mempool/pendingIndex.js';
 import type { ChainTip } from '../node/chainSource.js';
@@ -25,6 +25,8 @@ export type PrepareOutcome = { kind: 'prepared'; block: BlockToApply } | { kind:
  * outputs looked up; a block needing none is matched while that commit runs. The lookup
  * runs outside the block's own transaction, which is safe because every change to the
  * wallet UTXOs moves the tip, and applyBlock checks the tip under the chain lock.
+ * `unsentOutputs` are our outputs created by blocks matched but not sent to the database
+ * yet (the group being built while catching up): a spend of one is matched from there.
  * `tip-moved`: our stored tip is not `parent` any more.
  */
 export async function prepareBlock({
@@ -37,6 +39,7 @@ export async function prepareBlock({
   unspent,
   pending,
   parentCommitted,
+  unsentOutputs,
 }: {
   db: Executor;
   block: ParsedBlock;
@@ -49,6 +52,7 @@ export async function prepareBlock({
   /** Our pending transactions: the block may mine them or conflict with them. */
   pending: PendingIndex;
   parentCommitted?: Promise<unknown>;
+  unsentOutputs?: ReadonlyMap<string, OwnedOutput>;
 }): Promise<PrepareOutcome> {
   if (!unspent.isAt(parent?.hash)) {
     await parentCommitted;
@@ -56,11 +60,16 @@ export async function prepareBlock({
     unspent.load(voutsByTxid, tipHash);
     if (!unspent.isAt(parent?.hash)) return { kind: 'tip-moved' };
   }
-  const ours = spentOutpoints(block.txs, unspent);
-  let prevouts: Awaited<ReturnType<typeof selectUnspentOutpoints>> = [];
-  if (ours.length > 0) {
+  const prevouts: OwnedOutput[] = [];
+  const lookup = [];
+  for (const o of spentOutpoints(block.txs, unspent)) {
+    const unsent = unsentOutputs?.get(outpointKey(o.txid, o.vout));
+    if (unsent) prevouts.push(unsent);
+    else lookup.push(o);
+  }
+  if (lookup.length > 0) {
     await parentCommitted;
-    prevouts = await selectUnspentOutpoints(db, ours);
+    prevouts.push(...(await selectUnspentOutpoints(db, lookup)));
   }
   const match = matchBlock(block.txs, watch, prevouts);
   unspent.advance(block.hash, match.created, match.spent);

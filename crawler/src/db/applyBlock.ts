@@ -48,8 +48,29 @@ export async function applyBlock(
   expectedTip: ChainTip | undefined,
 ): Promise<ApplyOutcome> {
   if (expectedTip && block.prevHash !== expectedTip.hash) return { kind: 'tip-moved' };
+  const args = {
+    p_lock_key: CHAIN_LOCK_KEY,
+    p_expected_tip: expectedTip?.hash ?? null,
+    ...applyBlockArgs(block),
+    p_chain_stream: CHAIN_STREAM,
+    p_notify_channel: OUTBOX_CHANNEL,
+  };
+  const names = Object.keys(args).map((name, i) => `${name} => $${i + 1}`);
+  const { rows } = await ex.query<{ applied: boolean }>(
+    `SELECT crawler_apply_block(${names.join(', ')}) AS applied`,
+    Object.values(args),
+  );
+  if (!rows[0]!.applied) return { kind: 'tip-moved' };
+  return { kind: 'applied', walletTxs: block.walletTxs.length };
+}
+
+/**
+ * crawler_apply_block's arguments for one block, by name, but for those the same for
+ * every block (lock, expected tip, chain stream, notify channel). Each stream's events
+ * are numbered in block order, BlockConnected the chain stream's one.
+ */
+export function applyBlockArgs(block: BlockToApply) {
   const { created, spent, walletTxs: txs } = block;
-  // Each stream's events numbered in block order; BlockConnected is the chain stream's one.
   const counts = new Map<string, number>([[CHAIN_STREAM, 1]]);
   const txStreams: string[] = [];
   const txNth: number[] = [];
@@ -69,9 +90,7 @@ export async function applyBlock(
   // appendToManyStreams' order, in which every writer locks version rows.
   const streams = [...counts.keys()].sort();
   // Passed by name (p_hash => $3, …), so their order here need not follow the signature.
-  const args = {
-    p_lock_key: CHAIN_LOCK_KEY,
-    p_expected_tip: expectedTip?.hash ?? null,
+  return {
     p_hash: block.hash,
     p_height: block.height,
     p_prev_hash: block.prevHash,
@@ -101,15 +120,6 @@ export async function applyBlock(
     p_dropped_nth: dropped.map((d) => d.nth),
     p_streams: streams,
     p_stream_counts: streams.map((s) => counts.get(s)!),
-    p_chain_stream: CHAIN_STREAM,
     p_occurred_at: block.occurredAt.toISOString(),
-    p_notify_channel: OUTBOX_CHANNEL,
   };
-  const names = Object.keys(args).map((name, i) => `${name} => $${i + 1}`);
-  const { rows } = await ex.query<{ applied: boolean }>(
-    `SELECT crawler_apply_block(${names.join(', ')}) AS applied`,
-    Object.values(args),
-  );
-  if (!rows[0]!.applied) return { kind: 'tip-moved' };
-  return { kind: 'applied', walletTxs: txs.length };
 }

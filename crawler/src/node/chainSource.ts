@@ -32,6 +32,11 @@ export interface ChainSource {
   chainworkOf(hash: string): Promise<bigint>;
   /** The hash of the node's main-chain block at `height`, undefined above its tip. */
   hashAt(height: number): Promise<string | undefined>;
+  /**
+   * The hashes of the node's main-chain blocks from `from` upwards, at most `count`, in one
+   * request; fewer (none) above its tip.
+   */
+  hashesFrom(from: number, count: number): Promise<string[]>;
   rawBlock(hash: string): Promise<Uint8Array>;
 }
 
@@ -71,6 +76,7 @@ export function createBitcoindSource(rpc: RpcClient): ChainSource {
         throw err;
       }
     },
+    hashesFrom: (from, count) => rpc.getBlockHashes(from, count),
     rawBlock: (hash) => rpc.getRawBlock(hash),
   };
 }

@@ -1,9 +1,7 @@
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import type { Pool } from '#shared/db/pool.js';
-import { prepareBlock } from '../chain/prepareBlock.js';
 import { revertBlock } from '../chain/revertBlock.js';
-import { applyBlock, type BlockToApply } from '../db/applyBlock.js';
 import { selectBlockHashAt } from '../db/selectBlockHashAt.js';
 import { selectLowestBlock } from '../db/selectLowestBlock.js';
 import { selectTip, type StoredBlock } from '../db/selectTip.js';
@@ -12,11 +10,10 @@ import type { UnspentTxids } from '../matching/unspentTxids.js';
 import { loadPendingIndex } from '../mempool/loadPendingIndex.js';
 import type { PendingIndex } from '../mempool/pendingIndex.js';
 import type { ChainSource, ChainTip, NodeTip } from '../node/chainSource.js';
-import { parseBlock, type ParsedBlock } from '../node/parseBlock.js';
 import type { CrawlerMetrics } from '../metrics.js';
-import { createBlockPrefetcher } from './blockPrefetcher.js';
-import { blockWork } from './blockWork.js';
+import { applyUpTo } from './applyUpTo.js';
 import { findForkPoint } from './findForkPoint.js';
+import { NodeMoved } from './nodeMoved.js';
 import { nodeStanding } from './nodeStanding.js';
 
 export interface SyncDeps {
@@ -31,6 +28,11 @@ export interface SyncDeps {
   metrics: CrawlerMetrics;
   startHeight: number;
   fetchConcurrency: number;
+  /**
+   * Catching up: blocks at least `behindBlocks` below the node's tip are applied up to
+   * `groupBlocks` per SQL transaction; the others (live blocks) one per transaction.
+   */
+  catchUp: { groupBlocks: number; behindBlocks: number };
   signal: AbortSignal;
   /** Told of every tip change, for /status; chainwork when known. */
   onTip?: (ours: (ChainTip & { chainwork?: bigint }) | undefined, node: NodeTip) => void;
@@ -43,9 +45,6 @@ export interface SyncResult {
   /** The node is behind our tip (nodeStanding): waited for, nothing reverted. */
   nodeBehind: boolean;
 }
-
-/** Raised inside a pass when the node changed under us; the pass starts over. */
-class NodeMoved extends Error {}
 
 /**
  * Brings our chain to the node's best block: finds the fork point, reverts our blocks
@@ -145,96 +144,4 @@ async function revertToForkPoint(
   metrics.reorgs.inc();
   metrics.reorgDepth.observe(depth);
   return current;
-}
-
-async function applyUpTo(deps: SyncDeps, tip: StoredBlock | undefined, node: NodeTip, result: SyncResult) {
-  const { pool, source, log, signal } = deps;
-  const from = tip ? tip.height + 1 : deps.startHeight;
-  if (from > node.height) return;
-  if (node.height - from > 10) log.info({ from, to: node.height }, 'catching up');
-  const prefetcher = createBlockPrefetcher<ParsedBlock>({
-    from,
-    to: node.height,
-    concurrency: deps.fetchConcurrency,
-    fetch: async (height) => {
-      const hash = await source.hashAt(height);
-      if (hash === undefined) throw new NodeMoved(`the node has no block at height ${height} any more`);
-      return parseBlock(await source.rawBlock(hash), hash);
-    },
-  });
-  // Pipelined: block N+1 is matched while block N's statement runs (prepareBlock waits
-  // for N's commit only when N+1 needs a prevout lookup); statements still run one at a
-  // time, in order, each its own transaction checking that it extends the one before.
-  let current: ChainTip | undefined = tip; // the block last sent to the database
-  // Its chainwork: each block adds its own work. Asked of the node for the first block
-  // when the parent's is unknown (no parent yet, or stored before chainwork was).
-  let chainwork = tip?.chainwork;
-  let committing: Promise<void> | undefined; // its statement, while in flight
-  try {
-    for (let height = from; height <= node.height && !signal.aborted; height++) {
-      const block = await prefetcher.next();
-      if (current && block.prevHash !== current.hash) {
-        throw new NodeMoved(`block ${block.hash} at height ${height} does not extend ${current.hash}`);
-      }
-      chainwork =
-        chainwork === undefined ? await source.chainworkOf(block.hash) : chainwork + blockWork(block.bits);
-      const started = performance.now();
-      const prepared = await prepareBlock({
-        db: pool,
-        block,
-        height,
-        chainwork,
-        parent: current,
-        watch: deps.watch,
-        unspent: deps.unspent,
-        pending: deps.pending,
-        parentCommitted: committing,
-      });
-      const preparedMs = performance.now() - started;
-      await committing;
-      if (prepared.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
-      committing = commit(deps, prepared.block, current, node, result, preparedMs);
-      // Awaited before the next statement or on the way out; until then a rejection must
-      // not count as unhandled.
-      committing.catch(() => undefined);
-      current = { hash: block.hash, height };
-    }
-    await committing;
-  } catch (err) {
-    await committing?.catch(() => undefined);
-    // The mirrors may have moved past a block that did not commit: reload them next time.
-    deps.unspent.reset();
-    deps.pending.markStale();
-    throw err;
-  } finally {
-    prefetcher.close();
-  }
-}
-
-async function commit(
-  deps: SyncDeps,
-  block: BlockToApply,
-  parent: ChainTip | undefined,
-  node: NodeTip,
-  result: SyncResult,
-  preparedMs: number,
-): Promise<void> {
-  const { pool, log, metrics } = deps;
-  const started = performance.now();
-  const outcome = await applyBlock(pool, block, parent);
-  if (outcome.kind === 'tip-moved') throw new NodeMoved('our tip changed while applying');
-  // Matching and writing; not the wait for the previous block's commit.
-  const seconds = (preparedMs + performance.now() - started) / 1000;
-  metrics.blocksApplied.inc();
-  metrics.walletTxs.inc(outcome.walletTxs);
-  metrics.blockSeconds.observe(seconds);
-  metrics.tipHeight.set(block.height);
-  const level = outcome.walletTxs > 0 ? 'info' : 'debug';
-  log[level](
-    { height: block.height, hash: block.hash, walletTxs: outcome.walletTxs, ms: Math.round(seconds * 1000) },
-    'block applied',
-  );
-  result.applied++;
-  result.tip = { hash: block.hash, height: block.height };
-  deps.onTip?.({ ...result.tip, chainwork: block.chainwork }, node);
 }

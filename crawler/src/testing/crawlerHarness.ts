@@ -84,6 +84,8 @@ export async function createHarness(label: string): Promise<Harness> {
           startHeight,
           pollIntervalMs: 200,
           fetchConcurrency: 4,
+          // Small groups, so that the specs' catch-ups cross group boundaries.
+          catchUp: { groupBlocks: 5, behindBlocks: 3 },
           zmqEndpoint: stack.BITCOIND_ZMQ_SEQUENCE,
           databaseUrl: db.onlineUrl,
           mempoolResyncMs: 10_000,
