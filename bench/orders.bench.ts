@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { networks, payments } from 'bitcoinjs-lib';
-import { cpuSecondsOf, cpuSecondsOfAll } from './crawler/cpuTimes.js';
+import { cpuSecondsOf, cpuSecondsOfTree, parentPid } from './crawler/cpuTimes.js';
 import { freePort } from '#shared/testing/freePort.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
 import { createTestDatabase, createTestDatabases } from '#shared/testing/testDatabases.js';
@@ -163,10 +163,13 @@ try {
         },
       ],
     });
+  // This stack's own PostgreSQL cluster, not the other stacks' that may share the machine.
+  const { rows: backend } = await dbs.online.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmasterPid = parentPid(backend[0]!.pid);
   const pids: CpuSamplers = {
     bff: () => cpuSecondsOf(bffProcess.pid!),
     trading: () => cpuSecondsOf(tradingProcess.pid!),
-    postgres: () => cpuSecondsOfAll('postgres'),
+    postgres: () => cpuSecondsOfTree(postmasterPid),
     'load generator': () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1e6;

@@ -29,7 +29,9 @@ import { defaultRelayConfig, type RelayConfig } from '../relay/src/config.js';
 import { collectTopic } from '../relay/src/testing/collectTopic.js';
 import { startTestRelay, testKafka, testLog } from '../relay/src/testing/relayHarness.js';
 import { sampleEvent, writeEvents } from '../relay/src/testing/writeEvents.js';
-import { cpuSecondsOf, cpuSecondsOfAll } from './crawler/cpuTimes.js';
+import { readFileSync } from 'node:fs';
+import { runDir } from '#shared/testing/stackEnv.js';
+import { cpuSecondsOf, cpuSecondsOfTree, parentPid } from './crawler/cpuTimes.js';
 import { benchMessages, publishCeiling } from './relay/publishCeiling.js';
 
 const EVENT_BYTES = 1_024;
@@ -45,6 +47,11 @@ const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length}
 console.log(`relay benchmark (${load()})`);
 const dbs = await createTestDatabases('bench_relay');
 const kafka = testKafka('bench-relay');
+// This stack's own PostgreSQL cluster (its postmaster's tree) and Kafka broker, not the
+// other stacks' that may share the machine.
+const { rows: backend } = await dbs.online.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+const postmasterPid = parentPid(backend[0]!.pid);
+const kafkaPid = Number(readFileSync(`${runDir}/kafka/kafka.pid`, 'utf8').trim());
 try {
   const messages = benchMessages(BACKLOG, EVENT_BYTES);
   const rounds: { rate: number; ceiling: number; cpu: CpuSplit }[] = [];
@@ -123,8 +130,8 @@ interface CpuSplit {
 function cpuNow(): CpuSplit {
   return {
     relay: cpuSecondsOf(process.pid),
-    postgres: cpuSecondsOfAll('postgres'),
-    kafka: cpuSecondsOfAll('java'),
+    postgres: cpuSecondsOfTree(postmasterPid),
+    kafka: cpuSecondsOf(kafkaPid),
   };
 }
 
