@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { kafkaBrokers, logLevel, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
 import { EVENTS_TOPIC } from '#shared/kafka/createKafka.js';
 import { loadConfig } from '#shared/config/loadConfig.js';
+import { topicSettingsShape } from '#shared/kafka/topicSettings.js';
 
 const groupId = (fallback: string) =>
   z
@@ -22,6 +23,7 @@ export const projectorConfigShape = {
   PROJECTOR_SESSION_TIMEOUT_MS: positiveInt(30_000),
   /** How long the per-user changes live updates resume from are kept (a day). */
   PROJECTOR_CHANGES_RETENTION_S: positiveInt(86_400),
+  ...topicSettingsShape,
   LOG_LEVEL: logLevel(),
 };
 

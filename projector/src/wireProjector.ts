@@ -1,6 +1,7 @@
 import { createPool, type Pool } from '#shared/db/pool.js';
 import { migrate } from '#shared/db/migrate.js';
-import { createKafka, ensureTopic } from '#shared/kafka/createKafka.js';
+import { createKafka, ensureEventsTopic } from '#shared/kafka/createKafka.js';
+import { topicSettingsFrom } from '#shared/kafka/topicSettings.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { createStatusServer, type StatusServer } from '#shared/http/createStatusServer.js';
 import { createMetricsRegistry } from '#shared/metrics/registry.js';
@@ -32,8 +33,9 @@ export async function wireProjector(
   });
   await migrate(db, 'views', log);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'forkline-projector', log });
-  // The relay normally creates the topic; creating it here lets the projector start first.
-  await ensureTopic(kafka, env.PROJECTOR_TOPIC, 3);
+  // The relay normally creates the topic; creating it here, the same way, lets the
+  // projector start first. A topic weaker than configured is reported (outside regtest: refused).
+  await ensureEventsTopic(kafka, env.PROJECTOR_TOPIC, topicSettingsFrom(env), log);
   const registry = createMetricsRegistry('projector');
   const readStatus = () => projectionStatus(db);
   const metrics = createProjectorMetrics(registry, readStatus);

@@ -2,13 +2,19 @@ import { z } from 'zod';
 import { bool, kafkaBrokers, logLevel, port, positiveInt, postgresUrl } from '#shared/config/fields.js';
 import { loadConfig } from '#shared/config/loadConfig.js';
 import { EVENTS_TOPIC } from '#shared/kafka/createKafka.js';
+import {
+  regtestTopicSettings,
+  topicSettingsFrom,
+  topicSettingsShape,
+  type TopicSettings,
+} from '#shared/kafka/topicSettings.js';
 
 /** What createRelay needs to know, parsed and defaulted by main.ts (or a test). */
 export interface RelayConfig {
   /** The event store topic; created at start when missing. */
   topic: string;
-  /** Partitions of the topic when the relay creates it. */
-  topicPartitions: number;
+  /** What the topic must be: created so when missing, checked when found. */
+  topicSettings: TopicSettings;
   /** Outbox rows locked, published and deleted per transaction. */
   batchSize: number;
   /**
@@ -29,7 +35,7 @@ export interface RelayConfig {
 
 export const defaultRelayConfig: RelayConfig = Object.freeze({
   topic: EVENTS_TOPIC,
-  topicPartitions: 6,
+  topicSettings: regtestTopicSettings,
   batchSize: 2000,
   maxInFlightBatches: 2,
   pollIntervalMs: 1_000,
@@ -44,7 +50,6 @@ const shape = {
     .string()
     .regex(/^[\w.-]{1,249}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
     .default(EVENTS_TOPIC),
-  RELAY_TOPIC_PARTITIONS: positiveInt(defaultRelayConfig.topicPartitions),
   RELAY_BATCH_SIZE: positiveInt(defaultRelayConfig.batchSize).refine(
     (n) => n <= 10_000,
     'must be at most 10000',
@@ -58,6 +63,7 @@ const shape = {
   RELAY_LISTEN: bool(defaultRelayConfig.listen),
   RELAY_METRICS_PORT: port(38082),
   RELAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  ...topicSettingsShape,
   LOG_LEVEL: logLevel(),
 };
 
@@ -81,7 +87,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     logLevel: c.LOG_LEVEL,
     relay: Object.freeze({
       topic: c.RELAY_TOPIC,
-      topicPartitions: c.RELAY_TOPIC_PARTITIONS,
+      topicSettings: Object.freeze(topicSettingsFrom(c)),
       batchSize: c.RELAY_BATCH_SIZE,
       maxInFlightBatches: c.RELAY_MAX_IN_FLIGHT_BATCHES,
       pollIntervalMs: c.RELAY_POLL_INTERVAL_MS,

@@ -13,7 +13,7 @@ describe('loadRelayConfig', () => {
       logLevel: 'info',
       relay: {
         topic: 'forkline.events',
-        topicPartitions: 6,
+        topicSettings: { partitions: 6, replicationFactor: 1, minInsyncReplicas: 1, strict: false },
         batchSize: 2000,
         maxInFlightBatches: 2,
         pollIntervalMs: 1_000,

@@ -34,6 +34,23 @@ describe('relay (real PostgreSQL and Kafka)', () => {
     return c;
   }
 
+  it('refuses to start, without retrying, on a topic weaker than configured outside regtest', async () => {
+    const { topic } = await createTestTopic(kafka, 'relay-weak', 1);
+    const r = startTestRelay({
+      databaseUrl: dbs.onlineUrl,
+      kafka,
+      config: {
+        topic,
+        topicSettings: { partitions: 6, replicationFactor: 1, minInsyncReplicas: 1, strict: true },
+      },
+    });
+    cleanups.push(() => r.stop());
+    await expect(r.relay.start()).rejects.toThrow(
+      `refusing to start: ${topic} has 1 partitions, 6 configured`,
+    );
+    expect((await r.relay.status()).lastError).toBeNull(); // refused at once, not retried
+  });
+
   it('publishes rows committed out of id order: none skipped', async () => {
     const { topic, groupId } = await createTestTopic(kafka, 'relay-ooo', 3);
     const r = startTestRelay({ databaseUrl: dbs.onlineUrl, kafka, config: { topic } });

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createPgListener } from '#shared/db/createPgListener.js';
 import type { Pool } from '#shared/db/pool.js';
-import { ensureTopic } from '#shared/kafka/createKafka.js';
+import { ensureEventsTopic, TopicTooWeakError } from '#shared/kafka/createKafka.js';
 import { createWakeSignal } from '#shared/lifecycle/createWakeSignal.js';
 import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import type { Logger } from '#shared/logging/logger.js';
@@ -223,14 +223,15 @@ export function createRelay({
     try {
       await retry(
         async () => {
-          if (await ensureTopic(kafka, config.topic, config.topicPartitions))
-            log.info({ topic: config.topic, partitions: config.topicPartitions }, 'topic created');
+          await ensureEventsTopic(kafka, config.topic, config.topicSettings, log);
           await publisher.connect();
         },
         {
           initialRetryMs: 200,
           maxRetryMs: 5_000,
           signal: abort.signal,
+          // A topic weaker than configured (outside regtest) is the operator's to fix.
+          isRetriable: (err) => !(err instanceof TopicTooWeakError),
           onRetry: (err, attempt, delayMs) => {
             recordError(err, 'kafka');
             log.warn({ err: (err as Error).message, attempt, delayMs }, 'Kafka not ready, retrying');

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
+import { topicWeaknesses, type TopicSettings, type TopicState } from './topicSettings.js';
 
 export const EVENTS_TOPIC = 'forkline.events';
 
@@ -34,28 +35,93 @@ export function createKafka(options: {
   });
 }
 
-/** Creates the events topic when missing: the event store, so retention is infinite. */
-export async function ensureTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<boolean> {
+/** The topic is weaker than configured and this is not regtest: the process must not start. */
+export class TopicTooWeakError extends Error {
+  override readonly name = 'TopicTooWeakError';
+}
+
+/**
+ * Creates the events topic when missing, with the configured partitions, replication factor
+ * and min.insync.replicas, infinite retention and no unclean leader election (Kafka is the
+ * event store: the outbox deletes a row once the broker acknowledged it). Every process
+ * that may find the topic missing creates it here, the same way. Returns whether it
+ * created it and how the existing topic falls short of the settings.
+ */
+export async function ensureTopic(
+  kafka: Kafka,
+  topic: string,
+  settings: TopicSettings,
+): Promise<{ created: boolean; weaknesses: string[] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = await admin.listTopics();
-    if (existing.includes(topic)) return false;
-    return await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'retention.bytes', value: '-1' },
-          ],
-        },
-      ],
-    });
+    let created = false;
+    if (!(await admin.listTopics()).includes(topic)) {
+      created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: settings.partitions,
+            replicationFactor: settings.replicationFactor,
+            configEntries: [
+              { name: 'retention.ms', value: '-1' },
+              { name: 'retention.bytes', value: '-1' },
+              { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
+              { name: 'unclean.leader.election.enable', value: 'false' },
+            ],
+          },
+        ],
+      });
+    }
+    return { created, weaknesses: topicWeaknesses(topic, await describeTopic(admin, topic), settings) };
   } finally {
     await admin.disconnect();
+  }
+}
+
+const CHECKED_CONFIGS = [
+  'min.insync.replicas',
+  'retention.ms',
+  'retention.bytes',
+  'unclean.leader.election.enable',
+];
+
+async function describeTopic(admin: Admin, topic: string): Promise<TopicState> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics[0]?.partitions ?? [];
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: CHECKED_CONFIGS }],
+  });
+  const config = Object.fromEntries(
+    (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue] as const),
+  );
+  return {
+    partitions: partitions.length,
+    replicationFactor: Math.min(...partitions.map((p) => p.replicas.length)),
+    config,
+  };
+}
+
+/**
+ * ensureTopic for a process about to use the events topic: logs what it created, and each
+ * way the topic is weaker than configured, loudly; outside regtest a weaker topic refuses
+ * the start (TopicTooWeakError), since it could lose events for good.
+ */
+export async function ensureEventsTopic(
+  kafka: Kafka,
+  topic: string,
+  settings: TopicSettings,
+  log: Logger,
+): Promise<void> {
+  const { created, weaknesses } = await ensureTopic(kafka, topic, settings);
+  if (created) log.info({ topic, ...settings }, 'topic created');
+  if (weaknesses.length === 0) return;
+  log.error({ topic, weaknesses }, `the events topic is weaker than configured: ${weaknesses.join('; ')}`);
+  if (settings.strict) {
+    throw new TopicTooWeakError(
+      `refusing to start: ${weaknesses.join('; ')} (fix the topic, or the KAFKA_* settings if they are wrong)`,
+    );
   }
 }
