@@ -19,6 +19,8 @@ PG_TRADING_DB="${PG_TRADING_DB:-forkline_trading}"
 
 KAFKA_PORT="${KAFKA_PORT:-59092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-59093}"
+# Brokers of the local Kafka (make up KAFKA_NODES=3): by default the count last started.
+KAFKA_NODES="${KAFKA_NODES:-$(cat "${FORKLINE_RUN_DIR:-$FORKLINE_ROOT/.run}/kafka/nodes" 2>/dev/null || echo 1)}"
 
 BFF_PORT="${BFF_PORT:-38080}"
 TRADING_PORT="${TRADING_PORT:-38084}"

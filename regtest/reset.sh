@@ -7,5 +7,5 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$(dirname "$0")/down.sh"
 rm -rf "$RUN_DIR/bitcoind/data" "$RUN_DIR/postgres/data" \
-  "$RUN_DIR/kafka/data" "$RUN_DIR/kafka/cluster.id"
+  "$RUN_DIR/kafka/data" "$RUN_DIR"/kafka/node-*/data "$RUN_DIR/kafka/cluster.id"
 echo "[reset] chain, wallets, databases and topics deleted under $RUN_DIR; \`make up\` starts afresh"

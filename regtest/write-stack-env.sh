@@ -14,6 +14,12 @@ if [[ ! -f $secret_file ]]; then
 fi
 source "$secret_file"
 
+# The brokers of the local cluster; from 3 on, the events topic is replicated as production's.
+kafka_brokers=127.0.0.1:$KAFKA_PORT
+for ((i = 2; i <= KAFKA_NODES; i++)); do kafka_brokers+=",127.0.0.1:$((KAFKA_PORT + 10 * (i - 1)))"; done
+kafka_rf=$((KAFKA_NODES < 3 ? KAFKA_NODES : 3))
+kafka_isr=$((KAFKA_NODES < 3 ? 1 : 2))
+
 cat >"$RUN_DIR/stack.env" <<ENV
 BITCOIN_NETWORK=regtest
 BITCOIND_RPC_URL=http://$BITCOIND_RPC_USER:$BITCOIND_RPC_PASSWORD@127.0.0.1:$BITCOIND_RPC_PORT
@@ -22,7 +28,9 @@ BITCOIND_WALLET=forkline
 ONLINE_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_ONLINE_DB
 VIEWS_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_VIEWS_DB
 TRADING_DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_TRADING_DB
-KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+KAFKA_BROKERS=$kafka_brokers
+KAFKA_REPLICATION_FACTOR=$kafka_rf
+KAFKA_MIN_INSYNC_REPLICAS=$kafka_isr
 BFF_PORT=$BFF_PORT
 BFF_URL=http://127.0.0.1:$BFF_PORT
 TRADING_PORT=$TRADING_PORT

@@ -1,5 +1,6 @@
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
+import { retry } from '../retry/retry.js';
 import { topicWeaknesses, type TopicSettings, type TopicState } from './topicSettings.js';
 
 export const EVENTS_TOPIC = 'forkline.events';
@@ -58,7 +59,9 @@ export async function ensureTopic(
     let created = false;
     if (!(await admin.listTopics()).includes(topic)) {
       created = await admin.createTopics({
-        waitForLeaders: true,
+        // Waited for below instead: kafkajs's own wait fails when it asks a broker that has
+        // not heard of the new topic yet (UNKNOWN_TOPIC_OR_PARTITION, on a cluster).
+        waitForLeaders: false,
         topics: [
           {
             topic,
@@ -74,7 +77,13 @@ export async function ensureTopic(
         ],
       });
     }
-    return { created, weaknesses: topicWeaknesses(topic, await describeTopic(admin, topic), settings) };
+    const state = await retry(() => describeTopic(admin, topic), {
+      initialRetryMs: 100,
+      maxRetryMs: 1_000,
+      maxAttempts: 30,
+      isRetriable: (err) => (err as { retriable?: boolean }).retriable === true,
+    });
+    return { created, weaknesses: topicWeaknesses(topic, state, settings) };
   } finally {
     await admin.disconnect();
   }
@@ -86,6 +95,8 @@ const CHECKED_CONFIGS = [
   'retention.bytes',
   'unclean.leader.election.enable',
 ];
+// From the default export: Node's ESM loader does not see this one among kafkajs's named exports.
+const { ConfigResourceTypes } = kafkajs;
 
 async function describeTopic(admin: Admin, topic: string): Promise<TopicState> {
   const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -97,6 +108,9 @@ async function describeTopic(admin: Admin, topic: string): Promise<TopicState> {
   const config = Object.fromEntries(
     (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue] as const),
   );
+  if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) {
+    throw Object.assign(new Error(`${topic} has no leader for every partition yet`), { retriable: true });
+  }
   return {
     partitions: partitions.length,
     replicationFactor: Math.min(...partitions.map((p) => p.replicas.length)),
