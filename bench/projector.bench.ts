@@ -6,11 +6,17 @@
  * hold the user, and the link joins the settlement's chain event to the order row), the
  * rest TxConfirmed, the settlements' among them. Rates are measured from the first
  * committed transaction to the last (the consumer group join, ~3 s, is not projector
- * throughput). Ends with one JSON line.
+ * throughput). Its ceiling: a kafkajs consumer in a group, tuned the same, that reads the
+ * same topic and only commits offsets, measured the same way. Each is measured
+ * BENCH_RUNS times, alternating (the median and every run are reported), the baseline
+ * once; with each figure the cores the projector (this process), PostgreSQL and Kafka
+ * used and the load average. Ends with one JSON line.
  *
  * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000),
- * BENCH_ORDERS (1; 0 = TxConfirmed only).
+ * BENCH_ORDERS (1; 0 = TxConfirmed only), BENCH_RUNS (3), BENCH_CPU_PROFILE_DIR (writes
+ * a V8 CPU profile of the first run there).
  */
+import { loadavg } from 'node:os';
 import { Registry } from 'prom-client';
 import type { Pool } from '#shared/db/pool.js';
 import { createKafka } from '#shared/kafka/createKafka.js';
@@ -25,11 +31,16 @@ import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../projector/src/metrics.js';
 import { confirmed, hex, streamOf, toMessage, uuidOf } from '../projector/src/testing/events.js';
 import { orderStream } from '#shared/events/streams.js';
+import { ceilingRate } from './projector/ceilingRate.js';
+import { startCpuProfile } from './projector/cpuProfile.js';
+import { stackCpuSeconds } from './projector/stackCpu.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 20_000);
 const ORDERS = process.env.BENCH_ORDERS !== '0';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const PARTITIONS = 3;
 /** One unit in 9 is an order (3 order events + its settlement's TxConfirmed): a quarter of the events. */
 const ORDER_EVERY = 9;
@@ -78,10 +89,13 @@ function makeEvents(count: number): RecordedEvent[] {
   return out;
 }
 
-async function produce(
-  events: RecordedEvent[],
-  label: string,
-): Promise<{ topic: string; groupId: string; ends: Map<number, number> }> {
+interface Topic {
+  topic: string;
+  groupId: string;
+  ends: Map<number, number>;
+}
+
+async function produce(events: RecordedEvent[], label: string): Promise<Topic> {
   const created = await createTestTopic(kafka, label, PARTITIONS);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -102,20 +116,30 @@ async function produce(
   return { ...created, ends: new Map(offsets.map((o) => [o.partition, Number(o.high)])) };
 }
 
+interface Measured {
+  rate: number;
+  /** Cores used between the first commit and the last, per process. */
+  cores: { projector: number; postgres: number; kafka: number };
+  load: number;
+}
+
 async function run(
   db: Pool,
   label: string,
-  events: RecordedEvent[],
+  { topic, groupId, ends }: Topic,
+  eventCount: number,
   maxEventsPerTransaction: number,
-): Promise<number> {
-  const { topic, groupId, ends } = await produce(events, label);
+): Promise<Measured> {
   const schema = `bench_${label}`;
   await createProjectionSchema(db, schema);
   const t = projectionTables(schema);
   const applied = async () =>
     (await db.query<{ n: number }>(`SELECT coalesce(sum(version), 0)::bigint AS n FROM ${t.streamVersions}`))
       .rows[0]!.n;
-  let firstCommit: { at: number; applied: Promise<number> } | undefined;
+  let firstCommit:
+    { at: number; cpu: ReturnType<typeof stackCpuSeconds>; applied: Promise<number> } | undefined;
+  // Profiled from the start (the group join and first fetch too) to the end, first run only.
+  const profiling = PROFILE_DIR && label === 'batched1' ? await startCpuProfile() : undefined;
   const projector = createProjector({
     db,
     kafka,
@@ -131,7 +155,7 @@ async function run(
     },
     hooks: {
       afterSqlCommit: () => {
-        firstCommit ??= { at: performance.now(), applied: applied() };
+        firstCommit ??= { at: performance.now(), cpu: stackCpuSeconds(), applied: applied() };
       },
     },
   });
@@ -143,38 +167,80 @@ async function run(
     [...ends].every(([partition, end]) => (projector.progress().get(partition) ?? 0) >= end);
   while (!caughtUp()) await new Promise((resolve) => setTimeout(resolve, 20));
   const end = performance.now();
+  const cpu = stackCpuSeconds();
+  if (profiling) await profiling.stop(`${PROFILE_DIR}/projector-${Date.now()}.cpuprofile`);
   await projector.close();
   const done = await applied();
-  if (done !== events.length) throw new Error(`applied ${done} of ${events.length} events`);
+  if (done !== eventCount) throw new Error(`applied ${done} of ${eventCount} events`);
   const first = firstCommit!;
-  const measured = events.length - (await first.applied);
+  const measured = eventCount - (await first.applied);
   const seconds = (end - first.at) / 1_000;
   const rate = Math.round(measured / seconds);
+  const cores = {
+    projector: round2((cpu.projector - first.cpu.projector) / seconds),
+    postgres: round2((cpu.postgres - first.cpu.postgres) / seconds),
+    kafka: round2((cpu.kafka - first.cpu.kafka) / seconds),
+  };
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.balances}`);
   console.log(
     `${label}: ${measured} events in ${seconds.toFixed(2)} s → ${rate} events/s ` +
-      `(${rows[0]!.n} balance rows, ${maxEventsPerTransaction === Infinity ? 'one transaction per Kafka batch' : 'one transaction per event'})`,
+      `(${rows[0]!.n} balance rows, ${maxEventsPerTransaction === Infinity ? 'one transaction per Kafka batch' : 'one transaction per event'}; ` +
+      `cores: projector ${cores.projector}, PostgreSQL ${cores.postgres}, Kafka ${cores.kafka}; load ${load1()})`,
   );
-  return rate;
+  return { rate, cores, load: load1() };
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const load1 = () => round2(loadavg()[0]!);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 try {
   const events = makeEvents(EVENTS);
   console.log(
-    `projector bench: ${EVENTS} events (${events.filter((e) => !e.stream.startsWith('user:')).length} of orders, the rest TxConfirmed) over ${Math.min(USERS, EVENTS)} users, ${PARTITIONS} partitions`,
+    `projector bench: ${EVENTS} events (${events.filter((e) => !e.stream.startsWith('user:')).length} of orders, the rest TxConfirmed) over ${Math.min(USERS, EVENTS)} users, ${PARTITIONS} partitions, ${RUNS} runs; load ${load1()}`,
   );
-  const eventsPerSec = await run(dbs.views, 'batched', events, Infinity);
-  const baselineEventsPerSec = await run(
+  const topic = await produce(events, 'batched');
+  const runs: Measured[] = [];
+  const ceilings: number[] = [];
+  // Ceiling and projector alternate, so each pair shares the machine's conditions.
+  for (let i = 0; i < RUNS; i++) {
+    const ceiling = await ceilingRate(kafka, { ...topic, groupId: `${topic.groupId}-ceiling${i}` });
+    console.log(
+      `ceiling ${i + 1}: ${ceiling} events/s (a consumer that only commits offsets; load ${load1()})`,
+    );
+    ceilings.push(ceiling);
+    runs.push(
+      await run(
+        dbs.views,
+        `batched${i + 1}`,
+        { ...topic, groupId: `${topic.groupId}-${i}` },
+        EVENTS,
+        Infinity,
+      ),
+    );
+  }
+  const baselineEvents = makeEvents(Math.min(BASELINE_EVENTS, EVENTS));
+  const baseline = await run(
     dbs.views,
     'baseline',
-    makeEvents(Math.min(BASELINE_EVENTS, EVENTS)),
+    await produce(baselineEvents, 'baseline'),
+    baselineEvents.length,
     1,
   );
+  const eventsPerSec = median(runs.map((r) => r.rate));
+  const ceilingEventsPerSec = median(ceilings);
+  const medianRun = runs.find((r) => r.rate === eventsPerSec)!;
   console.log(
     JSON.stringify({
       eventsPerSec,
-      baselineEventsPerSec,
-      ratio: Number((eventsPerSec / baselineEventsPerSec).toFixed(1)),
+      eventsPerSecRuns: runs.map((r) => r.rate),
+      ceilingEventsPerSec,
+      ceilingEventsPerSecRuns: ceilings,
+      ratioToCeiling: round2(eventsPerSec / ceilingEventsPerSec),
+      cores: medianRun.cores,
+      loadAverages: runs.map((r) => r.load),
+      baselineEventsPerSec: baseline.rate,
+      ratio: Number((eventsPerSec / baseline.rate).toFixed(1)),
     }),
   );
 } finally {

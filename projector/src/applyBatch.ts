@@ -6,11 +6,11 @@ import {
   deleteActivities,
   insertActivities,
   insertActivityChanges,
-  insertSettlementLinks,
   selectActivities,
   upsertActivities,
 } from './db/activities.js';
 import { insertBalances, upsertBalances } from './db/balances.js';
+import { insertSettlementLinks, relabelActivityChanges } from './db/settlementLinks.js';
 import { deleteChainBlocks, upsertChainBlocks } from './db/chainBlocks.js';
 import { insertDeadLetters } from './db/insertDeadLetters.js';
 import { deleteParkedEvents, insertParkedEvents } from './db/parkedEvents.js';
@@ -23,7 +23,7 @@ import { recordUserChanges } from './db/userChanges.js';
 import { insertUserAddresses, insertUsers } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import type { Activity } from './projections/activity.js';
-import { activityKey, activityLookup, projectActivities } from './projections/activities.js';
+import { activityKey, activityLookup, foldedLinks, projectActivities } from './projections/activities.js';
 import { isOrderEvent } from './projections/nextOrderActivity.js';
 import { projectBalances } from './projections/balances.js';
 import { projectChainTip } from './projections/chainTip.js';
@@ -132,8 +132,9 @@ export async function applyBatch(
   );
   await upsertActivities(tx, tables, activities.activities.filter(isStored));
   await deleteActivities(tx, tables, activities.deleted);
-  // Before this batch's history is added: the relabelling is of the stored steps.
   await insertSettlementLinks(tx, tables, activities.links);
+  // Before this batch's history is added: the relabelling is of the stored steps.
+  await relabelActivityChanges(tx, tables, foldedLinks(activities));
   await insertActivityChanges(tx, tables, activities.changes);
   await insertBalances(
     tx,

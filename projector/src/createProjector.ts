@@ -1,15 +1,13 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { isTransientDbError } from '#shared/db/isTransientDbError.js';
 import type { Pool } from '#shared/db/pool.js';
-import { withTransaction } from '#shared/db/withTransaction.js';
 import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import type { Logger } from '#shared/logging/logger.js';
-import { retry } from '#shared/retry/retry.js';
-import { applyBatch, type BatchResult } from './applyBatch.js';
-import { StreamVersionConflictError } from './db/saveStreamVersions.js';
+import type { BatchResult } from './applyBatch.js';
+import { createBatchApplier } from './createBatchApplier.js';
 import { PROJECTION_SCHEMA, projectionTables } from '#shared/views/projectionTables.js';
+import { consumerConfig } from './kafka/consumerConfig.js';
 import { decodeMessage, type DecodedMessage } from './kafka/decodeMessage.js';
-import type { ProjectorMetrics } from './metrics.js';
+import { countOutcomes, type ProjectorMetrics } from './metrics.js';
 
 export interface ProjectorConfig {
   topic: string;
@@ -37,8 +35,12 @@ export interface ProjectorConfig {
   maxBytesPerPartition?: number;
 }
 
-/** Fault injection for tests: runs after the SQL commit, before the offset commit. */
+/** Fault injection for tests; afterSqlCommit runs after the SQL commit, before the offset commit. */
 export interface ProjectorHooks {
+  /** Runs when a batch is fetched and decoded, before it waits for the partition's previous one. */
+  afterFetch?: (info: { partition: number; firstOffset: string }) => Promise<void> | void;
+  /** Runs when a fetched batch (or chunk) is about to be applied. */
+  beforeApply?: (info: { partition: number; firstOffset: string }) => Promise<void> | void;
   afterSqlCommit?: (info: { partition: number; lastOffset: string }) => Promise<void> | void;
 }
 
@@ -62,7 +64,8 @@ export interface ProjectorDeps {
  * The projector: a consumer group member that applies each Kafka batch to the views
  * DB in one SQL transaction and commits the offset only after the SQL commit. A crash
  * between the two re-delivers the batch, which the stream versions turn into
- * duplicates: nothing is lost and nothing applied twice.
+ * duplicates: nothing is lost and nothing applied twice. Each partition's next batch is
+ * fetched and decoded while the current one is applied (see eachBatch).
  */
 export function createProjector({
   db,
@@ -80,53 +83,36 @@ export function createProjector({
   const progress = new Map<number, number>();
   const stopping = new AbortController();
   let consumer: Consumer | undefined;
+  /** Per partition, the batch being applied (kafkajs fetches the next one meanwhile). */
+  const applying = new Map<number, Promise<void>>();
+  /** Per partition, why its last batch failed: thrown from its next eachBatch. */
+  const failures = new Map<number, unknown>();
+  /** Bumped by every rebalance: a batch fetched before one is no longer ours to commit. */
+  let generation = 0;
+  const applyWithRetry = createBatchApplier({
+    db,
+    log,
+    metrics,
+    signal: stopping.signal,
+    options: { tables, takeSwapLock, log },
+  });
 
   /**
-   * Applies a chunk, retrying transient failures while the partition is still ours;
-   * undefined once it is not (revoked in a rebalance, or the consumer stopping): its new
-   * owner applies it, and the stream locks keep the two from interleaving badly.
+   * Applies a fetched batch (in transactions of at most maxEventsPerTransaction events),
+   * committing each transaction's offset after its SQL commit. Runs while kafkajs fetches
+   * the partition's next batch.
    */
-  async function applyWithRetry(
-    partition: number,
-    messages: DecodedMessage[],
-    owned: () => boolean,
-  ): Promise<BatchResult | undefined> {
-    const timer = metrics.batchSeconds.startTimer({ partition: String(partition) });
-    const result = await retry(
-      () =>
-        owned()
-          ? withTransaction(db, (tx) => applyBatch(tx, messages, { tables, takeSwapLock, log }))
-          : Promise.resolve(undefined),
-      {
-        isRetriable: (err) => isTransientDbError(err) || err instanceof StreamVersionConflictError,
-        signal: stopping.signal,
-        onRetry: (err, attempt, delayMs) => {
-          metrics.batchRetries.inc();
-          log.warn({ err: (err as Error).message, partition, attempt, delayMs }, 'batch failed, retrying');
-        },
-      },
-    );
-    const seconds = timer();
-    if (!result) return undefined;
-    log.debug({ partition, events: messages.length, ms: Math.round(seconds * 1000) }, 'batch applied');
-    return result;
-  }
-
-  function count(result: BatchResult): void {
-    for (const outcome of result.outcomes)
-      metrics.events.inc({ outcome: outcome.kind, type: outcome.event.type });
-    if (result.deadLettered > 0)
-      metrics.events.inc({ outcome: 'dead_lettered', type: 'unknown' }, result.deadLettered);
-  }
-
-  async function eachBatch(payload: EachBatchPayload) {
-    const { batch } = payload;
-    const { topic, partition } = batch;
+  async function applyFetched(
+    payload: EachBatchPayload,
+    decoded: DecodedMessage[],
+    assigned: () => boolean,
+  ): Promise<void> {
+    const owned = () => !stopping.signal.aborted && assigned();
+    const { topic, partition } = payload.batch;
     const heartbeat = () => payload.heartbeat();
-    const owned = () => payload.isRunning() && !payload.isStale();
-    const decoded = batch.messages.map((m) => decodeMessage(m, topic, partition));
     for (let from = 0; from < decoded.length; from += maxEventsPerTransaction) {
       const chunk = decoded.slice(from, from + maxEventsPerTransaction);
+      await hooks?.beforeApply?.({ partition, firstOffset: chunk[0]!.offset });
       // A slow database must not get us evicted into a reprocessing loop: heartbeat
       // while the transaction runs (kafkajs sends at most one per heartbeatInterval).
       const beat = setInterval(() => {
@@ -138,17 +124,19 @@ export function createProjector({
       } finally {
         clearInterval(beat);
       }
-      // A revoked partition's rest is left unresolved: its new owner fetches it again.
+      // A revoked partition's rest is left uncommitted: its new owner fetches it again.
       if (!result) return;
-      count(result);
+      countOutcomes(metrics, result);
       const lastOffset = chunk.at(-1)!.offset;
       await hooks?.afterSqlCommit?.({ partition, lastOffset });
-      payload.resolveOffset(lastOffset);
       const isLast = from + maxEventsPerTransaction >= decoded.length;
       // batch.lastOffset() also covers control records filtered out of the batch.
-      const next = Number(isLast ? batch.lastOffset() : lastOffset) + 1;
+      const next = Number(isLast ? payload.batch.lastOffset() : lastOffset) + 1;
       progress.set(partition, next);
       metrics.committedOffset.set({ partition: String(partition) }, next);
+      // Not after a rebalance: the partition may be another member's now. (Stopping, the
+      // offset of a batch that committed is still committed.)
+      if (!assigned()) return;
       await consumer!.commitOffsets([{ topic, partition, offset: String(next) }]).catch((err: unknown) =>
         // Lost in a rebalance: the new owner re-reads from the last commit and the
         // versions turn what we already applied into duplicates.
@@ -158,17 +146,54 @@ export function createProjector({
     }
   }
 
+  /**
+   * Hands a fetched batch to its partition's apply and returns, so kafkajs fetches the
+   * next batch while this one is applied: at most one batch per partition applying and
+   * one waiting. The batch's offset is resolved at once (where the next fetch starts)
+   * but committed to Kafka only after its SQL commit, so a crash in between re-delivers
+   * it. A batch that fails is fetched again: its partition is sought back to it, and the
+   * next eachBatch of the partition throws the failure, so kafkajs retries the fetch from
+   * there (or restarts the consumer from the committed offsets) and never applies a batch
+   * after one that failed.
+   */
+  async function eachBatch(payload: EachBatchPayload) {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const fetchedIn = generation;
+    // Decoded (parsed and validated) here, while the partition's previous batch is applied.
+    const decoded = batch.messages.map((m) => decodeMessage(m, topic, partition));
+    await hooks?.afterFetch?.({ partition, firstOffset: batch.messages[0]?.offset ?? '' });
+    await applying.get(partition);
+    const failure = failures.get(partition);
+    if (failures.delete(partition)) throw failure;
+    const assigned = () => payload.isRunning() && !payload.isStale() && generation === fetchedIn;
+    if (stopping.signal.aborted || !assigned() || decoded.length === 0) return;
+    const firstOffset = decoded[0]!.offset;
+    applying.set(
+      partition,
+      applyFetched(payload, decoded, assigned).catch((err: unknown) => {
+        // Stopping, or revoked: the batch is fetched again by whoever owns it next.
+        if (stopping.signal.aborted || !assigned()) return;
+        failures.set(partition, err);
+        // Fetched again even when nothing follows it, so its eachBatch reports the failure.
+        consumer!.seek({ topic, partition, offset: firstOffset });
+      }),
+    );
+    payload.resolveOffset(batch.lastOffset());
+  }
+
   const run = async () => {
-    consumer = kafka.consumer({
-      groupId: config.groupId,
-      maxWaitTimeInMs: config.maxWaitTimeInMs ?? 500,
-      sessionTimeout: config.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: heartbeatIntervalMs,
-      maxBytesPerPartition: config.maxBytesPerPartition ?? 16 * 1024 * 1024,
-      maxBytes: 4 * (config.maxBytesPerPartition ?? 16 * 1024 * 1024),
-      // One stream's events are in one partition; the group's assignment keeps them in order.
-      allowAutoTopicCreation: false,
-    });
+    consumer = kafka.consumer(
+      consumerConfig({
+        groupId: config.groupId,
+        maxWaitTimeInMs: config.maxWaitTimeInMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        heartbeatIntervalMs,
+        maxBytesPerPartition: config.maxBytesPerPartition,
+      }),
+    );
+    consumer.on(consumer.events.REBALANCING, () => generation++);
+    consumer.on(consumer.events.GROUP_JOIN, () => generation++);
     consumer.on(consumer.events.CRASH, ({ payload }) =>
       log.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed'),
     );
@@ -187,6 +212,9 @@ export function createProjector({
   const close = sharedPromise(async () => {
     stopping.abort();
     await starting?.catch(() => undefined);
+    // The batches being applied finish (their transaction commits or rolls back, no
+    // retry) and commit their offsets while the consumer is still in the group.
+    await Promise.all(applying.values());
     await consumer?.disconnect();
     log.info('projector stopped');
   });

@@ -1,3 +1,4 @@
+import type { BatchResult } from './applyBatch.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { registerScrapedGauges } from '#shared/metrics/scrapedGauges.js';
 import type { ProjectionStatus } from '#shared/views/projectionStatus.js';
@@ -74,4 +75,18 @@ export function createProjectorMetrics(
       registers,
     }),
   };
+}
+
+/** Counts a batch's outcomes: one increment per (outcome, type), not one per event. */
+export function countOutcomes(metrics: ProjectorMetrics, result: BatchResult): void {
+  const counts = new Map<string, { outcome: string; type: string; n: number }>();
+  for (const { kind, event } of result.outcomes) {
+    const key = `${kind}\u0000${event.type}`;
+    const entry = counts.get(key);
+    if (entry) entry.n++;
+    else counts.set(key, { outcome: kind, type: event.type, n: 1 });
+  }
+  for (const { outcome, type, n } of counts.values()) metrics.events.inc({ outcome, type }, n);
+  if (result.deadLettered > 0)
+    metrics.events.inc({ outcome: 'dead_lettered', type: 'unknown' }, result.deadLettered);
 }

@@ -184,32 +184,6 @@ export async function deleteActivities(
 }
 
 /**
- * Records the batch's settlement links, and relabels the stored history of each linked
- * transaction (its chain steps, written before the link) as the order row's. A plain
- * INSERT: a transaction settles one order, and its key exists only if a link was
- * recorded twice — a bug that fails the batch.
- */
-export async function insertSettlementLinks(
-  tx: Executor,
-  tables: ProjectionTables,
-  links: { userId: string; txid: string; orderId: string }[],
-): Promise<void> {
-  if (links.length === 0) return;
-  const columns = [links.map((l) => l.userId), links.map((l) => l.txid), links.map((l) => l.orderId)];
-  await tx.query(
-    `INSERT INTO ${tables.settlementLinks} (user_id, txid, order_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
-    columns,
-  );
-  await tx.query(
-    `UPDATE ${tables.activityChanges} AS c SET activity_id = 'order:' || l.order_id
-     FROM unnest($1::text[], $2::text[], $3::text[]) AS l(user_id, txid, order_id)
-     WHERE c.user_id = l.user_id AND c.txid = l.txid AND c.activity_id = c.txid`,
-    columns,
-  );
-}
-
-/**
  * Appends the history rows. Each (user, stream, version) is written once: only by the
  * transaction that moved the stream past that version, which holds the stream
  * (see insertActivities), so a plain INSERT; a duplicate would be a bug and fails the batch.

@@ -199,3 +199,9 @@ export function projectActivities(
     effects,
   };
 }
+
+/** The links whose transaction had a stored chain row, folded (and deleted) by this batch. */
+export function foldedLinks({ links, deleted }: ActivitiesResult): ActivitiesResult['links'] {
+  const folded = new Set(deleted.map((d) => activityKey(d.userId, d.activityId)));
+  return links.filter((l) => folded.has(activityKey(l.userId, l.txid)));
+}
