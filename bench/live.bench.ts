@@ -7,7 +7,9 @@
  * shows the payment confirmed in that block. The BFF's resident memory is read before the
  * streams open and once they are all open: RSS per subscriber. In the same run, the
  * baseline: how long the same users' balances take to read once through the BFF's
- * balance route after the block (what polling clients would cost for one round).
+ * balance route after the block (what polling clients would cost for one round). The
+ * last subscriber's delay is split into stages: the crawler's commit of the block (polled),
+ * the relay (the block's last TxConfirmed readable from Kafka), the projector and the BFF.
  * Ends with one JSON line.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +17,10 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import { networks, payments } from 'bitcoinjs-lib';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger } from '#shared/logging/logger.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
+import { EVENT_HEADERS } from '../relay/src/publish/toKafkaMessage.js';
 import { regtestFromStack, startForkline } from '../regtest/src/scenario/forklineInstance.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 5_000);
@@ -85,7 +90,26 @@ await node.ensureFunds(Math.ceil(SUBSCRIBERS * AMOUNT_BTC) + 5);
 const forkline = await startForkline('bench_live', await node.height());
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 const streams: http.ClientRequest[] = [];
+// Stage clock: when each block's last TxConfirmed became readable from Kafka.
+const kafka = createKafka({
+  brokers: stack.KAFKA_BROKERS.split(','),
+  clientId: 'bench-live',
+  log: createLogger('bench', 'error'),
+});
+const consumer = kafka.consumer({ groupId: `bench-live-${Date.now()}`, maxWaitTimeInMs: 50 });
+const lastTxConfirmed = new Map<string, number>();
 try {
+  await consumer.connect();
+  await consumer.subscribe({ topic: forkline.env.RELAY_TOPIC!, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      if (message.headers?.[EVENT_HEADERS.type]?.toString() === 'TxConfirmed') {
+        const { payload } = JSON.parse(message.value!.toString()) as { payload: { blockHash: string } };
+        lastTxConfirmed.set(payload.blockHash, Date.now());
+      }
+      return Promise.resolve();
+    },
+  });
   log(`registering ${SUBSCRIBERS} users with an address each; load ${load1()}`);
   const addresses: string[] = [];
   for (let i = 0; i < SUBSCRIBERS; i += 100) {
@@ -160,10 +184,28 @@ try {
 
   const [hash] = await node.mine(1);
   const mined = Date.now();
+  // Stage clock: when the crawler's transaction with the block is visible (polled).
+  let committed: number | undefined;
+  while (committed === undefined && Date.now() - mined < 60_000) {
+    const { rowCount } = await forkline.dbs.online.query('SELECT 1 FROM crawler_blocks WHERE hash = $1', [
+      hash,
+    ]);
+    if (rowCount) committed = Date.now();
+    else await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   await waitAll(confirmedAt, `block ${hash}`, 60_000);
   const delays = (confirmedAt as number[]).map((t) => t - mined).sort((a, b) => a - b);
   const [p50, p99, max] = [percentile(delays, 50), percentile(delays, 99), delays.at(-1)!];
   log(`block → subscriber notified: p50 ${p50} ms, p99 ${p99} ms, last ${max} ms; load ${load1()}`);
+  const stages = {
+    crawlerMs: (committed ?? mined) - mined,
+    relayMs: (lastTxConfirmed.get(hash!) ?? mined) - (committed ?? mined),
+    projectorAndBffMs: max - ((lastTxConfirmed.get(hash!) ?? mined) - mined),
+  };
+  log(
+    `stages: block committed by the crawler after ${stages.crawlerMs} ms, its last event readable from ` +
+      `Kafka ${stages.relayMs} ms later, the last subscriber notified ${stages.projectorAndBffMs} ms after that`,
+  );
 
   // Baseline: one round of polling the same balances through the BFF after the block.
   const polled = Date.now();
@@ -180,12 +222,14 @@ try {
       notifyP50Ms: p50,
       notifyP99Ms: p99,
       notifyMaxMs: max,
+      ...stages,
       rssKbPerSubscriber,
       baselinePollRoundMs: pollRoundMs,
       load1: load1(),
     }),
   );
 } finally {
+  await consumer.disconnect();
   for (const req of streams) req.destroy();
   agent.destroy();
   await forkline.stop();

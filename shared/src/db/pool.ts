@@ -28,6 +28,10 @@ export function createPool({
     connectionString,
     max,
     application_name: applicationName,
+    // No JIT: our statements are short and set-based, but arrays from unnest() make the
+    // planner guess millions of rows, and compiling such a plan cost ~0.9 s of a 1.1 s
+    // block apply (a block paying 5,000 users), where the work itself took 0.2 s.
+    options: '-c jit=off',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
