@@ -1,6 +1,7 @@
 import type { Executor } from '#shared/db/pool.js';
 import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
 import { EVERY_USER } from '#shared/views/userChanges.js';
+import { mergeRanges } from './mergeRanges.js';
 
 /** One batch's change for one user (or, for user '*', for every user: start over). */
 export interface UserChangeRow {
@@ -12,16 +13,23 @@ export interface UserChangeRow {
 const COLUMNS = 'c.id, c.user_id AS "userId", c.activity_ids AS "activityIds"';
 
 /**
- * The rows a NOTIFY announced (`from`..`to`: one batch's, and any other transaction's in
- * between that has committed). Not filtered by user in SQL: an `= ANY(subscribers)` test
- * per row costs thousands of comparisons each with thousands of subscribers, while the
- * caller looks each row's user up in a map.
+ * The rows some NOTIFYs announced (each `from`..`to`: one batch's, and any other
+ * transaction's in between that has committed), in id order, in one statement: notices
+ * that queued up while the previous ones were sent are read together. Not filtered by
+ * user in SQL: an `= ANY(subscribers)` test per row costs thousands of comparisons each
+ * with thousands of subscribers, while the caller looks each row's user up in a map.
  */
-export async function readChangesBetween(ex: Executor, from: number, to: number): Promise<UserChangeRow[]> {
+export async function readChangesIn(
+  ex: Executor,
+  ranges: readonly { from: number; to: number }[],
+): Promise<UserChangeRow[]> {
+  const merged = mergeRanges(ranges);
   const { rows } = await ex.query<UserChangeRow>({
-    name: 'bff_read_changes_between',
-    text: `SELECT ${COLUMNS} FROM ${LIVE_PROJECTION.userChanges} c WHERE c.id BETWEEN $1 AND $2 ORDER BY c.id`,
-    values: [from, to],
+    name: 'bff_read_changes_in',
+    text: `SELECT ${COLUMNS} FROM unnest($1::int8[], $2::int8[]) AS r(lo, hi)
+             JOIN ${LIVE_PROJECTION.userChanges} c ON c.id BETWEEN r.lo AND r.hi
+            ORDER BY c.id`,
+    values: [merged.map((r) => r.from), merged.map((r) => r.to)],
   });
   return rows;
 }

@@ -7,7 +7,7 @@ import { readActivitiesById } from '../db/readActivitiesById.js';
 import { readBalances } from '../db/readBalances.js';
 import {
   readChangesAfter,
-  readChangesBetween,
+  readChangesIn,
   readLatestChangeId,
   type UserChangeRow,
 } from '../db/readUserChanges.js';
@@ -127,6 +127,28 @@ export function createLiveHub({
     );
   };
 
+  /** Notices not handled yet: one step reads all their changes and sends once. */
+  let noticed: UserChangesNotice[] = [];
+
+  const drainNotices = async () => {
+    const notices = noticed;
+    noticed = [];
+    if (byUser.size === 0) return;
+    const ranges = notices.flatMap((n) => (n.changes ? [n.changes] : []));
+    if (ranges.length > 0) {
+      for (const row of await readChangesIn(views, ranges)) apply(row);
+      await flush();
+    }
+    // After the batches' own changes: a client recounts confirmations from the newest tip.
+    const tip = notices.findLast((n) => n.tip)?.tip;
+    if (tip) {
+      const data = JSON.stringify(tip);
+      for (const subs of byUser.values()) {
+        for (const sub of subs) if (sub.ready) sub.stream.send({ event: 'tip', data });
+      }
+    }
+  };
+
   const heartbeat = setInterval(() => {
     const now = Date.now();
     for (const subs of byUser.values()) {
@@ -179,23 +201,10 @@ export function createLiveHub({
       });
     },
 
-    notice({ changes, tip }) {
-      enqueue('notice', async () => {
-        if (byUser.size === 0) return;
-        if (changes) {
-          for (const row of await readChangesBetween(views, changes.from, changes.to)) {
-            apply(row);
-          }
-          await flush();
-        }
-        // After the batch's own changes: a client recounts confirmations from the new tip.
-        if (tip) {
-          const data = JSON.stringify(tip);
-          for (const subs of byUser.values()) {
-            for (const sub of subs) if (sub.ready) sub.stream.send({ event: 'tip', data });
-          }
-        }
-      });
+    notice(notice) {
+      // Notices that arrive while earlier work runs are handled together by one step.
+      noticed.push(notice);
+      if (noticed.length === 1) enqueue('notice', drainNotices);
     },
 
     resync() {
