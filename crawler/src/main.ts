@@ -12,6 +12,7 @@ import { loadCrawlerConfig } from './config.js';
 import { createCrawler } from './createCrawler.js';
 import { createBitcoindSource } from './node/chainSource.js';
 import { createBitcoindMempoolSource } from './node/mempoolSource.js';
+import { acquireLeadership } from './leader/acquireLeadership.js';
 import { createCrawlerMetrics } from './metrics.js';
 
 /** The crawler process: config, wiring, start, graceful shutdown on SIGTERM/SIGINT. */
@@ -45,15 +46,18 @@ runMain(async () => {
       mempoolResyncMs: config.CRAWLER_MEMPOOL_RESYNC_MS,
     },
   });
+  // One active crawler per database; another one started waits here as a standby.
+  const leadership = acquireLeadership({ connectionString: config.ONLINE_DATABASE_URL, log });
   const server = createStatusServer({
     host: config.CRAWLER_METRICS_HOST,
     port: config.CRAWLER_METRICS_PORT,
     registry,
-    readStatus: crawler.status,
+    readStatus: () => (leadership.isLeader() ? crawler.status() : { state: 'standby' }),
     log,
   });
   const closePool = { close: () => pool.end() };
-  const shutdown = gracefulShutdown(log, [crawler, server, closePool]);
+  const resign = { close: () => leadership.release() };
+  const shutdown = gracefulShutdown(log, [crawler, resign, server, closePool]);
 
   await server.start();
   // The schema may be newer than a fresh database: apply pending migrations (idempotent,
@@ -64,6 +68,10 @@ runMain(async () => {
     onRetry: (err, attempt, delayMs) =>
       log.warn({ err: (err as Error).message, attempt, delayMs }, 'database unavailable, retrying'),
   });
+  const waiting = setTimeout(() => log.info('standby: another crawler holds the leader lock'), 1_000);
+  const leader = await Promise.race([leadership.acquired, shutdown.then(() => false)]);
+  clearTimeout(waiting);
+  if (!leader) return; // stopped while standing by
   await crawler.start();
   log.info(
     {
@@ -80,10 +88,13 @@ runMain(async () => {
       () => undefined,
       (err: unknown) => err as Error,
     ),
+    // Without its session the lock no longer keeps a standby out: stop, and be restarted.
+    leadership.lost,
   ]);
   if (fatal) {
     log.fatal({ code: (fatal as { code?: string }).code, err: fatal.message }, 'crawler stopped');
     await crawler.close();
+    await leadership.release();
     await server.close();
     await pool.end();
     process.exitCode = 1;

@@ -9,6 +9,7 @@ import {
 } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { FORKLINE_PROCESSES } from '../cli/commands/run.js';
+import { withInstances } from '../cli/instances.js';
 import { createSupervisor, type Supervisor } from '../cli/supervisor.js';
 import { createBffClient, type BffClient } from './bffClient.js';
 import { freePort } from '#shared/testing/freePort.js';
@@ -30,12 +31,14 @@ export interface ForklineInstance {
 /**
  * Starts forkline's processes exactly as `forkline run` does, against fresh databases
  * and a fresh topic, on free ports, crawling from `startHeight`; `extraEnv` adds to or
- * overrides their environment (e.g. BFF_WEB_DIR).
+ * overrides their environment (e.g. BFF_WEB_DIR); `instances` as `--instances` (the
+ * second BFF then listens on the first's port + 10).
  */
 export async function startForkline(
   label: string,
   startHeight: number,
   extraEnv: NodeJS.ProcessEnv = {},
+  { instances = 1 }: { instances?: number } = {},
 ): Promise<ForklineInstance> {
   const stack = readStackEnv();
   const [dbs, tradingDb] = await Promise.all([
@@ -80,7 +83,7 @@ export async function startForkline(
   };
   const logs: string[] = [];
   const supervisor = createSupervisor({
-    specs: FORKLINE_PROCESSES,
+    specs: withInstances(FORKLINE_PROCESSES, instances),
     cwd: repoRoot,
     env,
     out: (line) => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { repoRoot } from '#shared/testing/stackEnv.js';
 import { stackEnv } from '../stack.js';
+import { withInstances } from '../instances.js';
 import { createSupervisor, type ProcessSpec } from '../supervisor.js';
 
 export const FORKLINE_PROCESSES: ProcessSpec[] = [
@@ -28,11 +29,20 @@ export function registerRunCommand(program: Command): void {
       'run crawler, relay, projector, bff, trading and trading-relay with prefixed logs; restarts a crashed one; Ctrl-C stops all',
     )
     .option('--only <names>', 'comma-separated subset, e.g. crawler,relay')
-    .action(async (options: { only?: string }) => {
+    .option(
+      '--instances <n>',
+      'instances of crawler, relay, projector, bff and trading-relay (1-5); instance i listens on its ports + 10 × (i - 1)',
+      '1',
+    )
+    .action(async (options: { only?: string; instances: string }) => {
+      const instances = Number(options.instances);
+      if (!Number.isInteger(instances) || instances < 1 || instances > 5)
+        throw new Error(`--instances must be a whole number from 1 to 5 (got ${options.instances})`);
       const wanted = options.only?.split(',').map((s) => s.trim());
-      const specs = wanted ? FORKLINE_PROCESSES.filter((p) => wanted.includes(p.name)) : FORKLINE_PROCESSES;
-      if (specs.length === 0)
+      const chosen = wanted ? FORKLINE_PROCESSES.filter((p) => wanted.includes(p.name)) : FORKLINE_PROCESSES;
+      if (chosen.length === 0)
         throw new Error(`--only names none of: ${FORKLINE_PROCESSES.map((p) => p.name).join(', ')}`);
+      const specs = withInstances(chosen, instances);
       const supervisor = createSupervisor({
         specs,
         cwd: repoRoot,
