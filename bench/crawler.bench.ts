@@ -9,25 +9,31 @@
  * cores the three share, CPU time is not. Then a second catch-up with 1,000,000 watched
  * scripts, whose process RSS is sampled for its peak.
  *
+ * Both sides are measured in the same conditions: each fetch-only run and each catch-up
+ * runs in a freshly forked process (bench/crawler/fetchOnlyProcess.ts, catchUpProcess.ts),
+ * measured from the moment it is ready to fetch, so both pay the JIT warming up their
+ * code. Fresh rather than both warmed: a crawler catching up is a process that has just
+ * started, and a catch-up cannot be rerun in one process without its database and
+ * mirrors carrying over. (Until the baseline ran in the bench process itself, after
+ * a warm-up pass and earlier runs had compiled its code, while every catch-up started
+ * cold — the ratio charged the crawler for its JIT warm-up and not the baseline.)
+ * A catch-up's process also gives the crawler's RSS alone.
+ *
  * The chain lives on a bitcoind of the bench's own (bench/crawler/benchNode.ts), its
  * datadir cached under $FORKLINE_RUN_DIR/bench-crawler/ and reused when it holds the
- * chain. Each catch-up runs in a forked process, so its RSS is the crawler's alone.
+ * chain.
  *
  * Knobs: BENCH_BLOCKS (200), BENCH_WATCHED (100000), BENCH_WATCHED_1M (1000000; 0 skips),
  * BENCH_FETCH_CONCURRENCY (4, the crawler's default), BENCH_CATCHUP_GROUP_BLOCKS (the
  * crawler's default), BENCH_RUNS (3: every figure is the median of that many runs, the runs
  * listed beside it), BENCH_BITCOIND_RPC_PORT (19243),
- * BENCH_BITCOIND_P2P_PORT (19244). Ends with one JSON line.
+ * BENCH_BITCOIND_P2P_PORT (19244), BENCH_CPU_PROF (a directory: V8 CPU profiles of the
+ * forked processes, under catch-up/ and fetch-only/). Ends with one JSON line.
  */
-import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { CATCHUP_DEFAULTS } from '../crawler/src/config.js';
-import { createBitcoindSource, type ChainSource } from '../crawler/src/node/chainSource.js';
-import { createBlockPrefetcher } from '../crawler/src/sync/blockPrefetcher.js';
-import { createRawBlockFetcher } from '../crawler/src/sync/rawBlockFetcher.js';
 import {
   buildChain,
   nodeHasChain,
@@ -37,8 +43,10 @@ import {
 } from './crawler/benchChain.js';
 import { benchDir, startBenchNode, type BenchNode } from './crawler/benchNode.js';
 import type { CatchUpJob, CatchUpResult } from './crawler/catchUpProcess.js';
-import { cpuSecondsOf, parentPid, type CpuSeconds } from './crawler/cpuTimes.js';
+import { parentPid, type CpuSeconds } from './crawler/cpuTimes.js';
+import type { FetchOnlyJob, FetchOnlyResult } from './crawler/fetchOnlyProcess.js';
 import { median, medianRun } from './crawler/median.js';
+import { runForked } from './crawler/runForked.js';
 import { insertWatchedScripts } from './crawler/watchedScripts.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
@@ -70,11 +78,10 @@ try {
   const m: ChainManifest = manifest!;
   // The first BLOCKS lane blocks, even when the cache holds more.
   const range = { from: m.firstHeight, to: m.firstHeight + BLOCKS - 1 };
-  const source = createBitcoindSource(node.rpc);
 
-  await fetchOnly(source, node.pid, range); // warm-up: the node's block files into the page cache
-  const fetches: Awaited<ReturnType<typeof fetchOnly>>[] = [];
-  for (let run = 1; run <= RUNS; run++) fetches.push(await fetchOnly(source, node.pid, range));
+  await fetchOnly(node, range); // warm-up: the node's block files into the page cache
+  const fetches: FetchOnlyResult[] = [];
+  for (let run = 1; run <= RUNS; run++) fetches.push(await fetchOnly(node, range));
   const fetchMs = median(fetches.map((f) => f.ms));
   const fetchCpu = {
     fetcher: median(fetches.map((f) => f.cpu.fetcher)),
@@ -164,24 +171,20 @@ function totalCpu(c: CpuSeconds): number {
   return c.crawler + c.postgres + c.bitcoind;
 }
 
-/** The baseline: the crawler's fetch pipeline (hashes in batches, then raw blocks) and nothing after it. */
-async function fetchOnly(source: ChainSource, bitcoindPid: number, range: { from: number; to: number }) {
-  const started = performance.now();
-  const ownCpu = process.cpuUsage();
-  const bitcoindCpu = cpuSecondsOf(bitcoindPid);
-  const fetchRaw = createRawBlockFetcher(source, range);
-  const prefetcher = createBlockPrefetcher({
+/** The baseline, in a fresh process: the crawler's fetch pipeline and nothing after it. */
+async function fetchOnly(node: BenchNode, range: { from: number; to: number }) {
+  const job: FetchOnlyJob = {
+    rpcUrl: node.rpcUrl,
     ...range,
-    concurrency: FETCH_CONCURRENCY,
-    fetch: async (height) => (await fetchRaw(height))!.raw,
-  });
-  let bytes = 0;
-  for (let h = range.from; h <= range.to; h++) bytes += (await prefetcher.next()).byteLength;
-  const ms = performance.now() - started;
-  const own = process.cpuUsage(ownCpu);
-  // This process is the fetcher: nothing else runs in it meanwhile.
-  const cpu = { fetcher: (own.user + own.system) / 1e6, bitcoind: cpuSecondsOf(bitcoindPid) - bitcoindCpu };
-  return { ms, bytes, cpu };
+    fetchConcurrency: FETCH_CONCURRENCY,
+    bitcoindPid: node.pid,
+  };
+  const { result } = runForked<FetchOnlyResult>(
+    new URL('./crawler/fetchOnlyProcess.ts', import.meta.url),
+    { BENCH_FETCH_ONLY: JSON.stringify(job) },
+    'fetch-only',
+  );
+  return result;
 }
 
 /**
@@ -233,14 +236,11 @@ async function catchUpOnce(
     bitcoindPid: node.pid,
     postmasterPid,
   };
-  const child = fork(fileURLToPath(new URL('./crawler/catchUpProcess.ts', import.meta.url)), {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-    ],
-    env: { ...process.env, BENCH_CATCHUP: JSON.stringify(job) },
-  });
+  const child = runForked<CatchUpResult>(
+    new URL('./crawler/catchUpProcess.ts', import.meta.url),
+    { BENCH_CATCHUP: JSON.stringify(job) },
+    'catch-up',
+  );
   let peakRssMb = 0;
   const sampler = setInterval(() => {
     try {
@@ -250,14 +250,7 @@ async function catchUpOnce(
       // the child has exited between two samples
     }
   }, 20);
-  const result = await new Promise<CatchUpResult>((resolve, reject) => {
-    let got: CatchUpResult | undefined;
-    child.on('message', (msg) => (got = msg as CatchUpResult));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      got ? resolve(got) : reject(new Error(`the catch-up process exited with ${code} and no result`)),
-    );
-  }).finally(() => clearInterval(sampler));
+  const result = await child.result.finally(() => clearInterval(sampler));
   const { rows } = await dbs.online.query<{ txs: number; blocks: number; wallet: number }>(
     `SELECT sum(tx_count)::bigint AS txs, count(*)::bigint AS blocks,
             (SELECT count(*) FROM wallet_transactions)::bigint AS wallet

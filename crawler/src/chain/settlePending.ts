@@ -19,10 +19,11 @@ export function settlePending(txs: BlockTxs, match: BlockMatch, pending: Pending
   if (pending.size === 0) return { mined: [], dropped: [] };
   const mined = new Set(match.walletTxs.map((w) => w.txid).filter((txid) => pending.has(txid)));
   const conflicted = new Set<string>();
-  for (let t = 0; t < txs.count; t++) {
-    if (txs.isCoinbase(t)) continue;
+  const tags = txs.prevoutTxidTags;
+  // Only the first transaction can be a coinbase.
+  for (let t = txs.count > 0 && txs.isCoinbase(0) ? 1 : 0; t < txs.count; t++) {
     for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
-      if (!pending.mayHoldTag(txs.prevoutTxidTag(i))) continue;
+      if (!pending.mayHoldTag(tags[i]!)) continue;
       const spender = pending.spenderOf(txs.prevoutTxid(i), txs.prevoutVout(i));
       if (spender === undefined) continue;
       if (spender === txs.txid(t)) mined.add(spender);

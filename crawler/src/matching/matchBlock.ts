@@ -21,14 +21,15 @@ export interface OutpointFilter {
 /** The outpoints a block's transactions spend (coinbase inputs excluded): what to look up. */
 export function spentOutpoints(txs: BlockTxs, keep?: OutpointFilter): Outpoint[] {
   const out: Outpoint[] = [];
-  for (let t = 0; t < txs.count; t++) {
-    if (txs.isCoinbase(t)) continue;
-    for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
-      if (keep && !keep.mayHoldTag(txs.prevoutTxidTag(i))) continue;
-      const txid = txs.prevoutTxid(i);
-      const vout = txs.prevoutVout(i);
-      if (!keep || keep.has(txid, vout)) out.push({ txid, vout });
-    }
+  const tags = txs.prevoutTxidTags;
+  // One flat pass over the inputs of every transaction but a coinbase (the first only).
+  const first = txs.count > 0 && txs.isCoinbase(0) ? txs.inputStart[1]! : 0;
+  const end = txs.inputStart[txs.count]!;
+  for (let i = first; i < end; i++) {
+    if (keep && !keep.mayHoldTag(tags[i]!)) continue;
+    const txid = txs.prevoutTxid(i);
+    const vout = txs.prevoutVout(i);
+    if (!keep || keep.has(txid, vout)) out.push({ txid, vout });
   }
   return out;
 }
@@ -51,7 +52,9 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
     unspentTxids.add(o.txid);
   };
   for (const p of prevouts) own(p);
-  const mayHoldTag = watch.mayHoldTag?.bind(watch);
+  const filtered = watch.mayHoldTag !== undefined;
+  const inputTags = txs.prevoutTxidTags;
+  const scriptTags = txs.outputScriptTags;
   const created: OwnedOutput[] = [];
   const spent: SpentOutput[] = [];
   const walletTxs: WalletTx[] = [];
@@ -60,9 +63,9 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
     // The txid costs a double SHA-256: computed only for transactions that touch us.
     let tally: ReturnType<typeof createTxTally> | undefined;
 
-    if (unspent.size > 0 && !txs.isCoinbase(t)) {
+    if (unspent.size > 0 && !(t === 0 && txs.isCoinbase(0))) {
       for (let i = txs.inputStart[t]!; i < txs.inputStart[t + 1]!; i++) {
-        if (!unspentTags.has(txs.prevoutTxidTag(i))) continue;
+        if (!unspentTags.has(inputTags[i]!)) continue;
         const prevTxid = txs.prevoutTxid(i);
         if (!unspentTxids.has(prevTxid)) continue;
         const key = outpointKey(prevTxid, txs.prevoutVout(i));
@@ -75,7 +78,7 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
     }
     const firstOutput = txs.outputStart[t]!;
     for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) {
-      if (mayHoldTag && !mayHoldTag(txs.outputScriptTag(o))) continue;
+      if (filtered && !watch.mayHoldTag!(scriptTags[o]!)) continue;
       const owner = watch.get(txs.outputScriptHex(o));
       if (!owner) continue;
       const valueSats = txs.outputValue(o);
@@ -94,7 +97,7 @@ export function matchBlock(txs: BlockTxs, watch: WatchLookup, prevouts: Iterable
       let outputsSats = 0;
       for (let o = firstOutput; o < txs.outputStart[t + 1]!; o++) outputsSats += txs.outputValue(o);
       const matched = tally.walletTxs(outputsSats);
-      if (txs.isCoinbase(t)) for (const w of matched) w.coinbase = true;
+      if (t === 0 && txs.isCoinbase(0)) for (const w of matched) w.coinbase = true;
       walletTxs.push(...matched);
     }
   }

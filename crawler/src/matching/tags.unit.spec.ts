@@ -24,11 +24,11 @@ describe('tags', () => {
     const { txs } = parseBlock(blockOf([coinbase, t]));
     txids.forEach((txid, i) => {
       expect(txs.prevoutTxid(txs.inputStart[1]! + i)).toBe(txid);
-      expect(txs.prevoutTxidTag(txs.inputStart[1]! + i)).toBe(txidTag(txid));
+      expect(txs.prevoutTxidTags[txs.inputStart[1]! + i]).toBe(txidTag(txid));
     });
     scripts.forEach((s, o) => {
       const bytes = Buffer.from(s, 'hex');
-      expect(txs.outputScriptTag(txs.outputStart[1]! + o)).toBe(bytesTag(bytes, 0, bytes.length));
+      expect(txs.outputScriptTags[txs.outputStart[1]! + o]).toBe(bytesTag(bytes, 0, bytes.length));
     });
   });
 

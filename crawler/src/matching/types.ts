@@ -21,15 +21,19 @@ export interface BlockTxs {
   readonly inputStart: ArrayLike<number>;
   /** Transaction t's outputs are [outputStart[t], outputStart[t + 1]); `count + 1` entries. */
   readonly outputStart: ArrayLike<number>;
+  /** Only a block's first transaction can be its coinbase (a consensus rule). */
   isCoinbase(tx: number): boolean;
   /** The txid an input spends, in display order. */
   prevoutTxid(input: number): string;
-  /** txidTag of prevoutTxid(input), read from the bytes without building the hex. */
-  prevoutTxidTag(input: number): number;
+  /**
+   * Per input: txidTag of prevoutTxid(input), read from the bytes without building the
+   * hex; per output: bytesTag of its script. Arrays, taken while the block is walked:
+   * matching reads one per input and output, most of them to skip it.
+   */
+  readonly prevoutTxidTags: ArrayLike<number>;
+  readonly outputScriptTags: ArrayLike<number>;
   prevoutVout(input: number): number;
   outputScriptHex(output: number): string;
-  /** bytesTag of the output's script bytes. */
-  outputScriptTag(output: number): number;
   outputValue(output: number): number;
   /** Display-order txid: a double SHA-256, so computed on demand (and remembered). */
   txid(tx: number): string;

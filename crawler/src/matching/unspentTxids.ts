@@ -1,3 +1,4 @@
+import { createTagFilter } from './tagFilter.js';
 import { txidTag } from './tags.js';
 import type { Outpoint } from './types.js';
 
@@ -19,8 +20,10 @@ export function createUnspentTxids() {
   let voutsByTxid = new Map<string, number[]>();
   // How many of those txids have each tag: the cheap first test (matching/tags.ts).
   let txidsByTag = new Map<number, number>();
+  const filter = createTagFilter(); // before txidsByTag: most inputs are turned away by it
   const countTag = (txid: string, by: number) => {
     const tag = txidTag(txid);
+    if (by > 0) filter.add(tag);
     const n = (txidsByTag.get(tag) ?? 0) + by;
     if (n > 0) txidsByTag.set(tag, n);
     else txidsByTag.delete(tag);
@@ -36,6 +39,7 @@ export function createUnspentTxids() {
     load(vouts: Map<string, number[]>, tipHash: string | undefined): void {
       voutsByTxid = vouts;
       txidsByTag = new Map();
+      filter.clear();
       for (const txid of vouts.keys()) countTag(txid, 1);
       at = tipHash ?? null;
     },
@@ -44,7 +48,7 @@ export function createUnspentTxids() {
       at = undefined;
     },
     mayHoldTag(tag: number): boolean {
-      return txidsByTag.has(tag);
+      return filter.mayHold(tag) && txidsByTag.has(tag);
     },
     has(txid: string, vout: number): boolean {
       return voutsByTxid.get(txid)?.includes(vout) ?? false;

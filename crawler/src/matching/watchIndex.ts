@@ -1,3 +1,4 @@
+import { createTagFilter } from './tagFilter.js';
 import { bytesTag } from './tags.js';
 import type { WatchEntry } from './types.js';
 
@@ -8,18 +9,21 @@ import type { WatchEntry } from './types.js';
 export function createWatchIndex() {
   const byScript = new Map<string, WatchEntry>();
   const addresses = new Set<string>();
-  // Never shrinks: the index only grows (addresses are not unwatched).
+  // Never shrink: the index only grows (addresses are not unwatched).
   const tags = new Set<number>();
+  const filter = createTagFilter();
   return {
     get: (scriptHex: string): WatchEntry | undefined => byScript.get(scriptHex),
-    mayHoldTag: (scriptTag: number): boolean => tags.has(scriptTag),
+    mayHoldTag: (scriptTag: number): boolean => filter.mayHold(scriptTag) && tags.has(scriptTag),
     add(scriptPubKey: Uint8Array, entry: WatchEntry): boolean {
       const key = Buffer.from(scriptPubKey.buffer, scriptPubKey.byteOffset, scriptPubKey.byteLength).toString(
         'hex',
       );
       if (byScript.has(key)) return false;
       byScript.set(key, entry);
-      tags.add(bytesTag(scriptPubKey, 0, scriptPubKey.byteLength));
+      const tag = bytesTag(scriptPubKey, 0, scriptPubKey.byteLength);
+      tags.add(tag);
+      filter.add(tag);
       addresses.add(entry.address);
       return true;
     },
