@@ -9,8 +9,8 @@ import type { Logger } from '#shared/logging/logger.js';
 import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
 import { readOutboxBacklog } from '#shared/outbox/readOutboxBacklog.js';
 import { retry } from '#shared/retry/retry.js';
-import { deleteOutboxRows } from './db/deleteOutboxRows.js';
-import { KafkaPublishError, startBatch, type BatchOutcome } from './startBatch.js';
+import { createDrainCycle } from './createDrainCycle.js';
+import { KafkaPublishError } from './startBatch.js';
 import { createPublisher, type Publisher } from './publish/createPublisher.js';
 import { createRateMeter } from './publish/createRateMeter.js';
 import { createRelayMetrics } from './metrics.js';
@@ -92,10 +92,6 @@ export function createRelay({
   let lastError: RelayStatus['lastError'] = null;
   let loop: Promise<void> | undefined;
 
-  const aborted = new Promise<'aborted'>((resolve) =>
-    abort.signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
-  );
-
   function recordPublished(count: number): void {
     published += count;
     metrics.published.inc(count);
@@ -114,85 +110,26 @@ export function createRelay({
     }
   }
 
-  /**
-   * Publishes until the outbox is empty, with up to maxInFlightBatches batches at once:
-   * the next batch is taken and handed over while the one before waits for its ack.
-   * Returns whether more may be waiting (after an outage was waited out).
-   */
+  const drain = createDrainCycle({
+    db,
+    publisher,
+    config,
+    metrics,
+    log,
+    signal: abort.signal,
+    onPublished: (count) => {
+      state = 'running';
+      recordPublished(count);
+    },
+    onStall: (err) => recordError(err, 'kafka'),
+  });
+
+  /** Publishes until the outbox is empty; returns whether more may be waiting. */
   async function cycle(): Promise<boolean> {
     wake.clear();
-    const inFlight: Promise<BatchOutcome>[] = [];
-    let full = true; // the last batch taken was full: more rows may be waiting
-    try {
-      for (;;) {
-        while (full && inFlight.length < config.maxInFlightBatches && !abort.signal.aborted) {
-          const batch = await startBatch(db, publisher, config, metrics);
-          if (!batch) {
-            full = false;
-            break;
-          }
-          inFlight.push(batch.finished);
-          full = batch.count >= config.batchSize;
-        }
-        const next = inFlight.shift();
-        if (!next) {
-          state = 'running';
-          return false;
-        }
-        const outcome = await next;
-        if (outcome.kind === 'stalled') return await waitOutStalls(outcome, inFlight.splice(0));
-        state = 'running';
-        recordPublished(outcome.count);
-      }
-    } finally {
-      // After a failure the later batches end too (a send after a failed one is refused),
-      // so nothing is left half-done when the cycle is retried. One acked meanwhile is
-      // committed and counted; one that stalled is back in the outbox (at least once).
-      for (const r of await Promise.allSettled(inFlight)) {
-        if (r.status === 'fulfilled' && r.value.kind === 'published') recordPublished(r.value.count);
-      }
-    }
-  }
-
-  /**
-   * A stalled batch is followed by the ones handed over after it: they end in order
-   * (acked, stalled too, or refused once a send failed) and are settled in that order.
-   */
-  async function waitOutStalls(first: BatchOutcome & { kind: 'stalled' }, later: Promise<BatchOutcome>[]) {
-    const rest = await Promise.allSettled(later);
-    await waitOutStall(first.ids, first.settled);
-    for (const r of rest) {
-      if (r.status === 'rejected') throw r.reason;
-      if (r.value.kind === 'published') recordPublished(r.value.count);
-      else await waitOutStall(r.value.ids, r.value.settled);
-    }
-    return true;
-  }
-
-  /**
-   * Kafka did not ack in time: the transaction is rolled back already, so no row lock
-   * and no connection is held while we wait. The send itself is never abandoned (see
-   * createPublisher); once it settles, its rows are deleted if it was acked, and only
-   * then does the next batch go, so per-stream order survives the outage.
-   */
-  async function waitOutStall(ids: number[], settled: Promise<boolean>): Promise<void> {
-    recordError(new Error(`Kafka did not ack within ${config.publishTimeoutMs} ms`), 'kafka');
-    log.warn(
-      { events: ids.length, publishTimeoutMs: config.publishTimeoutMs },
-      'Kafka unavailable: batch returned to the outbox, waiting for the pending send',
-    );
-    const acked = await Promise.race([settled, aborted]);
-    if (acked === 'aborted') return;
-    if (!acked) throw new KafkaPublishError('the pending send failed; its batch stays in the outbox');
-    try {
-      await deleteOutboxRows(db, ids);
-    } catch (err) {
-      metrics.duplicatesRisked.inc(ids.length);
-      throw err;
-    }
-    log.info({ events: ids.length }, 'Kafka is back: the pending send was acked');
+    const more = await drain();
     state = 'running';
-    recordPublished(ids.length);
+    return more;
   }
 
   async function run(): Promise<void> {
