@@ -25,6 +25,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Servers killed and restarted under load (`npm run test:faults`); also in `make test`.
+        test: {
+          name: 'faults',
+          include: ['**/*.fault.spec.ts'],
+          exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
+          globalSetup: ['shared/src/testing/globalSetup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { createLogger } from '#shared/logging/logger.js';
+import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
+import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
+import { startKafkaCluster, type KafkaCluster } from '../src/scenario/kafkaCluster.js';
+import { checkStreamIntegrity } from '../src/scenario/streamIntegrity.js';
+import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
+
+const USERS = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
+
+/**
+ * forkline on a three-broker cluster (replication factor 3, min.insync.replicas 2) under a
+ * steady load of payments and blocks, while one broker is killed (SIGKILL) and restarted,
+ * then the leader of a partition the same way. At the end every balance equals what
+ * bitcoind says, every stream's every version is on the topic, the projection applied each
+ * stream to its last version, and nothing is parked.
+ */
+describe('faults: Kafka brokers killed under load (three-broker cluster)', () => {
+  const node = regtestFromStack();
+  const log = createLogger('faults', 'silent');
+  let cluster: KafkaCluster;
+  let forkline: ForklineInstance;
+  let users: WalletUsers;
+  let payments = 0;
+  let blocks = 0;
+
+  beforeAll(async () => {
+    await node.ensureFunds(20);
+    cluster = await startKafkaCluster('faults');
+    forkline = await startForkline('faults_kafka', (await node.height()) - 2, {
+      KAFKA_BROKERS: cluster.brokers,
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+    });
+    users = createWalletUsers(node, forkline.bff);
+    for (const user of USERS) await users.register(user, ['bech32']);
+  }, 300_000);
+  afterAll(async () => {
+    await forkline?.stop();
+    await cluster?.destroy();
+  });
+
+  /** Payments every ~200 ms and a block every ~1.5 s, until `stop` resolves. */
+  async function steadyLoad(stop: Promise<void>) {
+    let running = true;
+    void stop.then(() => (running = false));
+    let next = 0;
+    while (running) {
+      const user = USERS[next++ % USERS.length]!;
+      await node.send(users.addressesOf(user)[0]!, 0.001 * (1 + (next % 7)));
+      payments++;
+      if (next % 7 === 0) {
+        await node.mine(1);
+        blocks++;
+      }
+      await sleep(200);
+    }
+  }
+
+  /** Runs `fault` with the load going on before, during and after it. */
+  async function underLoad(fault: () => Promise<void>) {
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const load = steadyLoad(stopped);
+    await sleep(3_000);
+    await fault();
+    await sleep(3_000);
+    stop();
+    await load;
+  }
+
+  const leaderOfPartitionZero = async () => {
+    const kafka = createKafka({ brokers: cluster.brokers.split(','), clientId: 'faults-admin', log });
+    const admin = kafka.admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [forkline.env.RELAY_TOPIC!] });
+    await admin.disconnect();
+    return topics[0]!.partitions.find((p) => p.partitionId === 0)!.leader;
+  };
+
+  it('one broker killed and restarted, then a partition leader: nothing lost, balances right', async () => {
+    const started = Date.now();
+    await underLoad(async () => {
+      cluster.kill(3);
+      await sleep(5_000); // writes go on: two in-sync replicas are left
+      await cluster.start();
+    });
+    await underLoad(async () => {
+      const leader = await leaderOfPartitionZero();
+      cluster.kill(leader);
+      await sleep(5_000);
+      await cluster.start();
+    });
+    const faultsEnded = Date.now();
+    await node.mine(1);
+    blocks++;
+    try {
+      await expectMatchesNode(node, forkline.bff, users, 120_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- recent process output ---\n${forkline.recentLogs()}`);
+    }
+    const convergedMs = Date.now() - faultsEnded;
+    const integrity = await checkStreamIntegrity({
+      kafka: createKafka({ brokers: cluster.brokers.split(','), clientId: 'faults-check', log }),
+      topic: forkline.env.RELAY_TOPIC!,
+      writers: [forkline.dbs.online, forkline.tradingDb.pool],
+      views: forkline.dbs.views,
+    });
+    console.info('Kafka broker faults:', {
+      payments,
+      blocks,
+      ...integrity,
+      behindStreams: integrity.behindStreams.length,
+      convergedMs,
+      totalMs: Date.now() - started,
+    });
+    expect(integrity.lost).toBe(0);
+    expect(integrity.behindStreams).toEqual([]);
+    expect(integrity.parked).toBe(0);
+    expect(integrity.messages).toBeGreaterThan(payments);
+  });
+});
