@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '#shared/kafka/createKafka.js';
 import { createLogger } from '#shared/logging/logger.js';
+import { waitFor } from '#shared/testing/waitFor.js';
 import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
 import { startKafkaCluster, type KafkaCluster } from '../src/scenario/kafkaCluster.js';
@@ -15,7 +16,8 @@ const USERS = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
  * steady load of payments and blocks, while one broker is killed (SIGKILL) and restarted,
  * then the leader of a partition the same way. At the end every balance equals what
  * bitcoind says, every stream's every version is on the topic, the projection applied each
- * stream to its last version, and nothing is parked.
+ * stream to its last version, and nothing is parked. Then the whole cluster goes down for
+ * 60 s: the outbox keeps every event meanwhile, and drains once Kafka is back.
  */
 describe('faults: Kafka brokers killed under load (three-broker cluster)', () => {
   const node = regtestFromStack();
@@ -120,5 +122,52 @@ describe('faults: Kafka brokers killed under load (three-broker cluster)', () =>
     expect(integrity.behindStreams).toEqual([]);
     expect(integrity.parked).toBe(0);
     expect(integrity.messages).toBeGreaterThan(payments);
+  });
+
+  it('the whole cluster down for 60 s: the outbox backlog grows (shown by /v1/status), then drains', async () => {
+    const outbox = async () =>
+      (await forkline.bff.request<{ outbox: { backlog?: number } }>('GET', '/v1/status')).body.outbox
+        .backlog ?? 0;
+    let peakBacklog = 0;
+    let drainedMs = 0;
+    await underLoad(async () => {
+      for (const n of [1, 2, 3]) cluster.kill(n);
+      const down = Date.now();
+      while (Date.now() - down < 60_000) {
+        peakBacklog = Math.max(peakBacklog, await outbox());
+        await sleep(2_000);
+      }
+      const back = Date.now();
+      await cluster.start();
+      await waitFor(outbox, (b) => b === 0, { what: 'the outbox to drain', timeoutMs: 120_000 });
+      drainedMs = Date.now() - back;
+    });
+    const faultsEnded = Date.now();
+    await node.mine(1);
+    try {
+      await expectMatchesNode(node, forkline.bff, users, 120_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- recent process output ---\n${forkline.recentLogs()}`);
+    }
+    const convergedMs = Date.now() - faultsEnded;
+    const integrity = await checkStreamIntegrity({
+      kafka: createKafka({ brokers: cluster.brokers.split(','), clientId: 'faults-check', log }),
+      topic: forkline.env.RELAY_TOPIC!,
+      writers: [forkline.dbs.online, forkline.tradingDb.pool],
+      views: forkline.dbs.views,
+    });
+    console.info('Kafka down for 60 s:', {
+      payments,
+      blocks,
+      peakBacklog,
+      drainedMs,
+      convergedMs,
+      ...integrity,
+      behindStreams: integrity.behindStreams.length,
+    });
+    expect(peakBacklog).toBeGreaterThan(0);
+    expect(integrity.lost).toBe(0);
+    expect(integrity.behindStreams).toEqual([]);
+    expect(integrity.parked).toBe(0);
   });
 });
