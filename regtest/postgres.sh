@@ -91,6 +91,16 @@ stop() {
   log "PostgreSQL stopped"
 }
 
+# restart fast|immediate: the server restarted under its clients (fault tests); immediate
+# is a crash (no checkpoint, recovery from the WAL at start).
+restart() {
+  local mode=${1:-fast} bin; bin=$(pg_bindir)
+  [[ $mode == fast || $mode == immediate ]] || die "restart mode must be fast or immediate (got '$mode')"
+  as_owner "$bin/pg_ctl" -D "$PG_DATA" -m "$mode" -w -t 60 stop >/dev/null
+  log "PostgreSQL stopped ($mode)"
+  start
+}
+
 status() {
   if ready; then echo "postgres  running  127.0.0.1:$PG_PORT  $(version)"; else echo "postgres  stopped"; return 3; fi
 }
@@ -99,5 +109,6 @@ version() { sql -c 'show server_version' | sed 's/^/PostgreSQL /'; }
 
 case "${1:-}" in
   install | start | stop | status | version) "$1" ;;
-  *) echo "usage: $0 install|start|stop|status|version" >&2; exit 2 ;;
+  restart) restart "${2:-fast}" ;;
+  *) echo "usage: $0 install|start|stop|status|version|restart [fast|immediate]" >&2; exit 2 ;;
 esac

@@ -31,7 +31,11 @@ export function createPool({
     // No JIT: our statements are short and set-based, but arrays from unnest() make the
     // planner guess millions of rows, and compiling such a plan cost ~0.9 s of a 1.1 s
     // block apply (a block paying 5,000 users), where the work itself took 0.2 s.
-    options: '-c jit=off',
+    // synchronous_commit on whatever the server's default: a commit we were told of must
+    // survive a server crash — the projector commits its Kafka offset after it, trading
+    // answers 201 after it. (The relay turns it off for its own transactions, where a lost
+    // commit only means publishing again.)
+    options: '-c jit=off -c synchronous_commit=on',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
