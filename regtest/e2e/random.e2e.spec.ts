@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { btcToSats } from '#shared/bitcoin/btcSats.js';
 import { seededRandom } from '#shared/testing/seededRandom.js';
+import { repoRoot, runDir } from '#shared/testing/stackEnv.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { HttpError, type Order } from '../src/scenario/bffClient.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
@@ -16,10 +20,13 @@ import {
 } from '../src/scenario/walkOrders.js';
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
 
-// E2E_RANDOM_STEPS=200 E2E_SEED=7 npx vitest run regtest/e2e/random for a larger run.
-const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? 30);
+// E2E_RANDOM_STEPS=200 E2E_SEED=7 npx vitest run regtest/e2e/random for a larger run;
+// E2E_CHAOS=1 for the chaos walk (server restarts too, 100 steps unless told otherwise).
+const CHAOS = process.env.E2E_CHAOS === '1';
+const STEPS = Number(process.env.E2E_RANDOM_STEPS ?? (CHAOS ? 100 : 30));
 const SEED = Number(process.env.E2E_SEED ?? 20261128);
-const KILLABLE = ['crawler', 'relay', 'projector', 'trading', 'trading-relay'] as const;
+const KILLABLE = ['crawler', 'relay', 'projector', 'trading', 'trading-relay', ...(CHAOS ? ['bff'] : [])];
+const exec = promisify(execFile);
 
 /**
  * A seeded random walk. Chain steps: sends among users and to outsiders (mined or left
@@ -27,7 +34,8 @@ const KILLABLE = ['crawler', 'relay', 'projector', 'trading', 'trading-relay'] a
  * depth 10 (re-mined, dropped, double-spent; a settlement in a disconnected block goes
  * back to pending or is reverted, then confirms again once re-mined), and SIGKILLs of
  * crawler, relay, projector, trading (at times right after a fill, before its settlement
- * is sent) and trading-relay. Trading steps: house price moves within ±10% (filling the
+ * is sent) and trading-relay; with E2E_CHAOS=1 the BFF too, and PostgreSQL restarts (fast
+ * and immediate shutdowns) and Kafka broker SIGKILLs under the running processes. Trading steps: house price moves within ±10% (filling the
  * limit orders they cross), market buys and sells of 0.001–0.2 BTC (now and then a sell
  * beyond the user's coins, which must be rejected with its reason), limit orders on
  * either side of the price, and cancels of open orders (a filled one answers 409
@@ -164,6 +172,7 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
       return `reorg depth ${depth} (${variant})${moved.length ? `; settlements out of their block: ${moved.join(', ')}` : ''}`;
     }
 
+    if (CHAOS && random.next() < 0.4) return restartServer();
     const victim = random.pick(KILLABLE);
     // Killed right after a fill, the trading service may die between its decision and the
     // broadcast: its successor must settle the order exactly once.
@@ -173,6 +182,35 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
     if (pid) process.kill(pid, 'SIGKILL');
     await node.mine(random.int(1, 2));
     return `${fill ? `${fill}, then ` : ''}SIGKILL ${victim}`;
+  }
+
+  /**
+   * The chaos walk's server faults, under forkline's running processes: PostgreSQL
+   * restarted with a fast or an immediate (crash) shutdown, or the Kafka broker SIGKILLed
+   * and started again. Then a block, and the BFF must answer again.
+   */
+  async function restartServer(): Promise<string> {
+    const fault = random.pick(['postgres fast', 'postgres immediate', 'kafka kill -9'] as const);
+    const script = (name: string, args: string[]) =>
+      exec(`${repoRoot}regtest/${name}.sh`, args, { cwd: repoRoot, timeout: 180_000 });
+    if (fault === 'kafka kill -9') {
+      const pid = Number(readFileSync(`${runDir}/kafka/kafka.pid`, 'utf8').trim());
+      process.kill(pid, 'SIGKILL');
+      await script('kafka', ['start']);
+    } else {
+      await script('postgres', ['restart', fault.split(' ')[1]!]);
+    }
+    await node.mine(random.int(0, 2));
+    await waitFor(
+      () => fetch(`${forkline.bffUrl}/readyz`).then((r) => r.status),
+      (st) => st === 200,
+      {
+        timeoutMs: 120_000,
+        what: 'the BFF ready again',
+      },
+    );
+    await tradingUp();
+    return `restart ${fault}`;
   }
 
   /** The trading service answers again (after a SIGKILL its successor takes a moment). */
