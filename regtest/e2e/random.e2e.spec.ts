@@ -81,29 +81,34 @@ describe(`forkline end to end: a seeded random scenario (seed ${SEED}, ${STEPS} 
     await forkline?.stop();
   });
 
-  it('agrees with the node after every step', async () => {
-    const log: string[] = [];
-    for (let step = 1; step <= STEPS; step++) {
-      try {
-        log.push(`${step}: ${await randomStep()}`);
-        await orders.awaitSettlements(60_000);
-        await expectMatchesNode(node, forkline.bff, users, 90_000);
-        await orders.expectActivities(60_000);
-        await orders.expectHousePaidOnce();
-        for (const txid of outOfChain) {
-          if ((await orders.chainPlace(txid)) !== 'confirmed') continue;
-          outOfChain.delete(txid);
-          log.push(`${step}: settlement ${txid.slice(0, 8)} confirmed again (its order's row too)`);
+  it(
+    'agrees with the node after every step',
+    async () => {
+      const log: string[] = [];
+      for (let step = 1; step <= STEPS; step++) {
+        try {
+          log.push(`${step}: ${await randomStep()}`);
+          await orders.awaitSettlements(60_000);
+          await expectMatchesNode(node, forkline.bff, users, 90_000);
+          await orders.expectActivities(60_000);
+          await orders.expectHousePaidOnce();
+          for (const txid of outOfChain) {
+            if ((await orders.chainPlace(txid)) !== 'confirmed') continue;
+            outOfChain.delete(txid);
+            log.push(`${step}: settlement ${txid.slice(0, 8)} confirmed again (its order's row too)`);
+          }
+        } catch (err) {
+          throw new Error(
+            `at step ${step} (seed ${SEED}): ${(err as Error).message}\nsteps:\n${log.join('\n')}\n--- recent output ---\n${forkline.recentLogs()}`,
+            { cause: err },
+          );
         }
-      } catch (err) {
-        throw new Error(
-          `at step ${step} (seed ${SEED}): ${(err as Error).message}\nsteps:\n${log.join('\n')}\n--- recent output ---\n${forkline.recentLogs()}`,
-          { cause: err },
-        );
       }
-    }
-    if (process.env.E2E_VERBOSE) console.log(log.join('\n'));
-  });
+      if (process.env.E2E_VERBOSE || CHAOS) console.log(log.join('\n'));
+      // A step with its checks takes seconds; a server restart up to a minute.
+    },
+    Math.max(120_000, STEPS * (CHAOS ? 20_000 : 4_000)),
+  );
 
   async function randomStep(): Promise<string> {
     const roll = random.next();
