@@ -12,6 +12,8 @@
  * 2. Latency under light load: one event per transaction, ~50 per second; commit →
  *    readable by a consumer of the topic, with NOTIFY wake-ups. Baseline, same run: the
  *    same relay polling only (NOTIFY off, the default 1 s poll).
+ * 3. The same drain (once) and latency against a three-broker cluster with replication
+ *    factor 3 and min.insync.replicas 2 (BENCH_THREE_BROKERS=0 skips it).
  * Knobs: BENCH_RELAY_EVENTS (40000), BENCH_RUNS (3). Ends with one JSON line.
  */
 import { randomUUID } from 'node:crypto';
@@ -33,10 +35,13 @@ import { readFileSync } from 'node:fs';
 import { runDir } from '#shared/testing/stackEnv.js';
 import { cpuSecondsOf, cpuSecondsOfTree, parentPid } from './crawler/cpuTimes.js';
 import { benchMessages, publishCeiling } from './relay/publishCeiling.js';
+import { createKafka } from '#shared/kafka/createKafka.js';
+import { startKafkaCluster } from '../regtest/src/scenario/kafkaCluster.js';
 
 const EVENT_BYTES = 1_024;
 const BACKLOG = Number(process.env.BENCH_RELAY_EVENTS ?? 40_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const THREE_BROKERS = process.env.BENCH_THREE_BROKERS !== '0';
 const BASELINE_BACKLOG = 2_000;
 const LATENCY_EVENTS = 250;
 const LATENCY_GAP_MS = 20;
@@ -51,7 +56,9 @@ const kafka = testKafka('bench-relay');
 // other stacks' that may share the machine.
 const { rows: backend } = await dbs.online.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
 const postmasterPid = parentPid(backend[0]!.pid);
-const kafkaPid = Number(readFileSync(`${runDir}/kafka/kafka.pid`, 'utf8').trim());
+const stackKafkaPid = Number(readFileSync(`${runDir}/kafka/kafka.pid`, 'utf8').trim());
+/** The broker JVMs whose CPU counts: the stack's, or the three-broker cluster's. */
+let kafkaPids = (): number[] => [stackKafkaPid];
 try {
   const messages = benchMessages(BACKLOG, EVENT_BYTES);
   const rounds: { rate: number; ceiling: number; cpu: CpuSplit }[] = [];
@@ -91,6 +98,9 @@ try {
   );
   console.log(`p99 ratio poll-only / NOTIFY:    ${(pollOnly.p99 / notify.p99).toFixed(1)}×`);
 
+  // The same relay against a three-broker cluster, replication factor 3, min.insync 2.
+  const replicated = THREE_BROKERS ? await threeBrokerFigures(dbs.onlineUrl, dbs.online) : undefined;
+
   const cpu = rounds[Math.floor(rounds.length / 2)]!.cpu;
   console.log(
     JSON.stringify({
@@ -109,6 +119,13 @@ try {
       cpuSecondsRelay: round1(cpu.relay),
       cpuSecondsPostgres: round1(cpu.postgres),
       cpuSecondsKafka: round1(cpu.kafka),
+      ...(replicated
+        ? {
+            threeBrokersEventsPerSec: Math.round(replicated.rate),
+            threeBrokersCommitToKafkaP50Ms: round1(replicated.latency.p50),
+            threeBrokersCommitToKafkaP99Ms: round1(replicated.latency.p99),
+          }
+        : {}),
       batchSize,
       maxInFlightBatches,
       eventBytes: EVENT_BYTES,
@@ -121,6 +138,37 @@ try {
   await dbs.drop();
 }
 
+/**
+ * Drain rate (once) and NOTIFY latency against a three-broker cluster of the bench's own
+ * (started by `regtest/kafka.sh`, as `make up KAFKA_NODES=3` starts one), topics with
+ * replication factor 3 and min.insync.replicas 2: every ack waits for two replicas.
+ */
+async function threeBrokerFigures(url: string, db: Pool) {
+  console.log('starting a three-broker Kafka cluster…');
+  const cluster = await startKafkaCluster('bench-relay');
+  kafkaPids = () => [1, 2, 3].flatMap((n) => cluster.pid(n) ?? []);
+  try {
+    const kafka3 = createKafka({
+      brokers: cluster.brokers.split(','),
+      clientId: 'bench-relay-rf3',
+      log: testLog,
+    });
+    const { rate, cpu } = await drainRate(url, db, kafka3, BACKLOG, {}, 3);
+    console.log(
+      `three brokers, RF 3: ${fmt(rate)} events/s; CPU-s relay ${cpu.relay.toFixed(1)}, PostgreSQL ` +
+        `${cpu.postgres.toFixed(1)}, Kafka ${cpu.kafka.toFixed(1)} (${load()})`,
+    );
+    const latency3 = await latency(url, db, kafka3, { listen: true, pollIntervalMs: 1_000 }, 3);
+    console.log(
+      `three brokers, RF 3, commit → Kafka: p50 ${latency3.p50.toFixed(1)} ms, p99 ${latency3.p99.toFixed(1)} ms`,
+    );
+    return { rate, latency: latency3 };
+  } finally {
+    kafkaPids = () => [stackKafkaPid];
+    await cluster.destroy();
+  }
+}
+
 interface CpuSplit {
   relay: number;
   postgres: number;
@@ -131,7 +179,7 @@ function cpuNow(): CpuSplit {
   return {
     relay: cpuSecondsOf(process.pid),
     postgres: cpuSecondsOfTree(postmasterPid),
-    kafka: cpuSecondsOf(kafkaPid),
+    kafka: kafkaPids().reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
   };
 }
 
@@ -142,8 +190,9 @@ async function drainRate(
   kafka: Kafka,
   count: number,
   config: Partial<RelayConfig>,
+  replication = 1,
 ): Promise<{ rate: number; cpu: CpuSplit }> {
-  const { topic } = await createTestTopic(kafka, 'bench-relay', 6);
+  const { topic } = await createTestTopic(kafka, 'bench-relay', 6, replication);
   const label = randomUUID().slice(0, 8);
   await Promise.all(
     [0, 1, 2, 3].map((w) =>
@@ -187,8 +236,8 @@ async function drainRate(
 }
 
 /** Light load: one event per transaction every LATENCY_GAP_MS; commit → consumer latency. */
-async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<RelayConfig>) {
-  const { topic, groupId } = await createTestTopic(kafka, 'bench-relay-latency', 6);
+async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<RelayConfig>, replication = 1) {
+  const { topic, groupId } = await createTestTopic(kafka, 'bench-relay-latency', 6, replication);
   const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
   const seen = await collectTopic(kafka, topic, groupId);
   try {
