@@ -36,6 +36,9 @@ export function createKafka(options: {
   });
 }
 
+/** The largest event the topic accepts (16 MiB; Kafka's default is 1 MiB). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
 /** The topic is weaker than configured and this is not regtest: the process must not start. */
 export class TopicTooWeakError extends Error {
   override readonly name = 'TopicTooWeakError';
@@ -72,6 +75,10 @@ export async function ensureTopic(
               { name: 'retention.bytes', value: '-1' },
               { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
               { name: 'unclean.leader.election.enable', value: 'false' },
+              // A BlockConnected names every user stream its block wrote: a block paying
+              // ~35,000 users (a full mainnet block of tiny outputs comes close) would pass
+              // the 1 MiB default, and a message Kafka refuses would stop the relay.
+              { name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) },
             ],
           },
         ],

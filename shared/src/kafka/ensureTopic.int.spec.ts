@@ -21,6 +21,18 @@ describe('the events topic: created as configured, checked when found (real Kafk
     await admin.connect();
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(topics[0]!.partitions).toHaveLength(4);
+    // An event beyond Kafka's default 1 MiB (a block paying tens of thousands of users).
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: 'chain', value: 'x'.repeat(2 * 1024 * 1024) }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('reports a found topic weaker than configured; outside regtest it refuses', async () => {
