@@ -12,6 +12,7 @@ import { createMempoolFollower, type MempoolStatus } from './mempool/createMempo
 import { createPendingIndex } from './mempool/pendingIndex.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip, NodeTip } from './node/chainSource.js';
+import { checkNodeNetwork } from './node/checkNodeNetwork.js';
 import { statusTip, type StatusTip } from './node/statusTip.js';
 import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
@@ -49,18 +50,12 @@ export interface CrawlerStatus {
   nodeTip: StatusTip | null;
   behindBlocks: number | null;
   watchedScripts: number;
+  /** New addresses not loaded into the index yet (their load failed; retried). */
+  addressLoadsFailing: number;
   /** null when the mempool is not followed. */
   mempool: MempoolStatus | null;
   lastError: string | null;
 }
-
-// getblockchaininfo's names for the networks forkline knows.
-const NODE_CHAIN: Record<NetworkName, string[]> = {
-  mainnet: ['main'],
-  testnet: ['test', 'testnet4'],
-  signet: ['signet'],
-  regtest: ['regtest'],
-};
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -95,6 +90,7 @@ export function createCrawler({
     nodeTip: null,
     behindBlocks: null,
     watchedScripts: 0,
+    addressLoadsFailing: 0,
     mempool: null,
     lastError: null,
   };
@@ -121,9 +117,11 @@ export function createCrawler({
     pool,
     index,
     log: log.child({ component: 'watch' }),
-    onChange: (size) => {
+    onChange: (size, loadsFailing) => {
       status.watchedScripts = size;
+      status.addressLoadsFailing = loadsFailing;
       metrics.watchedScripts.set(size);
+      metrics.addressLoadsFailing.set(loadsFailing);
     },
   });
   const zmq = settings.zmqEndpoint
@@ -141,15 +139,6 @@ export function createCrawler({
     status.behindBlocks = node.height - (ours?.height ?? settings.startHeight - 1);
   };
 
-  async function checkNetwork(): Promise<void> {
-    const chain = await source.chain();
-    if (!NODE_CHAIN[settings.network].includes(chain)) {
-      throw new Error(
-        `bitcoind follows the "${chain}" chain but BITCOIN_NETWORK is ${settings.network}; refusing to crawl`,
-      );
-    }
-  }
-
   async function loop(): Promise<void> {
     let failures = 0;
     let networkChecked = false;
@@ -157,7 +146,7 @@ export function createCrawler({
       wake.clear();
       try {
         if (!networkChecked) {
-          await checkNetwork();
+          await checkNodeNetwork(source, settings.network);
           networkChecked = true;
         }
         status.state = 'syncing';

@@ -52,6 +52,11 @@ export function createCrawlerMetrics(registry: Registry) {
       help: 'Scripts in the in-memory index',
       registers,
     }),
+    addressLoadsFailing: new Gauge({
+      name: 'forkline_crawler_address_loads_failing',
+      help: 'New watched addresses whose load into the index failed, retried until it succeeds',
+      registers,
+    }),
     errors: new Counter({
       name: 'forkline_crawler_sync_errors_total',
       help: 'Sync passes that failed and were retried',

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { createPgListener } from '#shared/db/createPgListener.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logging/logger.js';
+import { backoffDelayMs } from '#shared/retry/retry.js';
 import {
   fetchWatchedAddresses,
   openWatchedAddressesCursor,
@@ -19,6 +20,8 @@ const LOAD_BATCH_ROWS = 50_000;
  * on the channel the table's trigger NOTIFYs, then load everything (in that order, so
  * an address inserted during the load is not missed). A lost connection is re-opened
  * with backoff and followed by a full reload, which covers notifications missed meanwhile.
+ * A new address whose load fails (the database away for a moment) is retried with backoff
+ * until it is in, and counted meanwhile (/status `addressLoadsFailing`, a gauge).
  */
 export function createAddressWatcher({
   connectionString,
@@ -31,14 +34,55 @@ export function createAddressWatcher({
   pool: Pool;
   index: WatchIndex;
   log: Logger;
-  onChange?: (size: number) => void;
+  /** The index's size, and how many new addresses could not be loaded yet. */
+  onChange?: (size: number, loadsFailing: number) => void;
 }) {
+  /** New addresses whose load failed: retried with backoff until each succeeds. */
+  const failing = new Set<string>();
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
   async function addAddress(address: string) {
     const row = await selectWatchedAddress(pool, address);
+    failing.delete(address);
     if (row && index.add(row.scriptPubKey, { userId: row.userId, address: row.address })) {
       log.info({ address, userId: row.userId }, 'watching new address');
-      onChange?.(index.size);
     }
+    onChange?.(index.size, failing.size);
+  }
+
+  function load(address: string): void {
+    addAddress(address).catch((err: unknown) => {
+      failing.add(address);
+      onChange?.(index.size, failing.size);
+      log.warn(
+        { address, err: (err as Error).message, failing: failing.size },
+        'could not load a new address, retrying',
+      );
+      scheduleRetry();
+    });
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer || closed) return;
+    const delayMs = backoffDelayMs(++failures, 200, 10_000);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (failing.size === 0) return;
+      const addresses = [...failing];
+      void Promise.all(
+        addresses.map((a) =>
+          addAddress(a).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      ).then((loaded) => {
+        if (loaded.every(Boolean)) failures = 0;
+        else scheduleRetry();
+      });
+    }, delayMs);
   }
 
   async function loadAll(client: pg.ClientBase): Promise<void> {
@@ -53,8 +97,10 @@ export function createAddressWatcher({
       if (rows.length < LOAD_BATCH_ROWS) break;
     }
     await client.query('COMMIT');
+    // Everything is loaded now, the addresses that failed before too.
+    failing.clear();
     log.info({ total: index.size, added }, 'watched addresses loaded');
-    onChange?.(index.size);
+    onChange?.(index.size, failing.size);
   }
 
   const listener = createPgListener({
@@ -62,11 +108,7 @@ export function createAddressWatcher({
     applicationName: 'forkline-crawler-watch',
     channel: WATCHED_ADDRESS_CHANNEL,
     onNotification: (address) => {
-      if (!address) return;
-      addAddress(address).catch((err: unknown) =>
-        // The reload after the next reconnect picks it up; log, do not crash.
-        log.warn({ address, err: (err as Error).message }, 'could not load a new address'),
-      );
+      if (address) load(address);
     },
     onListening: loadAll,
     log,
@@ -75,6 +117,10 @@ export function createAddressWatcher({
   return {
     /** Resolves once the index holds every watched address (retrying while the DB is down). */
     start: () => listener.start(),
-    close: () => listener.close(),
+    close: () => {
+      closed = true;
+      clearTimeout(retryTimer);
+      return listener.close();
+    },
   };
 }
