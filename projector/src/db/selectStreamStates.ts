@@ -1,3 +1,4 @@
+import { arrayLiteral, valuesLiteral } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import type { RecordedEvent } from '#shared/events/types.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
@@ -50,7 +51,7 @@ export async function selectStreamStates(
      SELECT * FROM unnest($1::text[], $2::bigint[])
      ON CONFLICT (stream) DO NOTHING
      RETURNING stream`,
-    [sorted, sorted.map((stream) => versionIfNew.get(stream) ?? 0)],
+    [valuesLiteral(sorted), arrayLiteral(sorted, (stream) => versionIfNew.get(stream) ?? 0)],
   );
   for (const row of inserted.rows) states.created.add(row.stream);
   const existing = sorted.filter((stream) => !states.created.has(stream));
@@ -60,12 +61,12 @@ export async function selectStreamStates(
   const versions = await tx.query<{ stream: string; version: number }>(
     `SELECT stream, version FROM ${tables.streamVersions}
       WHERE stream = ANY($1::text[]) ORDER BY stream FOR UPDATE`,
-    [existing],
+    [valuesLiteral(existing)],
   );
   for (const row of versions.rows) states.versions.set(row.stream, row.version);
   const parked = await tx.query<{ stream: string; version: number; event: RecordedEvent }>(
     `SELECT stream, version, event FROM ${tables.parkedEvents} WHERE stream = ANY($1::text[])`,
-    [existing.filter((stream) => own.has(stream))],
+    [valuesLiteral(existing.filter((stream) => own.has(stream)))],
   );
   for (const row of parked.rows) {
     let events = states.parked.get(row.stream);
