@@ -32,6 +32,8 @@ import { projectUserChanges } from './projections/userChanges.js';
 import { projectUsers } from './projections/users.js';
 import { planStream, type VersionOutcome } from './versioning/planStream.js';
 
+const NOTHING_PARKED: ReadonlyMap<number, RecordedEvent> = new Map();
+
 export interface BatchResult {
   outcomes: VersionOutcome[];
   /** Poison messages recorded now (re-deliveries of known ones are not counted). */
@@ -81,14 +83,25 @@ export async function applyBatch(
   }
 
   const streams = [...byStream.keys()];
-  const { versions, parked } = await selectStreamStates(tx, tables, streams, [...orderUsers]);
+  // Each stream's plan if it turns out new (no row: nothing applied or parked yet), so
+  // its row is created at the final version.
+  const ifNew = new Map(streams.map((s) => [s, planStream(s, 0, NOTHING_PARKED, byStream.get(s)!)]));
+  const { versions, parked, created } = await selectStreamStates(
+    tx,
+    tables,
+    streams,
+    [...orderUsers],
+    new Map([...ifNew].map(([stream, plan]) => [stream, plan.toVersion])),
+  );
   const plans = streams.map((stream) =>
-    planStream(
-      stream,
-      versions.get(stream) ?? 0,
-      parked.get(stream) ?? new Map<number, RecordedEvent>(),
-      byStream.get(stream)!,
-    ),
+    created.has(stream)
+      ? ifNew.get(stream)!
+      : planStream(
+          stream,
+          versions.get(stream) ?? 0,
+          parked.get(stream) ?? NOTHING_PARKED,
+          byStream.get(stream)!,
+        ),
   );
   const toApply = plans.flatMap((p) => p.toApply);
   // Every stream of the batch is held by this transaction since selectStreamStates
@@ -98,7 +111,7 @@ export async function applyBatch(
     tx,
     tables,
     plans
-      .filter((p) => p.toVersion !== p.fromVersion)
+      .filter((p) => p.toVersion !== p.fromVersion && !created.has(p.stream))
       .map((p) => ({ stream: p.stream, expected: p.fromVersion, version: p.toVersion })),
   );
 

@@ -4,6 +4,7 @@ import { withTransaction } from '#shared/db/withTransaction.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { retry } from '#shared/retry/retry.js';
 import { applyBatch, type ApplyOptions, type BatchResult } from './applyBatch.js';
+import { BATCH_BEGIN } from './db/batchTransaction.js';
 import { StreamVersionConflictError } from './db/saveStreamVersions.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import type { ProjectorMetrics } from './metrics.js';
@@ -37,7 +38,9 @@ export function createBatchApplier({
     const timer = metrics.batchSeconds.startTimer({ partition: String(partition) });
     const result = await retry(
       () =>
-        owned() ? withTransaction(db, (tx) => applyBatch(tx, messages, options)) : Promise.resolve(undefined),
+        owned()
+          ? withTransaction(db, (tx) => applyBatch(tx, messages, options), BATCH_BEGIN)
+          : Promise.resolve(undefined),
       {
         isRetriable: (err) => isTransientDbError(err) || err instanceof StreamVersionConflictError,
         signal,

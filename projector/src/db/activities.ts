@@ -1,3 +1,4 @@
+import { arrayLiteral } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import type { DropReason } from '#shared/events/types.js';
 import type { ActivityLookup } from '../projections/activities.js';
@@ -51,10 +52,10 @@ export async function selectActivities(
             a.reject_reason, a.settlement_delta_sats
      FROM k JOIN ${tables.activities} AS a ON a.user_id = k.user_id AND a.activity_id = k.activity_id`,
     [
-      byId.map((k) => k.userId),
-      byId.map((k) => k.activityId),
-      txs.map((k) => k.userId),
-      txs.map((k) => k.txid),
+      arrayLiteral(byId, (k) => k.userId),
+      arrayLiteral(byId, (k) => k.activityId),
+      arrayLiteral(txs, (k) => k.userId),
+      arrayLiteral(txs, (k) => k.txid),
     ],
   );
   return rows.map((r) => ({
@@ -147,26 +148,26 @@ const ACTIVITY_ROWS = `(user_id, activity_id, txid, type, amount_sats, status, b
      ORDER BY ord`;
 
 const activityColumns = (activities: Activity[]) => [
-  activities.map((a) => a.userId),
-  activities.map((a) => a.activityId),
-  activities.map((a) => a.txid),
-  activities.map((a) => a.type),
-  activities.map((a) => a.amountSats),
-  activities.map((a) => a.status),
-  activities.map((a) => a.blockHash),
-  activities.map((a) => a.blockHeight),
-  activities.map((a) => a.dropReason),
-  activities.map((a) => a.replacedBy),
-  activities.map((a) => a.coinbase),
-  activities.map((a) => a.replaceable),
-  activities.map((a) => a.firstSeenAt),
-  activities.map((a) => a.updatedAt),
-  activities.map((a) => a.order?.orderId ?? null),
-  activities.map((a) => a.order?.limitPriceEurCents ?? null),
-  activities.map((a) => a.order?.priceEurCents ?? null),
-  activities.map((a) => a.order?.eurCents ?? null),
-  activities.map((a) => a.order?.rejectReason ?? null),
-  activities.map((a) => a.order?.settlementDeltaSats ?? null),
+  arrayLiteral(activities, (a) => a.userId),
+  arrayLiteral(activities, (a) => a.activityId),
+  arrayLiteral(activities, (a) => a.txid),
+  arrayLiteral(activities, (a) => a.type),
+  arrayLiteral(activities, (a) => a.amountSats),
+  arrayLiteral(activities, (a) => a.status),
+  arrayLiteral(activities, (a) => a.blockHash),
+  arrayLiteral(activities, (a) => a.blockHeight),
+  arrayLiteral(activities, (a) => a.dropReason),
+  arrayLiteral(activities, (a) => a.replacedBy),
+  arrayLiteral(activities, (a) => a.coinbase),
+  arrayLiteral(activities, (a) => a.replaceable),
+  arrayLiteral(activities, (a) => a.firstSeenAt),
+  arrayLiteral(activities, (a) => a.updatedAt),
+  arrayLiteral(activities, (a) => a.order?.orderId ?? null),
+  arrayLiteral(activities, (a) => a.order?.limitPriceEurCents ?? null),
+  arrayLiteral(activities, (a) => a.order?.priceEurCents ?? null),
+  arrayLiteral(activities, (a) => a.order?.eurCents ?? null),
+  arrayLiteral(activities, (a) => a.order?.rejectReason ?? null),
+  arrayLiteral(activities, (a) => a.order?.settlementDeltaSats ?? null),
 ];
 
 /** Deletes the chain rows folded into order rows (one statement for the batch). */
@@ -179,7 +180,7 @@ export async function deleteActivities(
   await tx.query(
     `DELETE FROM ${tables.activities} AS a USING unnest($1::text[], $2::text[]) AS k(user_id, activity_id)
      WHERE a.user_id = k.user_id AND a.activity_id = k.activity_id`,
-    [keys.map((k) => k.userId), keys.map((k) => k.activityId)],
+    [arrayLiteral(keys, (k) => k.userId), arrayLiteral(keys, (k) => k.activityId)],
   );
 }
 
@@ -201,18 +202,18 @@ export async function insertActivityChanges(
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[],
                           $7::int[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[])`,
     [
-      changes.map((c) => c.userId),
-      changes.map((c) => c.txid),
-      changes.map((c) => c.version),
-      changes.map((c) => c.status),
-      changes.map((c) => c.amountSats),
-      changes.map((c) => c.blockHash),
-      changes.map((c) => c.blockHeight),
-      changes.map((c) => c.occurredAt),
-      changes.map((c) => c.dropReason),
-      changes.map((c) => c.replacedBy),
-      changes.map((c) => c.stream),
-      changes.map((c) => c.activityId),
+      arrayLiteral(changes, (c) => c.userId),
+      arrayLiteral(changes, (c) => c.txid),
+      arrayLiteral(changes, (c) => c.version),
+      arrayLiteral(changes, (c) => c.status),
+      arrayLiteral(changes, (c) => c.amountSats),
+      arrayLiteral(changes, (c) => c.blockHash),
+      arrayLiteral(changes, (c) => c.blockHeight),
+      arrayLiteral(changes, (c) => c.occurredAt),
+      arrayLiteral(changes, (c) => c.dropReason),
+      arrayLiteral(changes, (c) => c.replacedBy),
+      arrayLiteral(changes, (c) => c.stream),
+      arrayLiteral(changes, (c) => c.activityId),
     ],
   );
 }

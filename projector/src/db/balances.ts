@@ -1,3 +1,4 @@
+import { arrayLiteral } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import type { BalanceDelta } from '../projections/balances.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
@@ -42,10 +43,10 @@ const BALANCE_ROWS = `(user_id, confirmed_sats, pending_sats, tx_count, version,
      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::timestamptz[])`;
 
 const balanceColumns = (deltas: BalanceDelta[]) => [
-  deltas.map((d) => d.userId),
-  deltas.map((d) => d.confirmedSats),
-  deltas.map((d) => d.pendingSats),
-  deltas.map((d) => d.txCount),
-  deltas.map((d) => d.version),
-  deltas.map((d) => d.updatedAt),
+  arrayLiteral(deltas, (d) => d.userId),
+  arrayLiteral(deltas, (d) => d.confirmedSats),
+  arrayLiteral(deltas, (d) => d.pendingSats),
+  arrayLiteral(deltas, (d) => d.txCount),
+  arrayLiteral(deltas, (d) => d.version),
+  arrayLiteral(deltas, (d) => d.updatedAt),
 ];

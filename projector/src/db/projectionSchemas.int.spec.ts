@@ -3,7 +3,7 @@ import type { Pool } from '#shared/db/pool.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { createProjectionSchema } from './projectionSchemas.js';
 
-/** Every table's columns, constraints and indexes in `schema`, with the schema name taken out. */
+/** Every table's columns, constraints, indexes and storage options in `schema`, with the schema name taken out. */
 async function shape(db: Pool, schema: string): Promise<string[]> {
   const { rows } = await db.query<{ line: string }>(
     `SELECT format('column %s.%s #%s %s %s default=%s identity=%s', c.relname, a.attname, a.attnum,
@@ -19,6 +19,11 @@ async function shape(db: Pool, schema: string): Promise<string[]> {
      FROM pg_constraint k
      JOIN pg_class c ON c.oid = k.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = $1
+     UNION ALL
+     SELECT format('table %s options %s', c.relname, c.reloptions)
+     FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = $1
+     WHERE c.relkind = 'r'
      UNION ALL
      SELECT format('index %s', replace(pg_get_indexdef(i.indexrelid), quote_ident($1) || '.', 'S.'))
      FROM pg_index i
@@ -44,6 +49,7 @@ describe('projection schema shape', () => {
     expect(live).toContain(
       'index CREATE INDEX activities_coinbase_idx ON S.activities USING btree (user_id, block_height) WHERE coinbase',
     );
+    expect(live).toContain('table balances options {fillfactor=70}');
     expect(await shape(dbs.views, 'fresh_shape')).toEqual(live);
   });
 });

@@ -1,3 +1,4 @@
+import { arrayLiteral } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 
@@ -29,7 +30,11 @@ export async function saveStreamVersions(
     `UPDATE ${tables.streamVersions} AS s SET version = input.version
        FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS input(stream, expected, version)
       WHERE s.stream = input.stream AND s.version = input.expected`,
-    [updates.map((u) => u.stream), updates.map((u) => u.expected), updates.map((u) => u.version)],
+    [
+      arrayLiteral(updates, (u) => u.stream),
+      arrayLiteral(updates, (u) => u.expected),
+      arrayLiteral(updates, (u) => u.version),
+    ],
   );
   if (rowCount !== updates.length) {
     throw new StreamVersionConflictError(

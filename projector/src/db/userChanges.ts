@@ -1,3 +1,4 @@
+import { arrayLiteral } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import { USER_CHANGES_CHANNEL } from '#shared/views/userChanges.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
@@ -20,7 +21,7 @@ export async function recordUserChanges(
     await tx.query(
       `INSERT INTO ${tables.userChanges} (user_id, activity_ids)
        SELECT c.user_id, c.activity_ids::jsonb FROM unnest($1::text[], $2::text[]) AS c(user_id, activity_ids)`,
-      [changes.map((c) => c.userId), changes.map((c) => JSON.stringify(c.activityIds))],
+      [arrayLiteral(changes, (c) => c.userId), arrayLiteral(changes, (c) => JSON.stringify(c.activityIds))],
     );
     return;
   }
@@ -36,8 +37,8 @@ export async function recordUserChanges(
        'tip', CASE WHEN $4::boolean THEN (SELECT json_build_object('height', height, 'hash', hash)
                                             FROM ${tables.chainBlocks} ORDER BY height DESC LIMIT 1) END)::text)`,
     [
-      changes.map((c) => c.userId),
-      changes.map((c) => JSON.stringify(c.activityIds)),
+      arrayLiteral(changes, (c) => c.userId),
+      arrayLiteral(changes, (c) => JSON.stringify(c.activityIds)),
       USER_CHANGES_CHANNEL,
       announce.chainMoved,
     ],

@@ -14,11 +14,6 @@ export type DecodedMessage =
  */
 export function decodeMessage(message: KafkaMessage, topic: string, partition: number): DecodedMessage {
   const raw = message.value?.toString('utf8') ?? '';
-  const header = message.headers?.stream;
-  const key =
-    (header === undefined || Array.isArray(header) ? undefined : header.toString()) ??
-    message.key?.toString('utf8') ??
-    null;
   let json: unknown;
   let reason: string;
   try {
@@ -30,7 +25,8 @@ export function decodeMessage(message: KafkaMessage, topic: string, partition: n
     reason = message.value === null ? 'message has no value' : `invalid JSON: ${(err as Error).message}`;
   }
   const envelope = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const stream = typeof envelope.stream === 'string' && envelope.stream !== '' ? envelope.stream : key;
+  const stream =
+    typeof envelope.stream === 'string' && envelope.stream !== '' ? envelope.stream : keyOf(message);
   const version =
     typeof envelope.version === 'number' && Number.isSafeInteger(envelope.version) ? envelope.version : null;
   return {
@@ -46,6 +42,16 @@ export function decodeMessage(message: KafkaMessage, topic: string, partition: n
       raw: pgText(raw),
     },
   };
+}
+
+/** The stream header, else the message key: read for poison messages only (two strings per message saved). */
+function keyOf(message: KafkaMessage): string | null {
+  const header = message.headers?.stream;
+  return (
+    (header === undefined || Array.isArray(header) ? undefined : header.toString()) ??
+    message.key?.toString('utf8') ??
+    null
+  );
 }
 
 // PostgreSQL text cannot hold NUL: one such byte would fail the batch forever.

@@ -11,6 +11,8 @@ export interface ProcessSpec {
    * (e.g. a second relay pointed at another database, with its own metrics port).
    */
   env?: (shared: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  /** Node flags before the entry point (e.g. the projector's heap tuning). */
+  nodeFlags?: readonly string[];
 }
 
 interface Supervised {
@@ -46,11 +48,15 @@ export function createSupervisor(options: {
   };
 
   function launch(entry: Supervised, index: number): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry.spec.main], {
-      cwd: options.cwd,
-      env: { ...options.env, ...entry.spec.env?.(options.env) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(entry.spec.nodeFlags ?? []), '--import', 'tsx', entry.spec.main],
+      {
+        cwd: options.cwd,
+        env: { ...options.env, ...entry.spec.env?.(options.env) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     entry.child = child;
     entry.startedAt = Date.now();
     for (const stream of [child.stdout, child.stderr]) {

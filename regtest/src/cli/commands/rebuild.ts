@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { repoRoot } from '#shared/testing/stackEnv.js';
+import { PROJECTOR_NODE_FLAGS } from '../../../../projector/src/nodeFlags.js';
 import { stackEnv } from '../stack.js';
 
 /** `rebuild`: the projector's rebuild, run against the stack's views database and topic. */
@@ -14,7 +15,13 @@ export function registerRebuildCommand(program: Command): void {
     .action(async (options: { keepOld?: boolean }) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'projector/src/rebuildMain.ts', ...(options.keepOld ? ['--keep-old'] : [])],
+        [
+          ...PROJECTOR_NODE_FLAGS,
+          '--import',
+          'tsx',
+          'projector/src/rebuildMain.ts',
+          ...(options.keepOld ? ['--keep-old'] : []),
+        ],
         { cwd: repoRoot, env: { ...process.env, ...stackEnv() }, stdio: 'inherit' },
       );
       const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));

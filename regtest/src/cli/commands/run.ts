@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { repoRoot } from '#shared/testing/stackEnv.js';
+import { PROJECTOR_NODE_FLAGS } from '../../../../projector/src/nodeFlags.js';
 import { stackEnv } from '../stack.js';
 import { withInstances } from '../instances.js';
 import { createSupervisor, type ProcessSpec } from '../supervisor.js';
@@ -7,7 +8,7 @@ import { createSupervisor, type ProcessSpec } from '../supervisor.js';
 export const FORKLINE_PROCESSES: ProcessSpec[] = [
   { name: 'crawler', main: 'crawler/src/main.ts' },
   { name: 'relay', main: 'relay/src/main.ts' },
-  { name: 'projector', main: 'projector/src/main.ts' },
+  { name: 'projector', main: 'projector/src/main.ts', nodeFlags: PROJECTOR_NODE_FLAGS },
   { name: 'bff', main: 'bff/src/main.ts' },
   { name: 'trading', main: 'trading/src/main.ts' },
   // The trading database has its own outbox: a second relay moves it to the same topic.
