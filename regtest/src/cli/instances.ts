@@ -29,8 +29,8 @@ export function withInstances(specs: readonly ProcessSpec[], count: number): Pro
     if (!port) continue;
     for (let i = 2; i <= count; i++) {
       out.push({
+        ...spec,
         name: `${spec.name}-${i}`,
-        main: spec.main,
         env: (shared) => {
           const own = spec.env?.(shared) ?? {};
           const base = Number(own[port.variable] ?? shared[port.variable] ?? port.fallback);

@@ -34,6 +34,10 @@ describe('withInstances', () => {
     expect(env('bff-3')).toEqual({ BFF_PORT: '40100' });
     expect(env('crawler-2')).toEqual({ CRAWLER_METRICS_PORT: '38091' });
     expect(env('projector-3')).toEqual({ PROJECTOR_METRICS_PORT: '38103' });
+    // Each twin runs like its first instance (the projector's node flags included).
+    expect(specs.find((s) => s.name === 'projector-2')!.nodeFlags).toEqual(
+      specs.find((s) => s.name === 'projector')!.nodeFlags,
+    );
     // The trading database's relay keeps its own database and moves its own port.
     expect(env('trading-relay-2')).toMatchObject({ RELAY_METRICS_PORT: '40095' });
     expect(env('trading-relay-2').ONLINE_DATABASE_URL).toBe('postgres://t');
