@@ -12,6 +12,10 @@
  * once; with each figure the cores the projector (this process), PostgreSQL and Kafka
  * used and the load average. Ends with one JSON line.
  *
+ * Then the size of the views database per applied event, and the same stream drained by
+ * projector processes as `forkline run` runs them: one, then two in one consumer group
+ * (what a second instance adds; BENCH_PROCESSES=0 skips it).
+ *
  * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000),
  * BENCH_ORDERS (1; 0 = TxConfirmed only), BENCH_RUNS (3), BENCH_CPU_PROFILE_DIR (writes
  * a V8 CPU profile of the first run there).
@@ -33,6 +37,7 @@ import { confirmed, hex, streamOf, toMessage, uuidOf } from '../projector/src/te
 import { orderStream } from '#shared/events/streams.js';
 import { ceilingRate } from './projector/ceilingRate.js';
 import { startCpuProfile } from './projector/cpuProfile.js';
+import { processRate } from './projector/processRate.js';
 import { stackCpuSeconds } from './projector/stackCpu.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
@@ -42,6 +47,7 @@ const ORDERS = process.env.BENCH_ORDERS !== '0';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const PARTITIONS = 3;
+const PROCESSES = process.env.BENCH_PROCESSES !== '0';
 /** One unit in 9 is an order (3 order events + its settlement's TxConfirmed): a quarter of the events. */
 const ORDER_EVERY = 9;
 
@@ -227,6 +233,23 @@ try {
     baselineEvents.length,
     1,
   );
+  // What the views database holds per applied event (tables, indexes, TOAST), first run.
+  const { rows: size } = await dbs.views.query<{ bytes: number }>(
+    `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'bench_batched1' AND c.relkind = 'r'`,
+  );
+  const viewsBytesPerEvent = Math.round(size[0]!.bytes / EVENTS);
+  console.log(`views database: ${viewsBytesPerEvent} bytes per applied event (tables with their indexes)`);
+  // As processes, as `forkline run --instances` runs them: one, then two in one group.
+  let processes: { one: number; two: number } | undefined;
+  if (PROCESSES) {
+    const one = await processRate(topic.topic, EVENTS, 1);
+    console.log(`one projector process: ${one} events/s (load ${load1()})`);
+    const two = await processRate(topic.topic, EVENTS, 2);
+    console.log(`two projector processes in one group: ${two} events/s (load ${load1()})`);
+    processes = { one, two };
+  }
   const eventsPerSec = median(runs.map((r) => r.rate));
   const ceilingEventsPerSec = median(ceilings);
   const medianRun = runs.find((r) => r.rate === eventsPerSec)!;
@@ -240,6 +263,10 @@ try {
       cores: medianRun.cores,
       loadAverages: runs.map((r) => r.load),
       baselineEventsPerSec: baseline.rate,
+      viewsBytesPerEvent,
+      ...(processes
+        ? { oneProcessEventsPerSec: processes.one, twoProcessesEventsPerSec: processes.two }
+        : {}),
       ratio: Number((eventsPerSec / baseline.rate).toFixed(1)),
     }),
   );
