@@ -18,22 +18,13 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: ['**/*.int.spec.ts', '**/*.e2e.spec.ts'],
+          // Fault specs (servers killed and restarted under load) too: in this project's
+          // one-file-at-a-time queue, never beside a spec that shares those servers.
+          include: ['**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.fault.spec.ts'],
           exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
           globalSetup: ['shared/src/testing/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-        },
-      },
-      {
-        // Servers killed and restarted under load (`npm run test:faults`); also in `make test`.
-        test: {
-          name: 'faults',
-          include: ['**/*.fault.spec.ts'],
-          exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
-          globalSetup: ['shared/src/testing/globalSetup.ts'],
-          testTimeout: 600_000,
-          hookTimeout: 300_000,
         },
       },
     ],

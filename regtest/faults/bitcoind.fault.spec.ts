@@ -94,7 +94,7 @@ describe('faults: bitcoind restarts and a reorg of depth 100', () => {
     console.info(`bitcoind restarted with the crawler at ${at}, ${target - at} blocks behind`);
     expect(at).toBeLessThan(target);
     await check('bitcoind restarted mid catch-up');
-  });
+  }, 300_000);
 
   it('bitcoind restarted without its mempool while payments are pending', async () => {
     for (const user of USERS) await node.send(users.addressesOf(user)[0]!, 0.02);
@@ -103,7 +103,7 @@ describe('faults: bitcoind restarts and a reorg of depth 100', () => {
     await check('bitcoind restarted with an empty mempool');
     await node.mine(1);
     await check('a block after the restart');
-  });
+  }, 300_000);
 
   it('a reorg of depth 100: the disconnected blocks reverted, the new branch applied', async () => {
     for (let i = 0; i < 10; i++) {
@@ -113,5 +113,5 @@ describe('faults: bitcoind restarts and a reorg of depth 100', () => {
     await check('100 blocks paying the users');
     await node.reorg(100);
     await check('after a reorg of depth 100');
-  });
+  }, 300_000);
 });

@@ -122,7 +122,7 @@ describe('faults: Kafka brokers killed under load (three-broker cluster)', () =>
     expect(integrity.behindStreams).toEqual([]);
     expect(integrity.parked).toBe(0);
     expect(integrity.messages).toBeGreaterThan(payments);
-  });
+  }, 600_000);
 
   it('the whole cluster down for 60 s: the outbox backlog grows (shown by /v1/status), then drains', async () => {
     const outbox = async () =>
@@ -169,5 +169,5 @@ describe('faults: Kafka brokers killed under load (three-broker cluster)', () =>
     expect(integrity.lost).toBe(0);
     expect(integrity.behindStreams).toEqual([]);
     expect(integrity.parked).toBe(0);
-  });
+  }, 600_000);
 });

@@ -100,5 +100,6 @@ describe('faults: PostgreSQL restarted under load', () => {
       expect(integrity.behindStreams).toEqual([]);
       expect(integrity.parked).toBe(0);
     },
+    300_000,
   );
 });
