@@ -101,7 +101,9 @@ describe('faults: Kafka brokers killed under load (three-broker cluster)', () =>
     try {
       await expectMatchesNode(node, forkline.bff, users, 120_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- recent process output ---\n${forkline.recentLogs()}`);
+      throw new Error(
+        `${(err as Error).message}\n--- the cluster ---\n${await cluster.describe()}\n--- recent process output ---\n${forkline.recentLogs()}`,
+      );
     }
     const convergedMs = Date.now() - faultsEnded;
     const integrity = await checkStreamIntegrity({
@@ -147,7 +149,9 @@ describe('faults: Kafka brokers killed under load (three-broker cluster)', () =>
     try {
       await expectMatchesNode(node, forkline.bff, users, 120_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- recent process output ---\n${forkline.recentLogs()}`);
+      throw new Error(
+        `${(err as Error).message}\n--- the cluster ---\n${await cluster.describe()}\n--- recent process output ---\n${forkline.recentLogs()}`,
+      );
     }
     const convergedMs = Date.now() - faultsEnded;
     const integrity = await checkStreamIntegrity({

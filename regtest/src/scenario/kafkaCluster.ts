@@ -15,6 +15,8 @@ export interface KafkaCluster {
   kill(node: number): void;
   /** Starts the nodes not running (`regtest/kafka.sh start`), waiting until all serve. */
   start(): Promise<void>;
+  /** Each node running or not, and the end of each node's log: for a failing test's message. */
+  describe(): Promise<string>;
   /** Stops every node and deletes the cluster's data. */
   destroy(): Promise<void>;
 }
@@ -77,6 +79,23 @@ export async function startKafkaCluster(label: string): Promise<KafkaCluster> {
     },
     start: async () => {
       await script('start');
+    },
+    async describe() {
+      const status = await script('status').then(
+        (r) => r.stdout,
+        (err: { stdout?: string }) => err.stdout ?? '',
+      );
+      const logs = Array.from({ length: NODES }, (_, i) => {
+        try {
+          const lines = readFileSync(`${dir}/kafka/node-${i + 1}/kafka.log`, 'utf8')
+            .trimEnd()
+            .split('\n');
+          return `--- node ${i + 1}, last lines of its log ---\n${lines.slice(-8).join('\n')}`;
+        } catch {
+          return `--- node ${i + 1}: no log ---`;
+        }
+      });
+      return [status.trimEnd(), ...logs].join('\n');
     },
     async destroy() {
       await script('stop').catch(() => undefined);
