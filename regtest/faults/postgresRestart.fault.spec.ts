@@ -61,7 +61,7 @@ describe('faults: PostgreSQL restarted under load', () => {
     run(`${repoRoot}regtest/postgres.sh`, ['restart', mode], { cwd: repoRoot, timeout: 120_000 });
 
   it.each(['fast', 'immediate'] as const)(
-    'a %s restart: nothing lost, nothing twice, balances right',
+    'restarted with a %s shutdown: nothing lost, nothing twice, balances right',
     async (mode) => {
       const started = Date.now();
       await underLoad(async () => {
