@@ -48,11 +48,14 @@ runMain(async () => {
   });
   // One active crawler per database; another one started waits here as a standby.
   const leadership = acquireLeadership({ connectionString: config.ONLINE_DATABASE_URL, log });
+  let standingBy = false;
   const server = createStatusServer({
     host: config.CRAWLER_METRICS_HOST,
     port: config.CRAWLER_METRICS_PORT,
     registry,
-    readStatus: () => (leadership.isLeader() ? crawler.status() : { state: 'standby' }),
+    // 'standby' only once started up (migrations done) and waiting for the lock.
+    readStatus: () =>
+      leadership.isLeader() ? crawler.status() : { state: standingBy ? 'standby' : 'starting' },
     log,
   });
   const closePool = { close: () => pool.end() };
@@ -68,6 +71,7 @@ runMain(async () => {
     onRetry: (err, attempt, delayMs) =>
       log.warn({ err: (err as Error).message, attempt, delayMs }, 'database unavailable, retrying'),
   });
+  standingBy = true;
   const waiting = setTimeout(() => log.info('standby: another crawler holds the leader lock'), 1_000);
   const leader = await Promise.race([leadership.acquired, shutdown.then(() => false)]);
   clearTimeout(waiting);
