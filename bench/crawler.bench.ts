@@ -45,7 +45,7 @@ import { benchDir, startBenchNode, type BenchNode } from './crawler/benchNode.js
 import type { CatchUpJob, CatchUpResult } from './crawler/catchUpProcess.js';
 import { parentPid, type CpuSeconds } from './crawler/cpuTimes.js';
 import type { FetchOnlyJob, FetchOnlyResult } from './crawler/fetchOnlyProcess.js';
-import { median, medianRun } from './crawler/median.js';
+import { median, medianRun } from './median.js';
 import { runForked } from './crawler/runForked.js';
 import { insertWatchedScripts } from './crawler/watchedScripts.js';
 

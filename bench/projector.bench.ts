@@ -35,6 +35,7 @@ import { projectionTables } from '#shared/views/projectionTables.js';
 import { createProjectorMetrics } from '../projector/src/metrics.js';
 import { confirmed, hex, streamOf, toMessage, uuidOf } from '../projector/src/testing/events.js';
 import { orderStream } from '#shared/events/streams.js';
+import { median, medianRun } from './median.js';
 import { ceilingRate } from './projector/ceilingRate.js';
 import { startCpuProfile } from './projector/cpuProfile.js';
 import { processRate } from './projector/processRate.js';
@@ -198,7 +199,6 @@ async function run(
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const load1 = () => round2(loadavg()[0]!);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 try {
   const events = makeEvents(EVENTS);
@@ -252,7 +252,7 @@ try {
   }
   const eventsPerSec = median(runs.map((r) => r.rate));
   const ceilingEventsPerSec = median(ceilings);
-  const medianRun = runs.find((r) => r.rate === eventsPerSec)!;
+  const typical = medianRun(runs, (r) => r.rate);
   console.log(
     JSON.stringify({
       eventsPerSec,
@@ -260,7 +260,7 @@ try {
       ceilingEventsPerSec,
       ceilingEventsPerSecRuns: ceilings,
       ratioToCeiling: round2(eventsPerSec / ceilingEventsPerSec),
-      cores: medianRun.cores,
+      cores: typical.cores,
       loadAverages: runs.map((r) => r.load),
       baselineEventsPerSec: baseline.rate,
       viewsBytesPerEvent,

@@ -34,6 +34,7 @@ import { sampleEvent, writeEvents } from '../relay/src/testing/writeEvents.js';
 import { readFileSync } from 'node:fs';
 import { runDir } from '#shared/testing/stackEnv.js';
 import { cpuSecondsOf, cpuSecondsOfTree, parentPid } from './crawler/cpuTimes.js';
+import { median } from './median.js';
 import { benchMessages, publishCeiling } from './relay/publishCeiling.js';
 import { createKafka } from '#shared/kafka/createKafka.js';
 import { startKafkaCluster } from '../regtest/src/scenario/kafkaCluster.js';
@@ -278,12 +279,6 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function spread(values: number[]): string {

@@ -1,14 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '#shared/kafka/createKafka.js';
-import { createLogger } from '#shared/logging/logger.js';
-import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { repoRoot } from '#shared/testing/stackEnv.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
-import { checkStreamIntegrity } from '../src/scenario/streamIntegrity.js';
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
+import { expectSettled } from '../src/scenario/expectSettled.js';
 
 const run = promisify(execFile);
 const USERS = ['kim', 'lee', 'max'];
@@ -22,7 +19,6 @@ const CATCH_UP_BLOCKS = 120;
  */
 describe('faults: bitcoind restarts and a reorg of depth 100', () => {
   const node = regtestFromStack();
-  const log = createLogger('faults', 'silent');
   let forkline: ForklineInstance;
   let users: WalletUsers;
 
@@ -41,21 +37,8 @@ describe('faults: bitcoind restarts and a reorg of depth 100', () => {
   });
 
   const check = async (what: string) => {
-    try {
-      await expectMatchesNode(node, forkline.bff, users, 120_000);
-    } catch (err) {
-      throw new Error(`${what}: ${(err as Error).message}\n--- recent output ---\n${forkline.recentLogs()}`);
-    }
-    const integrity = await checkStreamIntegrity({
-      kafka: createKafka({ brokers: readStackEnv().KAFKA_BROKERS.split(','), clientId: 'faults-check', log }),
-      topic: forkline.env.RELAY_TOPIC!,
-      writers: [forkline.dbs.online, forkline.tradingDb.pool],
-      views: forkline.dbs.views,
-    });
-    console.info(`${what}:`, { ...integrity, behindStreams: integrity.behindStreams.length });
-    expect(integrity.lost).toBe(0);
-    expect(integrity.behindStreams).toEqual([]);
-    expect(integrity.parked).toBe(0);
+    const integrity = await expectSettled(node, forkline, users, () => Promise.resolve(`(after: ${what})`));
+    console.info(`${what}:`, integrity);
   };
 
   it('bitcoind restarted in the middle of a 120-block catch-up', async () => {

@@ -1,15 +1,12 @@
 import { execFile } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '#shared/kafka/createKafka.js';
-import { createLogger } from '#shared/logging/logger.js';
-import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { repoRoot } from '#shared/testing/stackEnv.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import { expectMatchesNode } from '../src/scenario/oracleCheck.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
-import { checkStreamIntegrity } from '../src/scenario/streamIntegrity.js';
 import { createWalletUsers, type WalletUsers } from '../src/scenario/walletUsers.js';
+import { expectSettled } from '../src/scenario/expectSettled.js';
+import { underSteadyLoad, type LoadCount } from '../src/scenario/steadyLoad.js';
 
 const run = promisify(execFile);
 const USERS = ['gil', 'hal', 'ivy', 'jon'];
@@ -23,10 +20,9 @@ const USERS = ['gil', 'hal', 'ivy', 'jon'];
  */
 describe('faults: PostgreSQL restarted under load', () => {
   const node = regtestFromStack();
-  const log = createLogger('faults', 'silent');
   let forkline: ForklineInstance;
   let users: WalletUsers;
-  let payments = 0;
+  const load: LoadCount = { payments: 0, blocks: 0 };
 
   beforeAll(async () => {
     await node.ensureFunds(10);
@@ -38,25 +34,6 @@ describe('faults: PostgreSQL restarted under load', () => {
     await forkline?.stop();
   });
 
-  /** Payments every ~200 ms (a block every 6th) while `fault` runs, and 3 s before and after. */
-  async function underLoad(fault: () => Promise<void>) {
-    let running = true;
-    const load = (async () => {
-      for (let next = 1; running; next++) {
-        // The node is not the fault: its calls succeed throughout.
-        await node.send(users.addressesOf(USERS[next % USERS.length]!)[0]!, 0.001 * (1 + (next % 5)));
-        payments++;
-        if (next % 6 === 0) await node.mine(1);
-        await sleep(200);
-      }
-    })();
-    await sleep(3_000);
-    await fault();
-    await sleep(3_000);
-    running = false;
-    await load;
-  }
-
   const restart = (mode: 'fast' | 'immediate') =>
     run(`${repoRoot}regtest/postgres.sh`, ['restart', mode], { cwd: repoRoot, timeout: 120_000 });
 
@@ -64,7 +41,7 @@ describe('faults: PostgreSQL restarted under load', () => {
     'restarted with a %s shutdown: nothing lost, nothing twice, balances right',
     async (mode) => {
       const started = Date.now();
-      await underLoad(async () => {
+      await underSteadyLoad(node, users, USERS, load, async () => {
         await restart(mode);
         // Until every process is back on the database, the BFF answers 503 or stale reads.
         await waitFor(
@@ -75,30 +52,8 @@ describe('faults: PostgreSQL restarted under load', () => {
       });
       const restartedMs = Date.now() - started;
       await node.mine(1);
-      try {
-        await expectMatchesNode(node, forkline.bff, users, 120_000);
-      } catch (err) {
-        throw new Error(`${(err as Error).message}\n--- recent process output ---\n${forkline.recentLogs()}`);
-      }
-      const integrity = await checkStreamIntegrity({
-        kafka: createKafka({
-          brokers: readStackEnv().KAFKA_BROKERS.split(','),
-          clientId: 'faults-check',
-          log,
-        }),
-        topic: forkline.env.RELAY_TOPIC!,
-        writers: [forkline.dbs.online, forkline.tradingDb.pool],
-        views: forkline.dbs.views,
-      });
-      console.info(`PostgreSQL ${mode} restart:`, {
-        payments,
-        ...integrity,
-        behindStreams: integrity.behindStreams.length,
-        convergedMs: Date.now() - started - restartedMs,
-      });
-      expect(integrity.lost).toBe(0);
-      expect(integrity.behindStreams).toEqual([]);
-      expect(integrity.parked).toBe(0);
+      const integrity = await expectSettled(node, forkline, users);
+      console.info(`PostgreSQL ${mode} restart:`, { ...load, restartedMs, ...integrity });
     },
     300_000,
   );
