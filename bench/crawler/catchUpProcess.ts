@@ -68,6 +68,7 @@ const crawler = createCrawler({
     zmqEndpoint: undefined,
     databaseUrl: job.databaseUrl,
     mempoolResyncMs: 10_000,
+    rescanChunkBlocks: 50,
   },
 });
 

@@ -33,6 +33,8 @@ const shape = {
     (n) => n <= 1_000,
     'must be 1000 or less',
   ),
+  /** A rescan (addresses learned late, or registered with history) scans this many stored blocks per transaction. */
+  CRAWLER_RESCAN_CHUNK_BLOCKS: positiveInt(50).refine((n) => n <= 1_000, 'must be 1000 or less'),
   /** Blocks this close to the node's tip (the tip and the ones below it) go one per transaction. */
   CRAWLER_CATCHUP_BEHIND_BLOCKS: positiveInt(CATCHUP_DEFAULTS.behindBlocks),
   /** 0 picks a free port (tests). */

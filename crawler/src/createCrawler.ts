@@ -8,16 +8,18 @@ import { sharedPromise } from '#shared/lifecycle/sharedPromise.js';
 import { backoffDelayMs } from '#shared/retry/retry.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { createUnspentTxids } from './matching/unspentTxids.js';
-import { createMempoolFollower, type MempoolStatus } from './mempool/createMempoolFollower.js';
+import { createMempoolFollower } from './mempool/createMempoolFollower.js';
 import { createPendingIndex } from './mempool/pendingIndex.js';
 import { createWatchIndex, type WatchIndex } from './matching/watchIndex.js';
 import type { ChainSource, ChainTip, NodeTip } from './node/chainSource.js';
 import { checkNodeNetwork } from './node/checkNodeNetwork.js';
-import { statusTip, type StatusTip } from './node/statusTip.js';
+import { statusTip } from './node/statusTip.js';
 import type { MempoolSource } from './node/mempoolSource.js';
 import { createZmqWakeups } from './node/zmqWakeups.js';
 import type { CrawlerMetrics } from './metrics.js';
 import { syncToNode, type SyncDeps } from './sync/syncToNode.js';
+import { createAddressJoiner } from './rescan/createAddressJoiner.js';
+import type { CrawlerStatus } from './crawlerStatus.js';
 import { createAddressWatcher } from './watch/addressWatcher.js';
 
 export interface CrawlerSettings {
@@ -32,32 +34,15 @@ export interface CrawlerSettings {
   databaseUrl: string;
   /** Longest time between two full mempool snapshots (0: every loop; ZMQ keeps it exact between). */
   mempoolResyncMs: number;
-}
-
-export type CrawlerState =
-  | 'starting'
-  | 'syncing'
-  | 'in-sync'
-  /** The node is behind our tip (no more chainwork, or syncing, reindexing): nothing reverted, waiting. */
-  | 'node-behind'
-  | 'retrying'
-  | 'failed'
-  | 'stopped';
-
-export interface CrawlerStatus {
-  state: CrawlerState;
-  ourTip: StatusTip | null;
-  nodeTip: StatusTip | null;
-  behindBlocks: number | null;
-  watchedScripts: number;
-  /** New addresses not loaded into the index yet (their load failed; retried). */
-  addressLoadsFailing: number;
-  /** null when the mempool is not followed. */
-  mempool: MempoolStatus | null;
-  lastError: string | null;
+  /** Stored blocks a rescan scans per transaction. */
+  rescanChunkBlocks: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** The longest a rescan runs before the loop looks at the node again. */
+const RESCAN_SLICE_MS = 1_000;
+/** A failed placement of new addresses is tried again this soon. */
+const PLACE_RETRY_MS = 500;
 
 /**
  * The crawler: keeps the online database's chain equal to the node's best chain. A sync
@@ -91,6 +76,7 @@ export function createCrawler({
     behindBlocks: null,
     watchedScripts: 0,
     addressLoadsFailing: 0,
+    rescans: [],
     mempool: null,
     lastError: null,
   };
@@ -112,17 +98,24 @@ export function createCrawler({
   const wake = createWakeSignal();
   const kick = () => wake.wake();
 
+  const joiner = createAddressJoiner({
+    pool,
+    source,
+    index,
+    unspent,
+    log: log.child({ component: 'watch' }),
+    metrics,
+    startHeight: settings.startHeight,
+    chunkBlocks: settings.rescanChunkBlocks,
+    fetchConcurrency: settings.fetchConcurrency,
+    // Payments to them may be in the mempool already: the next snapshot finds them.
+    onJoined: () => mempool?.markResync(),
+  });
   const watcher = createAddressWatcher({
     connectionString: settings.databaseUrl,
-    pool,
     index,
     log: log.child({ component: 'watch' }),
-    onChange: (size, loadsFailing) => {
-      status.watchedScripts = size;
-      status.addressLoadsFailing = loadsFailing;
-      metrics.watchedScripts.set(size);
-      metrics.addressLoadsFailing.set(loadsFailing);
-    },
+    onRegistered: kick,
   });
   const zmq = settings.zmqEndpoint
     ? createZmqWakeups({
@@ -150,6 +143,9 @@ export function createCrawler({
           networkChecked = true;
         }
         status.state = 'syncing';
+        // New addresses first, between two block writes: each joins live matching now or
+        // gets a rescan of the blocks applied since it was registered.
+        const placed = await joiner.place();
         const result = await syncToNode({
           pool,
           source,
@@ -175,11 +171,15 @@ export function createCrawler({
         // before our first block (a node below the start height has nothing for us).
         const mempoolOutcome =
           mempool && result.tip && !result.nodeBehind ? await mempool.sync(result.tip.hash) : 'synced';
+        // A slice of a rescan between live syncs, so live blocks never wait long behind it.
+        const rescanning = result.nodeBehind ? false : await joiner.rescan(RESCAN_SLICE_MS, abort.signal);
         status.mempool = mempool?.status() ?? null;
         failures = 0;
         status.state = result.nodeBehind ? 'node-behind' : 'in-sync';
         status.lastError = null;
-        if (mempoolOutcome === 'synced') await wake.wait(settings.pollIntervalMs, abort.signal);
+        if (mempoolOutcome === 'synced' && !rescanning) {
+          await wake.wait(placed ? settings.pollIntervalMs : PLACE_RETRY_MS, abort.signal);
+        }
       } catch (err) {
         const message = (err as Error).message;
         status.lastError = message;
@@ -207,6 +207,8 @@ export function createCrawler({
   /** Loads the watched addresses (waiting for the database if needed), then follows the node. */
   const start = sharedPromise(async () => {
     await watcher.start();
+    status.watchedScripts = index.size;
+    metrics.watchedScripts.set(index.size);
     await zmq?.start();
     running = loop();
     running.catch(() => undefined);
@@ -226,7 +228,7 @@ export function createCrawler({
     kick,
     /** Settles when the follow loop ends: resolves after close(), rejects on a fatal error. */
     done: (): Promise<void> => running ?? Promise.resolve(),
-    status: (): CrawlerStatus => ({ ...status }),
+    status: (): CrawlerStatus => ({ ...status, ...joiner.status(), watchedScripts: index.size }),
     isWatching: (address: string) => index.has(address),
   };
 }

@@ -44,6 +44,7 @@ runMain(async () => {
       zmqEndpoint: config.BITCOIND_ZMQ_SEQUENCE,
       databaseUrl: config.ONLINE_DATABASE_URL,
       mempoolResyncMs: config.CRAWLER_MEMPOOL_RESYNC_MS,
+      rescanChunkBlocks: config.CRAWLER_RESCAN_CHUNK_BLOCKS,
     },
   });
   // One active crawler per database; another one started waits here as a standby.

@@ -54,7 +54,22 @@ export function createCrawlerMetrics(registry: Registry) {
     }),
     addressLoadsFailing: new Gauge({
       name: 'forkline_crawler_address_loads_failing',
-      help: 'New watched addresses whose load into the index failed, retried until it succeeds',
+      help: 'Registered addresses not placed yet because the last attempt failed (retried every pass)',
+      registers,
+    }),
+    rescansOpen: new Gauge({
+      name: 'forkline_crawler_rescans_open',
+      help: 'Rescans of the stored chain queued or running',
+      registers,
+    }),
+    rescanBlocks: new Counter({
+      name: 'forkline_crawler_rescan_blocks_total',
+      help: 'Stored blocks scanned again for addresses learned late or registered with history',
+      registers,
+    }),
+    rescanHeight: new Gauge({
+      name: 'forkline_crawler_rescan_height',
+      help: 'Height the running rescan has reached (-1: none running)',
       registers,
     }),
     errors: new Counter({

@@ -20,7 +20,7 @@ import { selectStreamStates } from './db/selectStreamStates.js';
 import { insertStreamAwaits, sweepStreamAwaits } from './db/streamAwaits.js';
 import type { ProjectionTables } from '#shared/views/projectionTables.js';
 import { recordUserChanges } from './db/userChanges.js';
-import { insertUserAddresses, insertUsers } from './db/users.js';
+import { insertUserAddresses, insertUsers, markRescanned } from './db/users.js';
 import type { DecodedMessage } from './kafka/decodeMessage.js';
 import type { Activity } from './projections/activity.js';
 import { activityKey, activityLookup, foldedLinks, projectActivities } from './projections/activities.js';
@@ -138,6 +138,7 @@ export async function applyBatch(
 
   await insertUsers(tx, tables, users.users);
   await insertUserAddresses(tx, tables, users.addresses);
+  await markRescanned(tx, tables, users.rescanned);
   await insertActivities(
     tx,
     tables,

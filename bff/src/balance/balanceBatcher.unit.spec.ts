@@ -10,6 +10,7 @@ const view = (userId: string): BalanceView => ({
   totalSats: 1,
   txCount: 1,
   version: 2,
+  rescanning: false,
   tip: { height: 7, hash: 'ab' },
 });
 

@@ -10,7 +10,8 @@ import { insertWatchedAddress } from '../db/insertWatchedAddress.js';
 import { lockUser } from '../db/lockUser.js';
 
 export type AddAddressOutcome =
-  | { outcome: 'added'; address: string }
+  /** `fromHeight`: the first block it is matched in (its history from there when rescanned). */
+  | { outcome: 'added'; address: string; fromHeight: number; rescan: boolean }
   /** The user already watches it: nothing written, the call is an idempotent retry. */
   | { outcome: 'alreadyOwned'; address: string }
   | { outcome: 'invalid'; code: 'INVALID_ADDRESS' | 'WRONG_NETWORK'; message: string }
@@ -27,6 +28,8 @@ export async function addAddress(
   network: NetworkName,
   userId: string,
   input: string,
+  /** Its history from this height: the crawler rescans its stored blocks for it. */
+  rescanFromHeight?: number,
 ): Promise<AddAddressOutcome> {
   const parsed = addressToScript(input, network);
   if (!parsed.ok) return { outcome: 'invalid', code: parsed.code, message: parsed.message };
@@ -41,6 +44,7 @@ export async function addAddress(
       userId,
       scriptPubKey: parsed.scriptPubKey,
       addressType: parsed.type,
+      ...(rescanFromHeight !== undefined && { rescanFromHeight }),
     });
     if (!inserted) {
       const owner = await findScriptOwner(tx, parsed.scriptPubKey);
@@ -54,9 +58,15 @@ export async function addAddress(
           address,
           scriptPubKey: parsed.scriptPubKey.toString('hex'),
           addressType: parsed.type,
+          ...(rescanFromHeight !== undefined && { rescanFromHeight: inserted.fromHeight }),
         },
       },
     ]);
-    return { outcome: 'added', address };
+    return {
+      outcome: 'added',
+      address,
+      fromHeight: inserted.fromHeight,
+      rescan: rescanFromHeight !== undefined,
+    };
   });
 }

@@ -13,6 +13,7 @@ interface BalanceRow {
   version: number | null;
   tip_height: number | null;
   tip_hash: string | null;
+  rescanning: boolean;
 }
 
 export interface BalanceView {
@@ -32,6 +33,8 @@ export interface BalanceView {
    * projection's tip, or lower while the user's events of a block are still on their way.
    */
   tip: Tip | null;
+  /** An address of the user is being rescanned for its history: more activities may come. */
+  rescanning: boolean;
 }
 
 /** A coinbase output is spendable from its 100th confirmation on. */
@@ -52,7 +55,9 @@ export async function readBalances(
   const { rows } = await ex.query<BalanceRow>({
     name: 'bff_read_balances',
     text: `SELECT q.user_id, b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
-                  t.height AS tip_height, t.hash AS tip_hash, i.immature_sats
+                  t.height AS tip_height, t.hash AS tip_hash, i.immature_sats,
+                  EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.userAddresses} r
+                           WHERE r.user_id = q.user_id AND r.rescanning) AS rescanning
            FROM unnest($1::text[], $3::text[]) AS q(user_id, stream)
            LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
            LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
@@ -81,6 +86,7 @@ export async function readBalances(
         row.tip_height === null || row.tip_hash === null
           ? null
           : { height: row.tip_height, hash: row.tip_hash },
+      rescanning: row.rescanning,
     });
   }
   return balances;

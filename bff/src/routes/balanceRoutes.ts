@@ -15,6 +15,9 @@ export const BEHIND_HEADER = 'forkline-behind';
  */
 export const TIP_HEIGHT_HEADER = 'forkline-tip-height';
 
+/** "true" while an address of the user is rescanned for its history (more activities may come). */
+export const RESCANNING_HEADER = 'forkline-rescanning';
+
 const reachedHeight = (balance: BalanceView | undefined, minHeight: number): boolean =>
   (balance?.tip?.height ?? -1) >= minHeight;
 
@@ -43,6 +46,11 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
                 type: 'integer',
                 description: 'tip.height (absent before the first block)',
               },
+              [RESCANNING_HEADER]: {
+                type: 'string',
+                enum: ['true', 'false'],
+                description: '"true" while an address of the user is rescanned for its history',
+              },
               [BEHIND_HEADER]: {
                 type: 'string',
                 enum: ['true', 'false'],
@@ -59,6 +67,10 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
               txCount: { type: 'integer' },
               tip: tipSchema,
               version: { type: 'integer' },
+              rescanning: {
+                type: 'boolean',
+                description: 'An address is rescanned for its history: activities from before may still come',
+              },
             },
             required: [
               'userId',
@@ -69,6 +81,7 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
               'txCount',
               'tip',
               'version',
+              'rescanning',
             ],
           },
           ...problemResponses('ownUser', ['INVALID_REQUEST', 'NOT_FOUND', 'DEPENDENCY_UNAVAILABLE']),
@@ -106,6 +119,7 @@ export function registerBalanceRoutes(app: FastifyInstance, deps: RouteDeps): vo
         throw new ForklineError('NOT_FOUND', `the read side knows no user ${JSON.stringify(userId)}`);
       }
       if (balance.tip) reply.header(TIP_HEIGHT_HEADER, String(balance.tip.height));
+      reply.header(RESCANNING_HEADER, String(balance.rescanning));
       return balance;
     },
   );

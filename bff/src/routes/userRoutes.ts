@@ -18,6 +18,16 @@ const userAddress = {
   required: ['userId', 'address'],
 } as const;
 
+const addedAddress = {
+  type: 'object',
+  properties: {
+    ...userAddress.properties,
+    fromHeight: { type: 'integer', description: 'The first block height it is matched in' },
+    rescanning: { type: 'boolean', description: 'A rescan from fromHeight is counting its history' },
+  },
+  required: [...userAddress.required, 'fromHeight', 'rescanning'],
+} as const;
+
 /** Commands: they write to the online database only, each with its event in one transaction. */
 export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{ Body: { userId?: string } | undefined }>(
@@ -66,7 +76,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
   );
 
-  app.post<{ Params: { userId: string }; Body: { address: string } }>(
+  app.post<{ Params: { userId: string }; Body: { address: string; rescanFromHeight?: number } }>(
     '/v1/users/:userId/addresses',
     {
       onRequest: deps.access('admin'),
@@ -78,12 +88,27 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
         body: {
           type: 'object',
           // No white space: nothing is coerced, so " addr " is refused rather than trimmed.
-          properties: { address: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' } },
+          properties: {
+            address: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' },
+            rescanFromHeight: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 100_000_000,
+              description:
+                "Count the address's history from this block height: the crawler rescans its stored " +
+                'blocks from there (or from the lowest it holds) for it. Without it, matching starts at the next block.',
+            },
+          },
           required: ['address'],
           additionalProperties: false,
         },
         response: {
-          201: { description: "Added, in the node's spelling", ...userAddress },
+          201: {
+            description:
+              "Added, in the node's spelling: matched from `fromHeight`; `rescanning` until the history " +
+              'from rescanFromHeight is counted (the balance read says so too)',
+            ...addedAddress,
+          },
           200: { description: 'The user already has it: nothing written', ...userAddress },
           ...problemResponses('admin', [
             'INVALID_REQUEST',
@@ -99,12 +124,18 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
     async (request, reply) => {
       const { userId } = request.params;
+      const { address, rescanFromHeight } = request.body;
       const result = await fromDatabase('online', () =>
-        addAddress(deps.online, deps.network, userId, request.body.address),
+        addAddress(deps.online, deps.network, userId, address, rescanFromHeight),
       );
       switch (result.outcome) {
         case 'added':
-          return reply.code(201).send({ userId, address: result.address });
+          return reply.code(201).send({
+            userId,
+            address: result.address,
+            fromHeight: result.fromHeight,
+            rescanning: result.rescan,
+          });
         case 'alreadyOwned':
           return reply.code(200).send({ userId, address: result.address });
         case 'invalid':

@@ -6,6 +6,7 @@ import { appendToManyStreams } from '#shared/outbox/appendToManyStreams.js';
 import { deleteBlock } from '../db/deleteBlock.js';
 import { deleteUtxosCreatedIn } from '../db/deleteUtxosCreatedIn.js';
 import { deleteWalletTxsOfBlock } from '../db/deleteWalletTxsOfBlock.js';
+import { rewindRescans } from '../db/rewindRescans.js';
 import { lockChain } from '../db/lockChain.js';
 import { selectTip, type StoredBlock } from '../db/selectTip.js';
 import { unspendUtxosSpentIn } from '../db/unspendUtxosSpentIn.js';
@@ -17,7 +18,9 @@ export type RevertOutcome =
  * Reverts our tip block in one SQL transaction: restores the wallet UTXOs it spent,
  * removes those it created and its wallet transactions, and writes the exact opposite
  * events — TxReverted (deltaSats negated) per wallet transaction, newest first, and
- * BlockDisconnected naming the versions those reached on each user's stream. Does nothing (`tip-moved`) unless `hash` is still our tip.
+ * BlockDisconnected naming the versions those reached on each user's stream. Rescans and
+ * addresses waiting to be placed move back to its height (its replacement is theirs to
+ * scan). Does nothing (`tip-moved`) unless `hash` is still our tip.
  */
 export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutcome> {
   return withTransaction(pool, async (tx) => {
@@ -28,6 +31,7 @@ export async function revertBlock(pool: Pool, hash: string): Promise<RevertOutco
     await unspendUtxosSpentIn(tx, hash);
     await deleteUtxosCreatedIn(tx, hash);
     await deleteBlock(tx, hash);
+    await rewindRescans(tx, tip.height);
 
     const events = new Map<string, ForklineEvent[]>();
     for (const w of walletTxs) {

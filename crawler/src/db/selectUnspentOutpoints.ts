@@ -11,7 +11,8 @@ interface UtxoRow {
 }
 
 /**
- * Of the outpoints a block spends, the unspent ones that are ours: one query per block.
+ * Of the outpoints a block spends, the unspent ones that are ours (a running rescan's
+ * excepted: see selectUnspentTxids): one query per block.
  * The txids travel as one comma-separated string: as a text[] parameter, node-pg's
  * per-element escaping of ~1,000 txids a block was a visible share of the crawler's CPU.
  */
@@ -21,7 +22,7 @@ export async function selectUnspentOutpoints(tx: Executor, outpoints: Outpoint[]
     `SELECT u.txid, u.vout, u.user_id, u.address, u.value_sats
        FROM unnest(string_to_array($1, ','), $2::int[]) AS o (txid, vout)
        JOIN ${UTXOS_TABLE} u ON u.txid = o.txid AND u.vout = o.vout
-      WHERE u.spent_txid IS NULL`,
+      WHERE u.spent_txid IS NULL AND u.rescan_id IS NULL`,
     [outpoints.map((o) => o.txid).join(','), outpoints.map((o) => o.vout)],
   );
   return rows.map((r) => ({

@@ -22,14 +22,15 @@ const toWatched = (r: WatchedRow): WatchedAddress => ({
 const CURSOR = 'forkline_watched_addresses';
 
 /**
- * Opens a cursor over every watched address, inside the caller's transaction: the index
+ * Opens a cursor over every watched address matched live (joined: the others are placed
+ * by the crawler's loop, placeNewAddresses), inside the caller's transaction: the index
  * is loaded in batches (fetchWatchedAddresses), so a million rows never sit in memory at
  * once next to the index they are copied into. A cursor, not keyset pages: it reads
  * the table in one sequential scan, where pages by address hop around the heap.
  */
 export async function openWatchedAddressesCursor(tx: Executor): Promise<void> {
   await tx.query(
-    `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT address, user_id, script_pubkey FROM ${WATCHED_ADDRESSES_TABLE}`,
+    `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT address, user_id, script_pubkey FROM ${WATCHED_ADDRESSES_TABLE} WHERE joined_height IS NOT NULL`,
   );
 }
 
@@ -37,16 +38,4 @@ export async function openWatchedAddressesCursor(tx: Executor): Promise<void> {
 export async function fetchWatchedAddresses(tx: Executor, count: number): Promise<WatchedAddress[]> {
   const { rows } = await tx.query<WatchedRow>(`FETCH ${Math.trunc(count)} FROM ${CURSOR}`);
   return rows.map(toWatched);
-}
-
-/** One watched address, looked up when its insert is announced on the channel. */
-export async function selectWatchedAddress(
-  ex: Executor,
-  address: string,
-): Promise<WatchedAddress | undefined> {
-  const { rows } = await ex.query<WatchedRow>(
-    `SELECT address, user_id, script_pubkey FROM ${WATCHED_ADDRESSES_TABLE} WHERE address = $1`,
-    [address],
-  );
-  return rows[0] && toWatched(rows[0]);
 }

@@ -9,3 +9,5 @@ export const WATCHED_ADDRESS_CHANNEL = 'forkline_watched_address';
 export const MEMPOOL_TXS_TABLE = 'mempool_txs';
 export const MEMPOOL_INPUTS_TABLE = 'mempool_inputs';
 export const MEMPOOL_OUTPUTS_TABLE = 'mempool_outputs';
+/** Rescans of the stored chain for addresses learned late or registered with history (0107). */
+export const RESCANS_TABLE = 'crawler_rescans';

@@ -5,7 +5,7 @@ import { createMetricsRegistry } from '#shared/metrics/registry.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createTestDatabases, type TestDatabases } from '#shared/testing/testDatabases.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import type { Executor } from '#shared/db/pool.js';
+import type { Executor, Pool } from '#shared/db/pool.js';
 import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
 import { createCrawler, type Crawler, type CrawlerSettings } from '../createCrawler.js';
 import { selectBalances } from '../db/selectBalances.js';
@@ -14,15 +14,31 @@ import { createBitcoindSource, type ChainSource } from '../node/chainSource.js';
 import { createBitcoindMempoolSource, type MempoolSource } from '../node/mempoolSource.js';
 import { createCrawlerMetrics, type CrawlerMetrics } from '../metrics.js';
 
-/** Registers a user and their addresses the way the BFF does (rows only; the trigger notifies). */
-export async function addUser(ex: Executor, userId: string, addresses: string[]): Promise<void> {
+/**
+ * Registers a user and their addresses the way the BFF does (rows only; the trigger
+ * notifies), with their history from `rescanFromHeight` when given.
+ */
+export async function addUser(
+  ex: Executor,
+  userId: string,
+  addresses: string[],
+  rescanFromHeight?: number,
+): Promise<void> {
   await ex.query('INSERT INTO users (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
   for (const address of addresses) {
     const parsed = addressToScript(address, 'regtest');
     if (!parsed.ok) throw new Error(parsed.message);
     await ex.query(
-      'INSERT INTO watched_addresses (address, user_id, script_pubkey, address_type) VALUES ($1, $2, $3, $4)',
-      [address, userId, parsed.scriptPubKey, parsed.type],
+      `INSERT INTO watched_addresses (address, user_id, script_pubkey, address_type, from_height, rescan_requested)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        address,
+        userId,
+        parsed.scriptPubKey,
+        parsed.type,
+        rescanFromHeight ?? null,
+        rescanFromHeight !== undefined,
+      ],
     );
   }
 }
@@ -39,7 +55,12 @@ export interface Harness {
   metrics: CrawlerMetrics | undefined;
   /** `mempoolSource`: follow the mempool too (`true`: the node's own, or a wrapped one). */
   startCrawler(
-    options?: Partial<CrawlerSettings> & { source?: ChainSource; mempoolSource?: MempoolSource | true },
+    options?: Partial<CrawlerSettings> & {
+      source?: ChainSource;
+      mempoolSource?: MempoolSource | true;
+      /** The crawler's pool, e.g. one that fails chosen queries (the harness's by default). */
+      pool?: Pool;
+    },
   ): Promise<Crawler>;
   stopCrawler(): Promise<void>;
   /** Adds a user with `count` fresh node-wallet addresses of the given types; waits until watched. */
@@ -71,10 +92,10 @@ export async function createHarness(label: string): Promise<Harness> {
     crawler: undefined,
     metrics: undefined,
     async startCrawler(options = {}) {
-      const { source: chainSource, mempoolSource, ...settings } = options;
+      const { source: chainSource, mempoolSource, pool, ...settings } = options;
       const metrics = createCrawlerMetrics(createMetricsRegistry('crawler', false));
       const crawler = createCrawler({
-        pool: db.online,
+        pool: pool ?? db.online,
         source: chainSource ?? source,
         mempoolSource: mempoolSource === true ? createBitcoindMempoolSource(node.rpc) : mempoolSource,
         log,
@@ -89,6 +110,8 @@ export async function createHarness(label: string): Promise<Harness> {
           zmqEndpoint: stack.BITCOIND_ZMQ_SEQUENCE,
           databaseUrl: db.onlineUrl,
           mempoolResyncMs: 10_000,
+          // Small chunks, so that the specs' rescans cross chunk boundaries.
+          rescanChunkBlocks: 7,
           ...settings,
         },
       });

@@ -35,12 +35,22 @@ function hasOnlyKeys(o: Fields, keys: readonly string[]): boolean {
 const payloadChecks: Record<ForklineEvent['type'], (p: Fields) => boolean> = {
   UserRegistered: (p) => hasOnlyKeys(p, ['userId']) && isText(p.userId, 1, 64),
   AddressAdded: (p) =>
-    hasOnlyKeys(p, ['userId', 'address', 'scriptPubKey', 'addressType']) &&
+    hasOnlyKeys(p, ['userId', 'address', 'scriptPubKey', 'addressType', 'rescanFromHeight']) &&
     isText(p.userId, 1, 64) &&
     isText(p.address, 1, 100) &&
     typeof p.scriptPubKey === 'string' &&
     HEX.test(p.scriptPubKey) &&
-    (ADDRESS_TYPES as readonly unknown[]).includes(p.addressType),
+    (ADDRESS_TYPES as readonly unknown[]).includes(p.addressType) &&
+    (p.rescanFromHeight === undefined || isHeight(p.rescanFromHeight)),
+  AddressRescanned: (p) =>
+    hasOnlyKeys(p, ['userId', 'addresses', 'fromHeight', 'toHeight']) &&
+    isText(p.userId, 1, 64) &&
+    Array.isArray(p.addresses) &&
+    p.addresses.length > 0 &&
+    p.addresses.every((a) => isText(a, 1, 100)) &&
+    isHeight(p.fromHeight) &&
+    Number.isInteger(p.toHeight) &&
+    (p.toHeight as number) >= -1,
   TxConfirmed: (p) =>
     hasOnlyKeys(p, [
       'txid',

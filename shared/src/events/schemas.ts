@@ -34,6 +34,15 @@ const payloads = {
       address: z.string().min(1).max(100),
       scriptPubKey: z.string().regex(HEX),
       addressType: z.enum(ADDRESS_TYPES),
+      rescanFromHeight: height.optional(),
+    })
+    .strict(),
+  AddressRescanned: z
+    .object({
+      userId,
+      addresses: z.array(z.string().min(1).max(100)).min(1),
+      fromHeight: height,
+      toHeight: z.number().int().min(-1),
     })
     .strict(),
   TxConfirmed: z

@@ -11,7 +11,24 @@ export interface UserRegistered {
 
 export interface AddressAdded {
   type: 'AddressAdded';
-  payload: { userId: string; address: string; scriptPubKey: string; addressType: AddressType };
+  payload: {
+    userId: string;
+    address: string;
+    scriptPubKey: string;
+    addressType: AddressType;
+    /** Its history is rescanned from this height (an admin asked): AddressRescanned ends it. */
+    rescanFromHeight?: number;
+  };
+}
+
+/**
+ * The crawler scanned the stored chain from `fromHeight` to `toHeight` for these of the
+ * user's addresses (a requested rescan): their past activities are on the stream before
+ * this event, and later blocks are matched live.
+ */
+export interface AddressRescanned {
+  type: 'AddressRescanned';
+  payload: { userId: string; addresses: string[]; fromHeight: number; toHeight: number };
 }
 
 export interface TxConfirmed {
@@ -154,7 +171,8 @@ export interface SettlementBroadcast {
   payload: { orderId: string; userId: string; txid: string };
 }
 
-export type UserEvent = UserRegistered | AddressAdded | TxConfirmed | TxReverted | TxPending | TxDropped;
+export type UserEvent =
+  UserRegistered | AddressAdded | AddressRescanned | TxConfirmed | TxReverted | TxPending | TxDropped;
 export type ChainEvent = BlockConnected | BlockDisconnected;
 export type OrderEvent = OrderPlaced | OrderFilled | OrderCancelled | OrderRejected | SettlementBroadcast;
 export type ForklineEvent = UserEvent | ChainEvent | OrderEvent;

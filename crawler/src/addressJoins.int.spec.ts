@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '#shared/testing/waitFor.js';
+import type { ChainSource } from './node/chainSource.js';
+import {
+  addUser,
+  createHarness,
+  expectDenseVersions,
+  expectNoDuplicateConfirmations,
+  type Harness,
+} from './testing/crawlerHarness.js';
+import { userStream } from '#shared/events/streams.js';
+import { spend, utxosOf, withCoinsLocked } from './testing/walletTxs.js';
+
+/**
+ * An address is matched in every block from the one after its registration on, whatever
+ * the timing of the crawler's learning of it; one registered with its history gets the
+ * stored chain rescanned for it, joined with live matching without a gap or a double —
+ * with reorgs and failures in between. bitcoind (scantxoutset) is the oracle.
+ */
+describe('crawler: addresses join matching at a known height', () => {
+  let h: Harness;
+
+  /** Synced with the node, every registered address placed and every rescan ended. */
+  async function settled() {
+    await h.waitSynced(60_000);
+    await waitFor(
+      async () => {
+        const { rows } = await h.db.online.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM watched_addresses WHERE joined_height IS NULL)
+                + (SELECT count(*) FROM crawler_rescans WHERE finished_at IS NULL) AS n`,
+        );
+        return Number(rows[0]!.n);
+      },
+      (n) => n === 0,
+      { what: 'every address joined, every rescan ended', timeoutMs: 60_000 },
+    );
+    await h.waitSynced(60_000);
+  }
+
+  async function expectConsistent() {
+    await h.expectOracle();
+    await expectDenseVersions(h.db.online);
+    await expectNoDuplicateConfirmations(h.db.online);
+  }
+
+  /** What the user's wallet transactions say, by txid: delta and height. */
+  async function walletTxsOf(userId: string) {
+    const { rows } = await h.db.online.query<{ txid: string; delta_sats: number; height: number }>(
+      'SELECT txid, delta_sats, height FROM wallet_transactions WHERE user_id = $1 ORDER BY height, txid',
+      [userId],
+    );
+    return rows.map((r) => ({ txid: r.txid, deltaSats: Number(r.delta_sats), height: r.height }));
+  }
+
+  const heightOf = async (txid: string) =>
+    (await h.node.walletCall<{ blockheight: number }>('gettransaction', [txid])).blockheight;
+
+  beforeAll(async () => {
+    h = await createHarness('crawler_joins');
+    await h.startCrawler();
+    await h.node.ensureFunds(5);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('an address registered, then paid in the very next block, 200 times with no sleeps: every payment counted', async () => {
+    const addresses: string[] = [];
+    const paid: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const address = await h.node.newAddress(i % 2 ? 'bech32' : 'bech32m', 'racer');
+      await addUser(h.db.online, 'racer', [address]);
+      const txid = await h.node.send(address, 0.001);
+      await h.node.mineBlockWith([txid]);
+      addresses.push(address);
+      paid.push(txid);
+    }
+    h.users.set('racer', addresses);
+    await settled();
+    await expectConsistent();
+    const counted = new Set((await walletTxsOf('racer')).map((w) => w.txid));
+    expect(paid.filter((t) => !counted.has(t))).toEqual([]);
+  });
+
+  it('places an address whose first lookup fails: retried, counted in /status meanwhile, nothing missed', async () => {
+    await h.stopCrawler();
+    // The crawler's pool fails its lookups of new addresses three times, as a connection killed.
+    let failuresLeft = 3;
+    const real = h.db.online;
+    const failing = (text: unknown) =>
+      typeof text === 'string' &&
+      text.includes('joined_height IS NULL AND rescan_id IS NULL') &&
+      failuresLeft-- > 0;
+    const flaky = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'connect') return Reflect.get(target, prop, receiver) as unknown;
+        // pool.query connects with a callback: left alone (only transactions connect bare).
+        return async (...args: unknown[]) => {
+          if (args.length > 0) return (target.connect as (...a: unknown[]) => unknown)(...args);
+          const client = await target.connect();
+          return new Proxy(client, {
+            get(c, p, r) {
+              if (p !== 'query') return Reflect.get(c, p, r) as unknown;
+              return (text: unknown, ...rest: unknown[]) =>
+                failing(text)
+                  ? Promise.reject(new Error('Connection terminated unexpectedly'))
+                  : (c.query as (...a: unknown[]) => unknown).call(c, text, ...rest);
+            },
+          });
+        };
+      },
+    });
+    const crawler = await h.startCrawler({ pool: flaky });
+    const seen: number[] = [];
+    const watching = setInterval(() => seen.push(crawler.status().addressLoadsFailing), 20);
+    try {
+      const [address] = await h.newUser('flaky');
+      const txid = await h.node.send(address!, 0.01);
+      await h.node.mineBlockWith([txid]);
+      await settled();
+      expect(failuresLeft).toBeLessThan(0);
+      expect(Math.max(...seen)).toBeGreaterThanOrEqual(1);
+      expect(crawler.status().addressLoadsFailing).toBe(0);
+      await expectConsistent();
+    } finally {
+      clearInterval(watching);
+      await h.stopCrawler();
+      await h.startCrawler();
+    }
+  });
+
+  /**
+   * Paid in blocks 0 and 10, one of those coins spent in block 14, registered at block 24
+   * with its history from the crawler's first block: the balance, the wallet transactions
+   * and their events are those live matching would have written.
+   */
+  async function historyScenario(userId: string) {
+    const address = await h.node.newAddress('bech32', userId);
+    // The node's wallet owns the address: it must not pay the next payment with its coins.
+    const pay = (btc: number) => withCoinsLocked(h.node, [address], () => h.node.send(address, btc));
+    const first = await pay(0.02);
+    await h.node.mineBlockWith([first]);
+    await h.node.mine(9);
+    const second = await pay(0.03);
+    await h.node.mineBlockWith([second]);
+    await h.node.mine(3);
+    const coin = (await utxosOf(h.node, [address])).find((u) => u.txid === first)!;
+    const sink = await h.node.newAddress('bech32', 'sink');
+    const spent = await spend(h.node, [coin], { [sink]: coin.sats - 3_000 });
+    await h.node.mineBlockWith([spent]);
+    await h.node.mine(10);
+    await h.waitSynced();
+    return { address, pay, first, second, spent, coin };
+  }
+
+  async function expectHistory(userId: string, s: Awaited<ReturnType<typeof historyScenario>>) {
+    expect(await walletTxsOf(userId)).toEqual(
+      [
+        { txid: s.first, deltaSats: 2_000_000, height: await heightOf(s.first) },
+        { txid: s.second, deltaSats: 3_000_000, height: await heightOf(s.second) },
+        { txid: s.spent, deltaSats: -s.coin.sats, height: await heightOf(s.spent) },
+      ].sort((a, b) => a.height - b.height || (a.txid < b.txid ? -1 : 1)),
+    );
+    // Its end is announced after the history, on the user's stream.
+    const { rows } = await h.db.online.query<{ type: string }>(
+      'SELECT type FROM outbox WHERE stream = $1 ORDER BY version',
+      [userStream(userId)],
+    );
+    expect(rows.map((r) => r.type)).toEqual([
+      'TxConfirmed',
+      'TxConfirmed',
+      'TxConfirmed',
+      'AddressRescanned',
+    ]);
+  }
+
+  it('counts the history of an address registered with a rescan from the first block', async () => {
+    const s = await historyScenario('history');
+    await addUser(h.db.online, 'history', [s.address], h.startHeight);
+    h.users.set('history', [s.address]);
+    await settled();
+    await expectConsistent();
+    await expectHistory('history', s);
+    expect(h.crawler!.status().rescans).toEqual([]);
+  });
+
+  it('the same with a reorg of depth 3 while the rescan runs', async () => {
+    const s = await historyScenario('reorged');
+    // The last payment is in the blocks the reorg replaces: mined again in another block.
+    const late = await s.pay(0.04);
+    await h.node.mineBlockWith([late]);
+    await h.node.mine(1);
+    await h.waitSynced();
+    const tip = await h.node.height();
+    // Fetching the top two blocks fails while they are ours, so the rescan stops below them.
+    const gated = new Set([await h.node.rpc.getBlockHash(tip - 1), await h.node.rpc.getBlockHash(tip)]);
+    const source: ChainSource = {
+      ...h.source,
+      rawBlock: (hash) =>
+        gated.has(hash) ? Promise.reject(new Error(`block ${hash} held back`)) : h.source.rawBlock(hash),
+    };
+    await h.stopCrawler();
+    const crawler = await h.startCrawler({ source, rescanChunkBlocks: 2 });
+    await addUser(h.db.online, 'reorged', [s.address], h.startHeight);
+    h.users.set('reorged', [s.address]);
+    await waitFor(
+      () => crawler.status(),
+      (st) => st.lastError?.includes('held back') === true && st.rescans.length === 1,
+      { what: 'the rescan held back below the tip', timeoutMs: 60_000 },
+    );
+    expect(crawler.status().rescans[0]!.nextHeight).toBeGreaterThan(tip - 3);
+    await h.node.reorg(3);
+    await settled();
+    await expectConsistent();
+    const txs = await walletTxsOf('reorged');
+    expect(txs.map((t) => t.txid)).toContain(late);
+    expect(txs.find((t) => t.txid === late)!.height).toBe(await heightOf(late));
+    await h.stopCrawler();
+    await h.startCrawler();
+  });
+
+  it('the crawler SIGKILLed in the middle of a rescan resumes it: nothing lost, nothing twice', async () => {
+    const s = await historyScenario('killed');
+    await h.stopCrawler();
+    // Each chunk's progress write waits 100 ms once a few are done: the kill lands mid-rescan.
+    await h.db.online.query(`
+      CREATE FUNCTION slow_rescan() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.blocks_scanned > 5 THEN PERFORM pg_sleep(0.1); END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER slow_rescan BEFORE UPDATE ON crawler_rescans FOR EACH ROW EXECUTE FUNCTION slow_rescan();`);
+    const { spawnCrawler } = await import('./testing/crawlerProcess.js');
+    const env = { CRAWLER_RESCAN_CHUNK_BLOCKS: '1', CRAWLER_METRICS_PORT: '0' };
+    let proc = spawnCrawler(h, env);
+    try {
+      await addUser(h.db.online, 'killed', [s.address], h.startHeight);
+      h.users.set('killed', [s.address]);
+      await proc.withOutput(
+        waitFor(
+          async () =>
+            (
+              await h.db.online.query<{ n: number }>(
+                'SELECT blocks_scanned AS n FROM crawler_rescans WHERE finished_at IS NULL',
+              )
+            ).rows[0]?.n ?? 0,
+          (n) => Number(n) > 10,
+          { what: 'the rescan under way', timeoutMs: 60_000 },
+        ),
+      );
+      proc.child.kill('SIGKILL');
+      await new Promise((resolve) => proc.child.once('exit', resolve));
+      await h.db.online.query('DROP TRIGGER slow_rescan ON crawler_rescans');
+      const { rows } = await h.db.online.query<{ finished: boolean }>(
+        'SELECT finished_at IS NOT NULL AS finished FROM crawler_rescans ORDER BY rescan_id DESC LIMIT 1',
+      );
+      expect(rows[0]!.finished).toBe(false);
+      proc = spawnCrawler(h, env);
+      await proc.withOutput(settled());
+      await expectConsistent();
+      await expectHistory('killed', s);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await new Promise((resolve) =>
+        proc.child.exitCode === null ? proc.child.once('exit', resolve) : resolve(0),
+      );
+      await h.startCrawler();
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logging/logger.js';
+import type { CrawlerMetrics } from '../metrics.js';
+import type { UnspentTxids } from '../matching/unspentTxids.js';
+import type { WatchIndex } from '../matching/watchIndex.js';
+import type { ChainSource } from '../node/chainSource.js';
+import type { WaitingAddress } from '../db/selectWaitingAddresses.js';
+import { createRescanner, type RescanProgress } from './createRescanner.js';
+import { placeNewAddresses } from './placeNewAddresses.js';
+
+export interface JoinStatus {
+  /** Registered addresses not placed yet because the last attempt failed (retried every pass). */
+  addressLoadsFailing: number;
+  /** Rescans queued or running, the running one first. */
+  rescans: RescanProgress[];
+}
+
+/**
+ * How registered addresses join live matching, run by the crawler's loop between block
+ * writes: place the new ones (placeNewAddresses), then scan the stored chain for those
+ * learned late (createRescanner), a chunk at a time within a time budget. An address
+ * enters the index — and its outputs the live unspent mirror — only when every block up
+ * to our tip has been scanned for it.
+ */
+export function createAddressJoiner({
+  pool,
+  source,
+  index,
+  unspent,
+  log,
+  metrics,
+  startHeight,
+  chunkBlocks,
+  fetchConcurrency,
+  onJoined,
+}: {
+  pool: Pool;
+  source: Pick<ChainSource, 'rawBlock'>;
+  index: WatchIndex;
+  unspent: UnspentTxids;
+  log: Logger;
+  metrics: CrawlerMetrics;
+  startHeight: number;
+  chunkBlocks: number;
+  fetchConcurrency: number;
+  /** Addresses joined: e.g. the mempool follower looks again for their pending payments. */
+  onJoined?: () => void;
+}) {
+  const rescanner = createRescanner({ pool, source, log, chunkBlocks, fetchConcurrency });
+  const status: JoinStatus = { addressLoadsFailing: 0, rescans: [] };
+  let lastPlaced = 0;
+
+  const join = (addresses: readonly WaitingAddress[]) => {
+    let added = 0;
+    for (const a of addresses)
+      if (index.add(a.scriptPubKey, { userId: a.userId, address: a.address })) added++;
+    metrics.watchedScripts.set(index.size);
+    if (added > 0) onJoined?.();
+  };
+
+  const publish = () => {
+    status.rescans = rescanner.progress();
+    metrics.rescansOpen.set(status.rescans.length);
+    metrics.rescanHeight.set(status.rescans[0] ? status.rescans[0].nextHeight - 1 : -1);
+    metrics.addressLoadsFailing.set(status.addressLoadsFailing);
+  };
+
+  return {
+    /**
+     * Places the addresses registered since the last pass. Never throws: a failure is
+     * logged, counted in the status, and retried on the next pass (true: it worked).
+     */
+    async place(): Promise<boolean> {
+      try {
+        const placed = await placeNewAddresses(pool, startHeight);
+        lastPlaced = placed.placed;
+        join(placed.joined);
+        if (placed.placed > 0) {
+          log.info(
+            { joined: placed.joined.length, rescansQueued: placed.rescansQueued, watched: index.size },
+            'new addresses placed',
+          );
+        }
+        status.addressLoadsFailing = 0;
+        publish();
+        return true;
+      } catch (err) {
+        status.addressLoadsFailing = Math.max(1, lastPlaced);
+        publish();
+        log.warn({ err: (err as Error).message }, 'could not place new addresses, retrying');
+        return false;
+      }
+    },
+
+    /** Runs rescan chunks for about `budgetMs`; true while a rescan has more to scan. */
+    async rescan(budgetMs: number, signal: AbortSignal): Promise<boolean> {
+      const deadline = performance.now() + budgetMs;
+      try {
+        for (;;) {
+          const step = await rescanner.step();
+          if (step.kind === 'idle') return false;
+          if (step.kind === 'scanned') {
+            metrics.rescanBlocks.inc(step.blocks);
+          } else if (step.kind === 'finished') {
+            // The live mirror reloads with the rescan's outputs, visible from now on.
+            unspent.reset();
+            join(step.addresses);
+            log.info(
+              { rescanId: step.rescanId, addresses: step.addresses.length, joinedHeight: step.joinedHeight },
+              'rescan finished: its addresses are matched live',
+            );
+          }
+          if (signal.aborted || performance.now() >= deadline) return true;
+        }
+      } finally {
+        publish();
+      }
+    },
+
+    status: (): JoinStatus => ({ ...status, rescans: [...status.rescans] }),
+  };
+}
