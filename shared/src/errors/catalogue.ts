@@ -33,6 +33,14 @@ export const errorCodes = {
   PAGE_NOT_BUILT: { status: 503, retriable: false },
   /** A live-update subscription beyond the process's limit of open streams. */
   TOO_MANY_SUBSCRIBERS: { status: 503, retriable: true },
+  /** A wallet descriptor holding a private key (xprv/tprv, WIF): refused, the key never echoed. */
+  PRIVATE_KEY_REFUSED: { status: 400, retriable: false },
+  /** A wallet descriptor whose `#checksum` (BIP-380) does not match its text: a character was mistyped. */
+  BAD_CHECKSUM: { status: 400, retriable: false },
+  /** A wallet descriptor with hardened steps after its public key (`/1h`, `*'`): only a private key derives them. */
+  HARDENED_DERIVATION: { status: 400, retriable: false },
+  /** A descriptor that is not wpkh, sh(wpkh), pkh or key-path tr over an xpub ending /0/* or /<0;1>/*. */
+  UNSUPPORTED_DESCRIPTOR: { status: 400, retriable: false },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -16,7 +16,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 const TITLES: Record<ErrorCode, string> = {
   INVALID_ADDRESS: 'Not a Bitcoin address',
-  WRONG_NETWORK: 'Address of another network',
+  WRONG_NETWORK: 'Address or key of another network',
   INVALID_REQUEST: 'Invalid request',
   UNAUTHORIZED: 'Authentication required',
   FORBIDDEN: 'Not allowed',
@@ -39,6 +39,10 @@ const TITLES: Record<ErrorCode, string> = {
   NO_ADDRESS: 'No address to pay',
   PAGE_NOT_BUILT: 'Page not built',
   TOO_MANY_SUBSCRIBERS: 'Too many live subscribers',
+  PRIVATE_KEY_REFUSED: 'Private key refused',
+  BAD_CHECKSUM: 'Descriptor checksum does not match',
+  HARDENED_DERIVATION: 'Hardened derivation from a public key',
+  UNSUPPORTED_DESCRIPTOR: 'Unsupported descriptor',
 };
 
 export const problemType = (code: ErrorCode): string =>
