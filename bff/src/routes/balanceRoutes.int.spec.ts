@@ -36,9 +36,30 @@ describe('GET /v1/users/:userId/balance (inject)', () => {
       txCount: 3,
       version: 7,
       tip: { height: 10, hash: blockHash(10) },
+      rescanning: false,
     });
     expect(res.headers['forkline-tip-height']).toBe('10');
     expect(res.headers['forkline-behind']).toBeUndefined();
+    expect(res.headers['forkline-rescanning']).toBe('false');
+  });
+
+  it('says so while an address of the user is rescanned for its history', async () => {
+    const read = () => t.app.inject({ url: '/v1/users/reader/balance', headers: t.admin });
+    await t.dbs.views.query(
+      `INSERT INTO projection.user_addresses (address, user_id, address_type, added_at, rescan_from_height, rescanning)
+       VALUES ('bcrt1qhistory', 'reader', 'p2wpkh', now(), 5, true)`,
+    );
+    try {
+      const during = await read();
+      expect(json(during)).toMatchObject({ rescanning: true, confirmedSats: 150_000 });
+      expect(during.headers['forkline-rescanning']).toBe('true');
+      await t.dbs.views.query(
+        `UPDATE projection.user_addresses SET rescanning = false WHERE address = 'bcrt1qhistory'`,
+      );
+      expect((await read()).headers['forkline-rescanning']).toBe('false');
+    } finally {
+      await t.dbs.views.query(`DELETE FROM projection.user_addresses WHERE address = 'bcrt1qhistory'`);
+    }
   });
 
   it('404 for a user the read side does not know', async () => {
@@ -207,6 +228,7 @@ describe('GET /v1/users/:userId/balance: pending and immature amounts (inject)',
       txCount: 3,
       version: 1,
       tip: { height: 200, hash: blockHash(200) },
+      rescanning: false,
     });
   });
 

@@ -45,7 +45,14 @@ describe('GET /v1/status', () => {
       `INSERT INTO projection.dead_letters (stream, version, topic, kafka_partition, kafka_offset, reason, raw)
        VALUES (NULL, NULL, 't', 0, 1, 'bad', '{}'), ('user:y', 1, 't', 0, 2, 'unknown event type', '{}')`,
     );
-    crawlerTip = { state: 'in-sync', ourTip: { height: 3, hash: blockHash(3) } };
+    crawlerTip = {
+      state: 'in-sync',
+      ourTip: { height: 3, hash: blockHash(3) },
+      rescans: [
+        { rescanId: 4, fromHeight: 0, nextHeight: 2, addresses: 3, blocksPerSec: 812.345, blocksScanned: 2 },
+        { rescanId: 5, fromHeight: 1, nextHeight: 1, addresses: 1, blocksPerSec: null, blocksScanned: 0 },
+      ],
+    };
     const res = await fetch(`${base}/v1/status`, { headers: t.admin });
     expect(res.status).toBe(200);
     const status = (await res.json()) as Record<string, Record<string, unknown>>;
@@ -54,6 +61,10 @@ describe('GET /v1/status', () => {
       available: true,
       tip: { height: 3, hash: blockHash(3) },
       lagBlocks: info.blocks - 3,
+      rescans: [
+        { rescanId: 4, fromHeight: 0, reachedHeight: 1, addresses: 3, blocksPerSec: 812.3, running: true },
+        { rescanId: 5, fromHeight: 1, reachedHeight: 0, addresses: 1, blocksPerSec: null, running: false },
+      ],
     });
     const { rows } = await dbs.online.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
     expect(status.outbox).toMatchObject({ available: true, backlog: rows[0]!.n });

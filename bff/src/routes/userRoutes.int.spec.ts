@@ -114,6 +114,61 @@ describe('user commands (inject)', () => {
       await t.app.inject({ method: 'POST', url: '/v1/users', headers: t.admin, payload: { userId: 'dave' } });
     });
 
+    it('matches a new address from the block after the stored tip, or from rescanFromHeight (its history)', async () => {
+      await t.dbs.online.query(
+        `INSERT INTO crawler_blocks (height, hash, prev_hash, time, tx_count)
+         SELECT h, lpad(to_hex(h), 64, '0'), lpad(to_hex(h - 1), 64, '0'), 1700000000 + h, 1
+           FROM generate_series(10, 20) AS h`,
+      );
+      try {
+        const post = (payload: object) =>
+          t.app.inject({ method: 'POST', url: '/v1/users/carol/addresses', headers: t.admin, payload });
+        const plain = regtestAddress();
+        expect(json(await post({ address: plain }))).toEqual({
+          userId: 'carol',
+          address: plain,
+          fromHeight: 21,
+          rescanning: false,
+        });
+        const historic = regtestAddress();
+        const res = await post({ address: historic, rescanFromHeight: 12 });
+        expect(res.statusCode).toBe(201);
+        expect(json(res)).toEqual({ userId: 'carol', address: historic, fromHeight: 12, rescanning: true });
+        // Above the tip + 1 there is nothing to rescan: matched from the next block.
+        const future = regtestAddress();
+        expect(json(await post({ address: future, rescanFromHeight: 900 }))).toMatchObject({
+          fromHeight: 21,
+        });
+        const { rows } = await t.dbs.online.query<{
+          address: string;
+          from_height: number;
+          rescan_requested: boolean;
+        }>(
+          'SELECT address, from_height, rescan_requested FROM watched_addresses WHERE address = ANY ($1) ORDER BY from_height',
+          [[plain, historic, future]],
+        );
+        expect(rows).toEqual([
+          { address: historic, from_height: 12, rescan_requested: true },
+          { address: plain, from_height: 21, rescan_requested: false },
+          { address: future, from_height: 21, rescan_requested: true },
+        ]);
+        const { rows: events } = await t.dbs.online.query<{ payload: Record<string, unknown> }>(
+          `SELECT payload FROM outbox WHERE type = 'AddressAdded' AND payload->>'address' = $1`,
+          [historic],
+        );
+        expect(events[0]!.payload).toMatchObject({ address: historic, rescanFromHeight: 12 });
+        for (const bad of [-1, 1.5, '3']) {
+          expectProblem(
+            await post({ address: regtestAddress(), rescanFromHeight: bad }),
+            400,
+            'INVALID_REQUEST',
+          );
+        }
+      } finally {
+        await t.dbs.online.query('DELETE FROM crawler_blocks');
+      }
+    });
+
     it('writes the watched script and AddressAdded in one transaction', async () => {
       const address = regtestAddress();
       const res = await t.app.inject({
@@ -123,7 +178,8 @@ describe('user commands (inject)', () => {
         payload: { address },
       });
       expect(res.statusCode).toBe(201);
-      expect(json(res)).toEqual({ userId: 'carol', address });
+      // No block stored yet: it is matched from the crawler's first.
+      expect(json(res)).toEqual({ userId: 'carol', address, fromHeight: 0, rescanning: false });
       const { rows } = await t.dbs.online.query<{ user_id: string; script: string; address_type: string }>(
         `SELECT user_id, encode(script_pubkey, 'hex') AS script, address_type, xmin::text AS xmin
          FROM watched_addresses WHERE address = $1`,
@@ -179,7 +235,7 @@ describe('user commands (inject)', () => {
         payload: { address: address.toUpperCase() },
       });
       expect(first.statusCode).toBe(201);
-      expect(json(first)).toEqual({ userId: 'carol', address });
+      expect(json(first)).toMatchObject({ userId: 'carol', address, rescanning: false });
       const again = await t.app.inject({
         method: 'POST',
         url: '/v1/users/carol/addresses',

@@ -1,14 +1,15 @@
 import type { ProjectionStatus } from '#shared/views/projectionStatus.js';
 import type { Tip } from '../db/tables.js';
-import type { StatusSources } from './statusSources.js';
+import type { RescanReport, StatusSources } from './statusSources.js';
 
 type Unavailable = { available: false; reason: string };
 
 export interface Status {
   checkedAt: string;
   node: { available: true; tip: Tip } | Unavailable;
-  /** lagBlocks: node tip height − crawler tip height. */
-  crawler: { available: true; tip: Tip | null; lagBlocks: number | null } | Unavailable;
+  /** lagBlocks: node tip height − crawler tip height; rescans: queued or running, the running one first. */
+  crawler:
+    { available: true; tip: Tip | null; lagBlocks: number | null; rescans: RescanReport[] } | Unavailable;
   /** The relay's lag: events not yet published, and the age of the oldest. */
   outbox: { available: true; backlog: number; lagMs: number } | Unavailable;
   /**
@@ -31,7 +32,7 @@ export async function readStatus(
   const bounded = <T>(what: string, work: () => Promise<T>) => withTimeout(work, timeoutMs, what);
   const [node, crawler, outbox, projector] = await Promise.allSettled([
     bounded('the node', () => sources.nodeTip()),
-    bounded('the crawler', () => sources.crawlerTip()),
+    bounded('the crawler', () => sources.crawler()),
     bounded('the online database', () => sources.outboxBacklog()),
     bounded('the views database', () => sources.projection()),
   ]);
@@ -43,7 +44,12 @@ export async function readStatus(
     node: node.status === 'fulfilled' ? { available: true, tip: node.value } : unavailable(node.reason),
     crawler:
       crawler.status === 'fulfilled'
-        ? { available: true, tip: crawler.value, lagBlocks: lag(crawler.value) }
+        ? {
+            available: true,
+            tip: crawler.value.tip,
+            lagBlocks: lag(crawler.value.tip),
+            rescans: crawler.value.rescans,
+          }
         : unavailable(crawler.reason),
     outbox:
       outbox.status === 'fulfilled'

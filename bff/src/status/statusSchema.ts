@@ -27,7 +27,29 @@ export const statusSchema = {
   properties: {
     checkedAt: { type: 'string', format: 'date-time' },
     node: component({ tip: tipSchema }, ['tip']),
-    crawler: component({ tip: tipSchema, lagBlocks: nullableInt }, ['tip', 'lagBlocks']),
+    crawler: component(
+      {
+        tip: tipSchema,
+        lagBlocks: nullableInt,
+        rescans: {
+          type: 'array',
+          description: 'Rescans of the stored chain for addresses learned late or registered with history',
+          items: {
+            type: 'object',
+            properties: {
+              rescanId: { type: 'integer' },
+              fromHeight: { type: 'integer' },
+              reachedHeight: { type: 'integer', description: 'The last height scanned' },
+              addresses: { type: 'integer' },
+              blocksPerSec: { type: ['number', 'null'] },
+              running: { type: 'boolean', description: 'false: queued behind the running one' },
+            },
+            required: ['rescanId', 'fromHeight', 'reachedHeight', 'addresses', 'blocksPerSec', 'running'],
+          },
+        },
+      },
+      ['tip', 'lagBlocks', 'rescans'],
+    ),
     outbox: component({ backlog: { type: 'integer' }, lagMs: { type: 'integer' } }, ['backlog', 'lagMs']),
     projector: component(
       {

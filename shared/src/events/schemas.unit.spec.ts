@@ -59,6 +59,22 @@ describe('parseRecordedEvent fast path', () => {
     },
     {
       ...base,
+      type: 'AddressAdded',
+      payload: {
+        userId: 'alice',
+        address: 'bcrt1qold',
+        scriptPubKey: '0014cd',
+        addressType: 'p2wpkh',
+        rescanFromHeight: 0,
+      },
+    },
+    {
+      ...base,
+      type: 'AddressRescanned',
+      payload: { userId: 'alice', addresses: ['bcrt1qold'], fromHeight: 0, toHeight: 120 },
+    },
+    {
+      ...base,
       type: 'TxConfirmed',
       payload: {
         txid: h('a'),
