@@ -105,6 +105,7 @@ export function createCrawler({
     unspent,
     log: log.child({ component: 'watch' }),
     metrics,
+    network: settings.network,
     startHeight: settings.startHeight,
     chunkBlocks: settings.rescanChunkBlocks,
     fetchConcurrency: settings.fetchConcurrency,

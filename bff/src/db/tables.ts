@@ -5,6 +5,7 @@
 export const ONLINE = {
   users: 'users',
   watchedAddresses: 'watched_addresses',
+  descriptors: 'descriptors',
 } as const;
 
 /** A chain tip as the read side (or a node, or the crawler) knows it. */

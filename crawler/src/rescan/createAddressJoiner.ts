@@ -1,3 +1,4 @@
+import type { NetworkName } from '#shared/bitcoin/networks.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logging/logger.js';
 import type { CrawlerMetrics } from '../metrics.js';
@@ -6,6 +7,7 @@ import type { WatchIndex } from '../matching/watchIndex.js';
 import type { ChainSource } from '../node/chainSource.js';
 import type { WaitingAddress } from '../db/selectWaitingAddresses.js';
 import { createRescanner, type RescanProgress } from './createRescanner.js';
+import { extendDescriptors } from './extendDescriptors.js';
 import { placeNewAddresses } from './placeNewAddresses.js';
 
 export interface JoinStatus {
@@ -17,7 +19,8 @@ export interface JoinStatus {
 
 /**
  * How registered addresses join live matching, run by the crawler's loop between block
- * writes: place the new ones (placeNewAddresses), then scan the stored chain for those
+ * writes: extend the wallets' gap windows (extendDescriptors), place the new addresses
+ * (placeNewAddresses), then scan the stored chain for those
  * learned late (createRescanner), a chunk at a time within a time budget. An address
  * enters the index — and its outputs the live unspent mirror — only when every block up
  * to our tip has been scanned for it.
@@ -29,6 +32,7 @@ export function createAddressJoiner({
   unspent,
   log,
   metrics,
+  network,
   startHeight,
   chunkBlocks,
   fetchConcurrency,
@@ -40,6 +44,7 @@ export function createAddressJoiner({
   unspent: UnspentTxids;
   log: Logger;
   metrics: CrawlerMetrics;
+  network: NetworkName;
   startHeight: number;
   chunkBlocks: number;
   fetchConcurrency: number;
@@ -67,11 +72,13 @@ export function createAddressJoiner({
 
   return {
     /**
-     * Places the addresses registered since the last pass. Never throws: a failure is
+     * Extends the wallets' windows that payments moved, then places the addresses
+     * registered or derived since the last pass. Never throws: a failure is
      * logged, counted in the status, and retried on the next pass (true: it worked).
      */
     async place(): Promise<boolean> {
       try {
+        await extendDescriptors(pool, network, log);
         const placed = await placeNewAddresses(pool, startHeight);
         lastPlaced = placed.placed;
         join(placed.joined);

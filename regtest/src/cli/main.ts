@@ -10,6 +10,7 @@ import { registerStackCommands } from './commands/stackCommands.js';
 import { registerTokenCommand } from './commands/token.js';
 import { registerTradingCommands } from './commands/trading.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWatchCommand } from './commands/watch.js';
 import { CliError } from './stack.js';
 
 const program = new Command('forkline')
@@ -25,6 +26,7 @@ registerTokenCommand(program);
 registerOpenCommand(program);
 registerRebuildCommand(program);
 registerUserCommands(program);
+registerWatchCommand(program);
 registerTradingCommands(program);
 
 try {

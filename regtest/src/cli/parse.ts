@@ -1,11 +1,11 @@
 import { addressToScript } from '#shared/bitcoin/addressToScript.js';
 import { CliError } from './stack.js';
 
-/** A whole number from 1 to max, or a CliError naming the argument. */
-export function parseCount(value: string, name: string, max: number): number {
+/** A whole number from min (1 by default) to max, or a CliError naming the argument. */
+export function parseCount(value: string, name: string, max: number, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new CliError(`${name} must be a whole number from 1 to ${max} (got "${value}")`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 

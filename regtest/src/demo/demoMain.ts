@@ -1,7 +1,8 @@
 import { runMain } from '#shared/lifecycle/runMain.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { createUserTokens } from '../../../bff/src/auth/userTokens.js';
-import { createRegtestNode } from '#shared/testing/regtestNode.js';
+import { btcToSats, satsToBtc } from '#shared/bitcoin/btcSats.js';
+import { createRegtestNode, type RegtestNode } from '#shared/testing/regtestNode.js';
 import { createBffClient, HttpError, type BffClient } from '../scenario/bffClient.js';
 import { waitFor } from '#shared/testing/waitFor.js';
 import { fundHouse } from '../scenario/houseWallet.js';
@@ -131,6 +132,8 @@ runMain(async () => {
   await node.mine(1);
   await report(`17. the next block confirms them again`, node, bff, users);
 
+  await showDescriptorWallet(node, bff, `dave${suffix}`, `demo-wallet${suffix}`);
+
   const token = createUserTokens(stack.FORKLINE_JWT_SECRET).sign(alice, 24 * 3600);
   console.log(`
 forkline keeps running (crawler, relay, projector, bff, trading, trading-relay; log in .run/forkline.log).
@@ -148,11 +151,48 @@ Go on:
   npx forkline fund ${alice} 0.5        pay a user and mine
   npx forkline reorg 2 --drop-txs     replace the last 2 blocks with an empty, longer branch
   npx forkline users                  every user's balance beside bitcoind's
+  npx forkline watch carol2 '<descriptor>'   watch a wallet by its descriptor (--rescan-from <height>)
   npx forkline price 61000            set the house price (EUR per BTC)
   npx forkline buy ${alice} 0.1         a market buy, paid on chain by the house
   npx forkline sell ${bob} 0.05 --limit 65000   an Ask until the price reaches €65,000
   make down                           stop everything`);
 });
+
+/**
+ * A wallet registered by its descriptor: a wallet of the node's own makes the keys, forkline
+ * gets its public receive descriptor, derives the addresses and follows the gap; the
+ * node's wallet pays itself, and its getbalances is the oracle.
+ */
+async function showDescriptorWallet(node: RegtestNode, bff: BffClient, userId: string, wallet: string) {
+  await node.ensureWallet(wallet);
+  const inWallet = <T>(method: string, params: unknown[] = []) =>
+    node.rpc.call<T>(method, params, { wallet });
+  const { descriptors } = await inWallet<{
+    descriptors: { desc: string; active: boolean; internal: boolean }[];
+  }>('listdescriptors');
+  const receive = descriptors.find((d) => d.active && !d.internal && d.desc.startsWith('wpkh('))!.desc;
+  await bff.createUser(userId);
+  const registered = await bff.request<{ descriptorId: string; descriptor: string }>(
+    'POST',
+    `/v1/users/${userId}/descriptors`,
+    { descriptor: receive, gapLimit: 10 },
+  );
+  const paid: Record<string, number> = {};
+  for (const btc of [0.11, 0.12, 0.13]) paid[await inWallet<string>('getnewaddress', ['', 'bech32'])] = btc;
+  await node.sendMany(paid);
+  await node.mine(1);
+  const height = await node.height();
+  const truth = btcToSats((await inWallet<{ mine: { trusted: number } }>('getbalances')).mine.trusted);
+  const shown = await waitFor(
+    () => bff.balance(userId, height, 2_000),
+    (b) => b.confirmedSats === truth,
+    { timeoutMs: 60_000, what: `${userId}'s wallet counted` },
+  );
+  console.log(`
+== 18. ${userId} registers a wallet by its descriptor (${registered.body.descriptor.slice(0, 40)}…, gap limit 10);
+   the node's wallet ${wallet} pays three of its addresses; mined
+   ${userId}: forkline ${satsToBtc(shown.confirmedSats)} BTC, the node's wallet (getbalances) ${satsToBtc(truth)} BTC`);
+}
 
 /** Waits until the trading service has broadcast the order's settlement. */
 async function broadcast(bff: BffClient, userId: string, orderId: string): Promise<void> {

@@ -1,0 +1,13 @@
+import type { Executor } from '#shared/db/pool.js';
+
+/** Records that addresses 0 .. n − 1 of each branch of a wallet are watched. */
+export async function updateDerived(
+  tx: Executor,
+  descriptorId: string,
+  [receive, change]: readonly [number, number],
+): Promise<void> {
+  await tx.query(
+    'UPDATE descriptors SET derived_receive = $2, derived_change = $3 WHERE descriptor_id = $1',
+    [descriptorId, receive, change],
+  );
+}
