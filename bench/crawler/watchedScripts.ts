@@ -7,7 +7,8 @@ const CHUNK = 50_000;
  * Registers `count` watched P2WPKH scripts, two per user, in big unnest() inserts —
  * watchedScript(0 … count-1), so the first PAID_SCRIPTS are those the chain pays.
  * The NOTIFY trigger is off meanwhile: nobody listens yet, and the crawler loads the
- * whole table at start anyway.
+ * whole table at start anyway. Matched live from the start (joined_height −1, as if
+ * registered before the crawler's first block): the catch-up matches every one.
  */
 export async function insertWatchedScripts(pool: Pool, count: number): Promise<void> {
   await pool.query('ALTER TABLE watched_addresses DISABLE TRIGGER watched_addresses_notify');
@@ -29,8 +30,8 @@ export async function insertWatchedScripts(pool: Pool, count: number): Promise<v
         users,
       ]);
       await pool.query(
-        `INSERT INTO watched_addresses (address, user_id, script_pubkey, address_type)
-         SELECT a, u, decode(s, 'hex'), 'p2wpkh' FROM unnest($1::text[], $2::text[], $3::text[]) AS w (a, u, s)`,
+        `INSERT INTO watched_addresses (address, user_id, script_pubkey, address_type, joined_height)
+         SELECT a, u, decode(s, 'hex'), 'p2wpkh', -1 FROM unnest($1::text[], $2::text[], $3::text[]) AS w (a, u, s)`,
         [addresses, owners, scripts],
       );
     }

@@ -178,8 +178,8 @@ export function createCrawler({
         failures = 0;
         status.state = result.nodeBehind ? 'node-behind' : 'in-sync';
         status.lastError = null;
-        if (mempoolOutcome === 'synced' && !rescanning) {
-          await wake.wait(placed ? settings.pollIntervalMs : PLACE_RETRY_MS, abort.signal);
+        if (mempoolOutcome === 'synced' && !rescanning && placed !== 'more') {
+          await wake.wait(placed === 'failed' ? PLACE_RETRY_MS : settings.pollIntervalMs, abort.signal);
         }
       } catch (err) {
         const message = (err as Error).message;

@@ -74,9 +74,9 @@ export function createAddressJoiner({
     /**
      * Extends the wallets' windows that payments moved, then places the addresses
      * registered or derived since the last pass. Never throws: a failure is
-     * logged, counted in the status, and retried on the next pass (true: it worked).
+     * logged, counted in the status, and retried on the next pass.
      */
-    async place(): Promise<boolean> {
+    async place(): Promise<'placed' | 'more' | 'failed'> {
       try {
         await extendDescriptors(pool, network, log);
         const placed = await placeNewAddresses(pool, startHeight);
@@ -90,12 +90,12 @@ export function createAddressJoiner({
         }
         status.addressLoadsFailing = 0;
         publish();
-        return true;
+        return placed.more ? 'more' : 'placed';
       } catch (err) {
         status.addressLoadsFailing = Math.max(1, lastPlaced);
         publish();
         log.warn({ err: (err as Error).message }, 'could not place new addresses, retrying');
-        return false;
+        return 'failed';
       }
     },
 

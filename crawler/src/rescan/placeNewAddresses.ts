@@ -19,6 +19,8 @@ export interface Placement {
   rescansQueued: number;
   /** Placed in this pass, joined or queued. */
   placed: number;
+  /** More were waiting than a pass places: the loop should come back at once. */
+  more: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function placeNewAddresses(pool: Pool, startHeight: number): Promis
   return withTransaction(pool, async (tx) => {
     await lockChain(tx);
     const waiting = await selectWaitingAddresses(tx, PLACE_LIMIT);
-    if (waiting.length === 0) return { joined: [], rescansQueued: 0, placed: 0 };
+    if (waiting.length === 0) return { joined: [], rescansQueued: 0, placed: 0, more: false };
     // Before our first block nothing was applied without them: all join.
     const tip = await selectTip(tx);
     const tipHeight = tip?.height ?? startHeight - 1;
@@ -58,6 +60,6 @@ export async function placeNewAddresses(pool: Pool, startHeight: number): Promis
     const fromOf = new Map(joined.map((a) => [a.address, a.fromHeight]));
     addRescannedEvents(events, joined, (a) => fromOf.get(a)!, tipHeight);
     await appendToManyStreams(tx, events);
-    return { joined, rescansQueued: late.size, placed: waiting.length };
+    return { joined, rescansQueued: late.size, placed: waiting.length, more: waiting.length === PLACE_LIMIT };
   });
 }
