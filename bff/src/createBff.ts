@@ -29,6 +29,7 @@ import { registerOpenApi } from './docs/registerOpenApi.js';
 import { createBffMetrics } from './metrics.js';
 import { registerActivityRoutes } from './routes/activityRoutes.js';
 import { registerBalanceRoutes } from './routes/balanceRoutes.js';
+import { registerAddressRoutes } from './routes/addressRoutes.js';
 import { registerDescriptorRoutes } from './routes/descriptorRoutes.js';
 import { registerDocsRoutes } from './routes/docsRoutes.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
@@ -223,6 +224,7 @@ export async function createBff(deps: BffDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, routeDeps);
   registerUserRoutes(app, routeDeps);
   registerDescriptorRoutes(app, routeDeps);
+  registerAddressRoutes(app, routeDeps);
   registerBalanceRoutes(app, routeDeps);
   registerActivityRoutes(app, routeDeps);
   registerStatusRoutes(app, routeDeps);

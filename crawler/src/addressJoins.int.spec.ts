@@ -176,7 +176,7 @@ describe('crawler: addresses join matching at a known height', () => {
 
   it('counts the history of an address registered with a rescan from the first block', async () => {
     const s = await historyScenario('history');
-    await addUser(h.db.online, 'history', [s.address], h.startHeight);
+    await addUser(h.db.online, 'history', [s.address], 0); // below the first block the crawler holds: from that one
     h.users.set('history', [s.address]);
     await settled();
     await expectConsistent();
