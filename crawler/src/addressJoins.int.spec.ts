@@ -205,7 +205,7 @@ describe('crawler: addresses join matching at a known height', () => {
     h.users.set('reorged', [s.address]);
     await waitFor(
       () => crawler.status(),
-      (st) => st.lastError?.includes('held back') === true && st.rescans.length === 1,
+      (st) => st.rescanError?.includes('held back') === true && st.rescans.length === 1,
       { what: 'the rescan held back below the tip', timeoutMs: 60_000 },
     );
     expect(crawler.status().rescans[0]!.nextHeight).toBeGreaterThan(tip - 3);
@@ -217,6 +217,38 @@ describe('crawler: addresses join matching at a known height', () => {
     expect(txs.find((t) => t.txid === late)!.height).toBe(await heightOf(late));
     await h.stopCrawler();
     await h.startCrawler();
+  });
+
+  it('a payment pending before its address joins shows as pending once it joins', async () => {
+    await h.stopCrawler();
+    const crawler = await h.startCrawler({ mempoolSource: true });
+    try {
+      await h.node.mine(1); // the mempool is followed from our first block on
+      await h.waitSynced();
+      const address = await h.node.newAddress('bech32', 'early');
+      const txid = await h.node.send(address, 0.015);
+      // With its history: it joins only once a rescan reaches the tip.
+      await addUser(h.db.online, 'early', [address], h.startHeight);
+      h.users.set('early', [address]);
+      await waitFor(
+        async () =>
+          (
+            await h.db.online.query<{ type: string }>(
+              `SELECT type FROM outbox WHERE stream = $1 AND payload->>'txid' = $2`,
+              [userStream('early'), txid],
+            )
+          ).rows.map((r) => r.type),
+        (types) => types.includes('TxPending'),
+        { what: 'the pending payment recorded after the join', timeoutMs: 30_000 },
+      );
+      expect(crawler.status().rescans).toEqual([]);
+      await h.node.mine(1);
+      await settled();
+      await expectConsistent();
+    } finally {
+      await h.stopCrawler();
+      await h.startCrawler();
+    }
   });
 
   it('the crawler SIGKILLed in the middle of a rescan resumes it: nothing lost, nothing twice', async () => {

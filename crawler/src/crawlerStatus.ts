@@ -22,6 +22,8 @@ export interface CrawlerStatus {
   addressLoadsFailing: number;
   /** Rescans of the stored chain queued or running (the running one first). */
   rescans: RescanProgress[];
+  /** Why the last rescan step failed (retried with backoff, live sync goes on); null when it did not. */
+  rescanError: string | null;
   /** null when the mempool is not followed. */
   mempool: MempoolStatus | null;
   lastError: string | null;

@@ -77,6 +77,7 @@ export function createCrawler({
     watchedScripts: 0,
     addressLoadsFailing: 0,
     rescans: [],
+    rescanError: null,
     mempool: null,
     lastError: null,
   };
@@ -96,6 +97,8 @@ export function createCrawler({
       metrics,
     });
   const wake = createWakeSignal();
+  /** Registered or derived addresses may be waiting: the loop's next pass places them. */
+  let placeDue = true;
   const kick = () => wake.wake();
 
   const joiner = createAddressJoiner({
@@ -110,13 +113,16 @@ export function createCrawler({
     chunkBlocks: settings.rescanChunkBlocks,
     fetchConcurrency: settings.fetchConcurrency,
     // Payments to them may be in the mempool already: the next snapshot finds them.
-    onJoined: () => mempool?.markResync(),
+    onJoined: () => mempool?.onWatchGrew(),
   });
   const watcher = createAddressWatcher({
     connectionString: settings.databaseUrl,
     index,
     log: log.child({ component: 'watch' }),
-    onRegistered: kick,
+    onRegistered: () => {
+      placeDue = true;
+      kick();
+    },
   });
   const zmq = settings.zmqEndpoint
     ? createZmqWakeups({
@@ -145,8 +151,10 @@ export function createCrawler({
         }
         status.state = 'syncing';
         // New addresses first, between two block writes: each joins live matching now or
-        // gets a rescan of the blocks applied since it was registered.
-        const placed = await joiner.place();
+        // gets a rescan of the blocks applied since it was registered. Only when told of one
+        // (or after a failed pass), so a pass for a block or a pending payment waits for nothing.
+        const placed = placeDue ? await joiner.place() : 'placed';
+        placeDue = placed !== 'placed';
         const result = await syncToNode({
           pool,
           source,

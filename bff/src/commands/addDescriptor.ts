@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deriveAddresses } from '#shared/bitcoin/descriptors/deriveAddresses.js';
 import { parseDescriptor } from '#shared/bitcoin/descriptors/parseDescriptor.js';
 import type { DescriptorRefusal } from '#shared/bitcoin/descriptors/descriptorRefusal.js';
 import type { NetworkName } from '#shared/bitcoin/networks.js';
@@ -42,6 +43,8 @@ export async function addDescriptor(
   const parsed = parseDescriptor(input.descriptor, network);
   if (!parsed.ok) return { outcome: 'invalid', code: parsed.code, message: parsed.message };
   const wallet = parsed.descriptor;
+  // Derived before the transaction: it holds the chain lock (shared), which blocks wait for.
+  const windows = ([0, 1] as const).map((branch) => deriveAddresses(wallet, branch, 0, input.gapLimit));
   try {
     return await withTransaction(online, async (tx): Promise<AddDescriptorOutcome> => {
       if (!(await lockUser(tx, userId))) return { outcome: 'unknownUser' };
@@ -67,10 +70,9 @@ export async function addDescriptor(
         const window = await watchDerivedAddresses(tx, {
           descriptorId: row.descriptorId,
           userId,
-          descriptor: wallet,
+          descriptorType: wallet.type,
           branch,
-          from: 0,
-          count: input.gapLimit,
+          derived: windows[branch]!,
           fromHeight: row.fromHeight,
           rescanRequested: rescan,
         });

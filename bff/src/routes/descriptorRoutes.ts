@@ -195,7 +195,8 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: RouteDeps):
         querystring: NO_QUERY,
         response: {
           200: {
-            description: 'Watched already (inside the gap window); the same until it is paid',
+            description:
+              'Inside the watched window (or the next the crawler adds to it, matched from the use that calls for it); the same until it is paid',
             type: 'object',
             properties: {
               descriptorId: { type: 'string' },

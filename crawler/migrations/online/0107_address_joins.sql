@@ -5,7 +5,9 @@
 --  * from_height: the first block height it must be matched in. Set at insert, under the
 --    chain lock taken shared (CHAIN_LOCK_KEY of crawler/src/db/lockChain.ts), so no block
 --    is applied or reverted between reading the tip and the commit: the crawler's tip + 1
---    unless the writer asks for an earlier height (a rescan), never later than that.
+--    unless the writer asks for an earlier height (a rescan), never later than that, and
+--    never below the crawler's first stored block (it holds none below: the answer says
+--    from where the history is really counted).
 --  * joined_height: NULL until the crawler matches it live; then every block up to it has
 --    been scanned for it and every later one is matched live. Rows from before this
 --    migration were matched live all along.
@@ -13,13 +15,13 @@
 --    (the crawler assigns one when it learns the address late).
 --  * rescan_requested: the writer asked for the history (AddressAdded rescanFromHeight):
 --    the crawler announces its end (AddressRescanned) so the read side can say so.
+-- Constant defaults fill the existing rows without rewriting the table; dropped after.
 ALTER TABLE watched_addresses
-  ADD COLUMN from_height integer CHECK (from_height >= 0),
+  ADD COLUMN from_height integer NOT NULL DEFAULT 0 CHECK (from_height >= 0),
   ADD COLUMN joined_height integer DEFAULT 0,
   ADD COLUMN rescan_requested boolean NOT NULL DEFAULT false,
   ADD COLUMN rescan_id bigint;
-UPDATE watched_addresses SET from_height = 0;
-ALTER TABLE watched_addresses ALTER COLUMN from_height SET NOT NULL, ALTER COLUMN joined_height DROP DEFAULT;
+ALTER TABLE watched_addresses ALTER COLUMN from_height DROP DEFAULT, ALTER COLUMN joined_height DROP DEFAULT;
 -- What the crawler's loop asks on every pass: the addresses it has not placed yet.
 CREATE INDEX watched_addresses_waiting_idx ON watched_addresses (from_height)
   WHERE joined_height IS NULL AND rescan_id IS NULL;
@@ -31,7 +33,8 @@ DECLARE
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(1668440439); -- 0x63726177, "crawl"
   SELECT coalesce(max(height), -1) + 1 INTO v_next FROM crawler_blocks;
-  NEW.from_height := least(coalesce(NEW.from_height, v_next), v_next);
+  NEW.from_height := least(greatest(coalesce(NEW.from_height, v_next),
+                                    coalesce((SELECT min(height) FROM crawler_blocks), 0)), v_next);
   RETURN NEW;
 END $$;
 

@@ -12,7 +12,10 @@ export interface OpenRescan {
   addresses: number;
 }
 
-/** The rescans not finished yet, oldest (the one running) first. */
+/**
+ * The rescans not finished yet, the one to run first: the closest to our tip, so that an
+ * address learned a block late never waits behind a long history rescan.
+ */
 export async function selectOpenRescans(ex: Executor): Promise<OpenRescan[]> {
   const { rows } = await ex.query<{
     rescan_id: string;
@@ -24,7 +27,7 @@ export async function selectOpenRescans(ex: Executor): Promise<OpenRescan[]> {
   }>(
     `SELECT r.rescan_id, r.from_height, r.next_height, r.blocks_scanned, r.started_at,
             (SELECT count(*)::int FROM ${WATCHED_ADDRESSES_TABLE} w WHERE w.rescan_id = r.rescan_id) AS addresses
-       FROM ${RESCANS_TABLE} r WHERE r.finished_at IS NULL ORDER BY r.rescan_id`,
+       FROM ${RESCANS_TABLE} r WHERE r.finished_at IS NULL ORDER BY r.next_height DESC, r.rescan_id`,
   );
   return rows.map((r) => ({
     rescanId: Number(r.rescan_id),

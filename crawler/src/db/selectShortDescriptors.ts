@@ -6,6 +6,8 @@ export interface ShortDescriptor {
   descriptor: string;
   gapLimit: number;
   fromHeight: number;
+  /** The lowest height of an output that moved a used mark since the last extension. */
+  extendFromHeight: number | null;
   derived: [receive: number, change: number];
   used: [receive: number, change: number];
 }
@@ -22,12 +24,13 @@ export async function selectShortDescriptors(tx: Executor): Promise<ShortDescrip
     descriptor: string;
     gap_limit: number;
     from_height: number;
+    extend_from_height: number | null;
     derived_receive: number;
     derived_change: number;
     used_receive: number;
     used_change: number;
   }>(
-    `SELECT descriptor_id, user_id, descriptor, gap_limit, from_height, derived_receive, derived_change,
+    `SELECT descriptor_id, user_id, descriptor, gap_limit, from_height, extend_from_height, derived_receive, derived_change,
             used_receive, used_change
        FROM descriptors
       WHERE used_receive + 1 + gap_limit > derived_receive OR used_change + 1 + gap_limit > derived_change
@@ -39,6 +42,7 @@ export async function selectShortDescriptors(tx: Executor): Promise<ShortDescrip
     descriptor: r.descriptor,
     gapLimit: r.gap_limit,
     fromHeight: r.from_height,
+    extendFromHeight: r.extend_from_height,
     derived: [r.derived_receive, r.derived_change],
     used: [r.used_receive, r.used_change],
   }));

@@ -149,6 +149,14 @@ export function createMempoolFollower(
       known = new Set();
       resyncDue = true;
     },
+    /**
+     * Addresses joined live matching: transactions already in the mempool may pay or
+     * spend them, and `known` skips those. Forget it, as after a reorg.
+     */
+    onWatchGrew(): void {
+      known = new Set();
+      resyncDue = true;
+    },
     /** Something failed outside the mempool sync (node or database away): start afresh. */
     markResync(): void {
       resyncDue = true;

@@ -1,6 +1,7 @@
 import type { NetworkName } from '#shared/bitcoin/networks.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logging/logger.js';
+import { backoffDelayMs } from '#shared/retry/retry.js';
 import type { CrawlerMetrics } from '../metrics.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { WatchIndex } from '../matching/watchIndex.js';
@@ -13,6 +14,8 @@ import { placeNewAddresses } from './placeNewAddresses.js';
 export interface JoinStatus {
   /** Registered addresses not placed yet because the last attempt failed (retried every pass). */
   addressLoadsFailing: number;
+  /** Why the last rescan step failed (retried with backoff; live sync goes on), null when it did not. */
+  rescanError: string | null;
   /** Rescans queued or running, the running one first. */
   rescans: RescanProgress[];
 }
@@ -52,7 +55,9 @@ export function createAddressJoiner({
   onJoined?: () => void;
 }) {
   const rescanner = createRescanner({ pool, source, log, chunkBlocks, fetchConcurrency });
-  const status: JoinStatus = { addressLoadsFailing: 0, rescans: [] };
+  const status: JoinStatus = { addressLoadsFailing: 0, rescanError: null, rescans: [] };
+  let rescanFailures = 0;
+  let rescanRetryAt = 0;
   let lastPlaced = 0;
 
   const join = (addresses: readonly WaitingAddress[]) => {
@@ -101,6 +106,9 @@ export function createAddressJoiner({
 
     /** Runs rescan chunks for about `budgetMs`; true while a rescan has more to scan. */
     async rescan(budgetMs: number, signal: AbortSignal): Promise<boolean> {
+      // A failing rescan (a block the node no longer serves, the database away) backs off
+      // on its own: live blocks and placements never wait for it.
+      if (performance.now() < rescanRetryAt) return false;
       const deadline = performance.now() + budgetMs;
       try {
         for (;;) {
@@ -117,8 +125,19 @@ export function createAddressJoiner({
               'rescan finished: its addresses are matched live',
             );
           }
+          rescanFailures = 0;
+          status.rescanError = null;
           if (signal.aborted || performance.now() >= deadline) return true;
         }
+      } catch (err) {
+        const delayMs = backoffDelayMs(++rescanFailures, 500, 60_000);
+        rescanRetryAt = performance.now() + delayMs;
+        status.rescanError = (err as Error).message;
+        log.warn(
+          { err: status.rescanError, failures: rescanFailures, delayMs },
+          'rescan step failed, retrying',
+        );
+        return false;
       } finally {
         publish();
       }

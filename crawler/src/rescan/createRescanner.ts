@@ -38,7 +38,7 @@ export interface RescanProgress extends OpenRescan {
 
 /**
  * Rescans of the stored chain for addresses learned late (placeNewAddresses), one at a
- * time, oldest first, a chunk of blocks per step: the crawler's loop runs a step between
+ * time, the closest to our tip first (selectOpenRescans), a chunk of blocks per step: the crawler's loop runs a step between
  * its live syncs, so live blocks keep flowing during a long rescan. Each chunk is matched
  * against the rescan's addresses only, as live matching would (the same TxConfirmed
  * events, UTXOs created and spent), and written in one transaction with the rescan's

@@ -1,3 +1,4 @@
+import { deriveAddresses } from '#shared/bitcoin/descriptors/deriveAddresses.js';
 import { parseDescriptor } from '#shared/bitcoin/descriptors/parseDescriptor.js';
 import type { NetworkName } from '#shared/bitcoin/networks.js';
 import type { Pool } from '#shared/db/pool.js';
@@ -15,10 +16,11 @@ import { updateDerived } from '../db/updateDerived.js';
  * Extends the watched windows of the wallets whose highest used index moved (an output to
  * one of their addresses, in a block or the mempool: the trigger of migration 0108), so
  * that `gapLimit` unused addresses follow it on each branch. The new addresses are matched
- * from the wallet's own first height: below our tip that is a rescan (placeNewAddresses),
- * which also finds a payment to one of them in the very block that used the index before
- * it — a block paying index 5 and 25 of a gap-20 wallet is seen whole, a window at a time.
- * Returns how many addresses it added.
+ * from the height of the output that moved the mark — a wallet hands an address out only
+ * after those before the gap are used — so below our tip that is a short rescan
+ * (placeNewAddresses), which also finds a payment to one of them in the very block that
+ * used the index: a block paying index 5 and 25 of a gap-20 wallet is seen whole, a
+ * window at a time. Returns how many addresses it added.
  */
 export async function extendDescriptors(pool: Pool, network: NetworkName, log: Logger): Promise<number> {
   return withTransaction(pool, async (tx) => {
@@ -44,11 +46,11 @@ export async function extendDescriptors(pool: Pool, network: NetworkName, log: L
         const window = await watchDerivedAddresses(tx, {
           descriptorId: d.descriptorId,
           userId: d.userId,
-          descriptor: parsed.descriptor,
+          descriptorType: parsed.descriptor.type,
           branch,
-          from: derived[branch],
-          count: target - derived[branch],
-          fromHeight: d.fromHeight,
+          derived: deriveAddresses(parsed.descriptor, branch, derived[branch], target - derived[branch]),
+          // Derived because of a use at that height: payments to them come from there on.
+          fromHeight: Math.max(d.fromHeight, d.extendFromHeight ?? d.fromHeight),
           rescanRequested: true,
         });
         if (window.taken.length > 0) {

@@ -18,6 +18,9 @@ CREATE TABLE descriptors (
   -- the highest index paid on each branch, in a block or the mempool (-1: none)
   used_receive     integer NOT NULL DEFAULT -1,
   used_change      integer NOT NULL DEFAULT -1,
+  -- the lowest height of an output that moved a used mark since the window was last
+  -- extended: the addresses the extension derives are matched (rescanned) from there
+  extend_from_height integer,
   created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX descriptors_user_idx ON descriptors (user_id);
@@ -35,19 +38,27 @@ CREATE UNIQUE INDEX watched_addresses_derivation_idx ON watched_addresses (descr
 
 -- An output paying a derived address moves its wallet's "used" mark: per statement, so a
 -- block's or a rescan chunk's outputs cost one join, and nothing for plain addresses.
+-- A mark that moves wakes the crawler (the watched-address channel), which extends the window.
 CREATE FUNCTION mark_descriptor_use() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE descriptors d
      SET used_receive = greatest(d.used_receive, u.receive),
-         used_change = greatest(d.used_change, u.change)
+         used_change = greatest(d.used_change, u.change),
+         extend_from_height = least(coalesce(d.extend_from_height, u.height), u.height)
     FROM (SELECT w.descriptor_id,
                  coalesce(max(w.derivation_index) FILTER (WHERE w.branch = 0), -1) AS receive,
-                 coalesce(max(w.derivation_index) FILTER (WHERE w.branch = 1), -1) AS change
+                 coalesce(max(w.derivation_index) FILTER (WHERE w.branch = 1), -1) AS change,
+                 -- a wallet output's block; a pending one will be in the next block at the earliest
+                 min(CASE WHEN TG_TABLE_NAME = 'wallet_utxos' THEN (to_jsonb(n) ->> 'height')::int END) AS mined_at
             FROM new_rows n JOIN watched_addresses w ON w.address = n.address
            WHERE w.descriptor_id IS NOT NULL
-           GROUP BY w.descriptor_id) u
+           GROUP BY w.descriptor_id) u0
+   CROSS JOIN LATERAL (SELECT u0.*, coalesce(u0.mined_at, forkline_next_height()) AS height) u
    WHERE d.descriptor_id = u.descriptor_id
      AND (u.receive > d.used_receive OR u.change > d.used_change);
+  IF FOUND THEN
+    PERFORM pg_notify('forkline_watched_address', '');
+  END IF;
   RETURN NULL;
 END $$;
 

@@ -1,4 +1,4 @@
-import { deriveAddresses } from '../bitcoin/descriptors/deriveAddresses.js';
+import type { DerivedAddress } from '../bitcoin/descriptors/deriveAddresses.js';
 import type { WalletDescriptor } from '../bitcoin/descriptors/walletDescriptor.js';
 import type { Executor } from '../db/pool.js';
 import type { AddressAdded } from '../events/types.js';
@@ -7,12 +7,11 @@ import { descriptorAddressType } from './descriptorAddressType.js';
 export interface DerivedWindow {
   descriptorId: string;
   userId: string;
-  descriptor: WalletDescriptor;
+  descriptorType: WalletDescriptor['type'];
   /** 0: receive (/0/*), 1: change (/1/*). */
   branch: 0 | 1;
-  /** Indexes from .. from + count − 1. */
-  from: number;
-  count: number;
+  /** The window's addresses (deriveAddresses), derived before the transaction takes locks. */
+  derived: readonly DerivedAddress[];
   /** Matched from this height: its history is rescanned when below the crawler's tip. */
   fromHeight: number;
   rescanRequested: boolean;
@@ -30,9 +29,9 @@ export async function watchDerivedAddresses(
   tx: Executor,
   w: DerivedWindow,
 ): Promise<{ events: AddressAdded[]; taken: string[] }> {
-  if (w.count <= 0) return { events: [], taken: [] };
-  const derived = deriveAddresses(w.descriptor, w.branch, w.from, w.count);
-  const addressType = descriptorAddressType[w.descriptor.type];
+  const { derived } = w;
+  if (derived.length === 0) return { events: [], taken: [] };
+  const addressType = descriptorAddressType[w.descriptorType];
   const { rows } = await tx.query<{ address: string; from_height: number }>(
     `INSERT INTO watched_addresses
             (address, user_id, script_pubkey, address_type, from_height, rescan_requested, descriptor_id, branch, derivation_index)
