@@ -7,13 +7,11 @@ import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/withTransaction.js';
 import { userStream } from '#shared/events/streams.js';
 import { appendToStream } from '#shared/outbox/appendToStream.js';
-import { watchDerivedAddresses } from '#shared/watch/watchDerivedAddresses.js';
-import {
-  findDescriptorByText,
-  insertDescriptor,
-  selectNextHeight,
-  type DescriptorRow,
-} from '../db/descriptorRows.js';
+import { watchDerivedAddresses } from '#shared/watch/db/watchDerivedAddresses.js';
+import type { DescriptorRow } from '../db/descriptorRow.js';
+import { findDescriptorByText } from '../db/findDescriptorByText.js';
+import { insertDescriptor } from '../db/insertDescriptor.js';
+import { selectNextHeight } from '../db/selectNextHeight.js';
 import { lockUser } from '../db/lockUser.js';
 
 export type AddDescriptorOutcome =

@@ -3,7 +3,8 @@ import { deriveAddresses } from '#shared/bitcoin/descriptors/deriveAddresses.js'
 import { parseDescriptor } from '#shared/bitcoin/descriptors/parseDescriptor.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import { addDescriptor } from '../commands/addDescriptor.js';
-import { findUserDescriptor, type DescriptorRow } from '../db/descriptorRows.js';
+import type { DescriptorRow } from '../db/descriptorRow.js';
+import { findUserDescriptor } from '../db/findUserDescriptor.js';
 import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { problemResponses } from '../http/problemResponses.js';

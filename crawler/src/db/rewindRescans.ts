@@ -1,5 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
-import { RESCANS_TABLE, WATCHED_ADDRESSES_TABLE } from './tables.js';
+import { DESCRIPTORS_TABLE, RESCANS_TABLE, WATCHED_ADDRESSES_TABLE } from './tables.js';
 
 /**
  * A block at `height` is being reverted (inside the revert's transaction): rescans that
@@ -20,7 +20,7 @@ export async function rewindRescans(tx: Executor, height: number): Promise<void>
   // A wallet's next window is matched from the use that calls for it: a use in a block
   // replaced by another may sit lower in the new chain.
   await tx.query(
-    `UPDATE descriptors SET from_height = least(from_height, $1), extend_from_height = least(extend_from_height, $1)
+    `UPDATE ${DESCRIPTORS_TABLE} SET from_height = least(from_height, $1), extend_from_height = least(extend_from_height, $1)
       WHERE from_height > $1 OR extend_from_height > $1`,
     [height],
   );

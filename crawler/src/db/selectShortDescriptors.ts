@@ -1,4 +1,5 @@
 import type { Executor } from '#shared/db/pool.js';
+import { DESCRIPTORS_TABLE } from './tables.js';
 
 export interface ShortDescriptor {
   descriptorId: string;
@@ -32,7 +33,7 @@ export async function selectShortDescriptors(tx: Executor): Promise<ShortDescrip
   }>(
     `SELECT descriptor_id, user_id, descriptor, gap_limit, from_height, extend_from_height, derived_receive, derived_change,
             used_receive, used_change
-       FROM descriptors
+       FROM ${DESCRIPTORS_TABLE}
       WHERE used_receive + 1 + gap_limit > derived_receive OR used_change + 1 + gap_limit > derived_change
       ORDER BY descriptor_id FOR UPDATE`,
   );

@@ -11,3 +11,5 @@ export const MEMPOOL_INPUTS_TABLE = 'mempool_inputs';
 export const MEMPOOL_OUTPUTS_TABLE = 'mempool_outputs';
 /** Rescans of the stored chain for addresses learned late or registered with history (0107). */
 export const RESCANS_TABLE = 'crawler_rescans';
+/** Wallets registered by their descriptor (0108): the crawler extends their windows. */
+export const DESCRIPTORS_TABLE = 'descriptors';

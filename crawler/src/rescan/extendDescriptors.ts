@@ -7,7 +7,7 @@ import { userStream } from '#shared/events/streams.js';
 import type { ForklineEvent } from '#shared/events/types.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { appendToManyStreams } from '#shared/outbox/appendToManyStreams.js';
-import { watchDerivedAddresses } from '#shared/watch/watchDerivedAddresses.js';
+import { watchDerivedAddresses } from '#shared/watch/db/watchDerivedAddresses.js';
 import { lockChain } from '../db/lockChain.js';
 import { selectShortDescriptors } from '../db/selectShortDescriptors.js';
 import { updateDerived } from '../db/updateDerived.js';

@@ -1,8 +1,8 @@
-import type { DerivedAddress } from '../bitcoin/descriptors/deriveAddresses.js';
-import type { WalletDescriptor } from '../bitcoin/descriptors/walletDescriptor.js';
-import type { Executor } from '../db/pool.js';
-import type { AddressAdded } from '../events/types.js';
-import { descriptorAddressType } from './descriptorAddressType.js';
+import type { DerivedAddress } from '../../bitcoin/descriptors/deriveAddresses.js';
+import type { WalletDescriptor } from '../../bitcoin/descriptors/walletDescriptor.js';
+import type { Executor } from '../../db/pool.js';
+import type { AddressAdded } from '../../events/types.js';
+import { descriptorAddressType } from '../descriptorAddressType.js';
 
 export interface DerivedWindow {
   descriptorId: string;
