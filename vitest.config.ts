@@ -27,22 +27,6 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      // Broker kills on a three-broker cluster (`npm run test:faults` only, not `make test`):
-      // after them the read side sometimes stops advancing, a fault still being found.
-      ...(process.env.FORKLINE_CLUSTER_FAULTS === '1'
-        ? [
-            {
-              test: {
-                name: 'cluster-faults',
-                include: ['**/*.cluster.spec.ts'],
-                exclude: ['node_modules/**', '.run*/**', '.scratch-*/**'],
-                globalSetup: ['shared/src/testing/globalSetup.ts'],
-                testTimeout: 600_000,
-                hookTimeout: 300_000,
-              },
-            },
-          ]
-        : []),
     ],
   },
 });

@@ -13,8 +13,10 @@ const log = createLogger('faults', 'silent');
  * How a fault spec ends: every balance and pending figure equals what bitcoind says
  * (waiting up to 2 minutes), then, reading the whole topic from forkline's own brokers,
  * no stream lost a version, the projection applied every stream to its last version and
- * nothing is parked. A failure carries the processes' last output and `diagnose()`'s text.
- * Returns the integrity figures and how long the balances took to agree.
+ * nothing is parked. A failure carries the BFF's /v1/status (the outbox backlog, the
+ * projection's open gaps and parked events: a read side that stopped waiting for a lost
+ * event tells itself apart from one that stopped reading), `diagnose()`'s text and the
+ * processes' last output. Returns the integrity figures and how long the balances took to agree.
  */
 export async function expectSettled(
   node: RegtestNode,
@@ -26,9 +28,13 @@ export async function expectSettled(
   try {
     await expectMatchesNode(node, forkline.bff, users, 120_000);
   } catch (err) {
+    const status = await forkline.bff.request('GET', '/v1/status').then(
+      (r) => JSON.stringify(r.body),
+      (e: unknown) => `unreadable: ${(e as Error).message}`,
+    );
     const more = diagnose ? `\n${await diagnose()}` : '';
     throw new Error(
-      `${(err as Error).message}${more}\n--- recent process output ---\n${forkline.recentLogs()}`,
+      `${(err as Error).message}\n--- /v1/status ---\n${status}${more}\n--- recent process output ---\n${forkline.recentLogs()}`,
     );
   }
   const convergedMs = Date.now() - started;

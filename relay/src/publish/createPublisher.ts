@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { Logger } from '#shared/logging/logger.js';
 import { chunkByBytes, messageBytes, type EventMessage } from './toKafkaMessage.js';
 
@@ -15,6 +15,7 @@ export type PublishOutcome =
   | { kind: 'timed-out'; settled: Promise<boolean> };
 
 export interface Publisher {
+  /** Reads the topic's partitions (it must exist) and connects the producer. */
   connect(): Promise<void>;
   /** Replaces the producer after a failed send (see below); call outside any transaction. */
   ready(): Promise<void>;
@@ -34,6 +35,16 @@ export interface Publisher {
  * but each starts only once the one before it was acked, and none starts after a failed
  * one, so the messages reach Kafka in hand-over order, and a send never follows a
  * failure with the sequence numbers the failed request may have used.
+ *
+ * Each send to kafkajs holds one partition's messages only (a batch's partitions are
+ * sent side by side), each message's partition chosen as kafkajs's default partitioner
+ * chooses it (murmur2 of the key), and a send counts as acked only when Kafka's answer
+ * acknowledges that partition. kafkajs keeps, across the retries of one send, the
+ * answers of the brokers that already acked their part: when a partition's leader dies
+ * and the partition moves to one of those brokers, the retry sends it nowhere and the
+ * send resolves as acked, its messages never written (seen with a broker SIGKILLed under
+ * load: acked events missing from the topic, their streams stopped at the gap). With one
+ * partition per send, a retry always goes to the partition's leader of the moment.
  *
  * Its retries are left unlimited on purpose. kafkajs rolls a partition's sequence number
  * back when a request fails; a send abandoned after a request that did reach the
@@ -57,20 +68,66 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
   let failed = false;
   /** The last send handed over; settles (never rejects) once it is acked or failed. */
   let tail: Promise<unknown> = Promise.resolve();
+  /** The topic's partitions, read once at connect: a key's partition never changes while we run. */
+  let partitions: PartitionMetadata[] = [];
+  const partitioner = Partitioners.DefaultPartitioner();
+
+  async function readPartitions(): Promise<PartitionMetadata[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const found = topics[0]?.partitions ?? [];
+      if (found.length === 0) throw new Error(`topic ${topic} has no partitions`);
+      return found;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** The messages by partition, each partition's in hand-over order. */
+  function byPartition(messages: readonly EventMessage[]): Map<number, EventMessage[]> {
+    const groups = new Map<number, EventMessage[]>();
+    for (const message of messages) {
+      const partition = partitioner({ topic, partitionMetadata: partitions, message });
+      const group = groups.get(partition);
+      if (group) group.push(message);
+      else groups.set(partition, [message]);
+    }
+    return groups;
+  }
+
+  async function sendPartition(partition: number, messages: readonly EventMessage[]): Promise<void> {
+    for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES, messageBytes)) {
+      const answer = await producer.send({
+        topic,
+        acks: -1,
+        messages: chunk.map((m) => ({ ...m, partition })),
+      });
+      if (!answer.some((r) => r.partition === partition && r.errorCode === 0)) {
+        throw new Error(`Kafka's answer does not acknowledge partition ${partition} of ${topic}`);
+      }
+    }
+  }
 
   async function sendAll(messages: readonly EventMessage[]): Promise<void> {
-    try {
-      for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES, messageBytes)) {
-        await producer.send({ topic, acks: -1, messages: chunk });
-      }
-    } catch (err) {
+    // Every partition's send ends before the batch does, so a failure leaves none running
+    // behind a replaced producer.
+    const results = await Promise.allSettled(
+      [...byPartition(messages)].map(([partition, group]) => sendPartition(partition, group)),
+    );
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure) {
       failed = true;
-      throw err;
+      throw failure.reason;
     }
   }
 
   return {
-    connect: () => producer.connect(),
+    async connect() {
+      partitions = await readPartitions();
+      await producer.connect();
+    },
     disconnect: () => producer.disconnect(),
     async ready() {
       await tail;
@@ -88,6 +145,7 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
     },
     async publish(messages, timeoutMs) {
       if (failed) throw new Error('producer not ready: call ready() first');
+      if (partitions.length === 0) throw new Error('publisher not connected: call connect() first');
       const sending = tail.then(() => {
         if (failed) throw new Error('not sent: an earlier send failed');
         return sendAll(messages);
