@@ -14,7 +14,8 @@
  *
  * Then the size of the views database per applied event, and the same stream drained by
  * projector processes as `forkline run` runs them: one, then two in one consumer group
- * (what a second instance adds; BENCH_PROCESSES=0 skips it).
+ * (what a second instance adds; BENCH_PROCESSES=0 skips it). Last, one run against a
+ * three-broker cluster with replication factor 3 (BENCH_THREE_BROKERS=0 skips it).
  *
  * Knobs: BENCH_USERS (100000), BENCH_EVENTS (200000), BENCH_BASELINE_EVENTS (20000),
  * BENCH_ORDERS (1; 0 = TxConfirmed only), BENCH_RUNS (3), BENCH_CPU_PROFILE_DIR (writes
@@ -40,6 +41,8 @@ import { ceilingRate } from './projector/ceilingRate.js';
 import { startCpuProfile } from './projector/cpuProfile.js';
 import { processRate } from './projector/processRate.js';
 import { stackCpuSeconds } from './projector/stackCpu.js';
+import { startKafkaCluster } from '../regtest/src/scenario/kafkaCluster.js';
+import type { Kafka } from 'kafkajs';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -49,6 +52,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const PARTITIONS = 3;
 const PROCESSES = process.env.BENCH_PROCESSES !== '0';
+const THREE_BROKERS = process.env.BENCH_THREE_BROKERS !== '0';
 /** One unit in 9 is an order (3 order events + its settlement's TxConfirmed): a quarter of the events. */
 const ORDER_EVERY = 9;
 
@@ -102,9 +106,14 @@ interface Topic {
   ends: Map<number, number>;
 }
 
-async function produce(events: RecordedEvent[], label: string): Promise<Topic> {
-  const created = await createTestTopic(kafka, label, PARTITIONS);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+async function produce(
+  events: RecordedEvent[],
+  label: string,
+  client: Kafka = kafka,
+  replicationFactor = 1,
+): Promise<Topic> {
+  const created = await createTestTopic(client, label, PARTITIONS, replicationFactor);
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = Date.now();
   for (let i = 0; i < events.length; i += 5_000) {
@@ -116,7 +125,7 @@ async function produce(events: RecordedEvent[], label: string): Promise<Topic> {
   }
   await producer.disconnect();
   console.log(`${label}: produced ${events.length} events in ${Date.now() - started} ms`);
-  const admin = kafka.admin();
+  const admin = client.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(created.topic);
   await admin.disconnect();
@@ -136,6 +145,7 @@ async function run(
   { topic, groupId, ends }: Topic,
   eventCount: number,
   maxEventsPerTransaction: number,
+  cluster?: { kafka: Kafka; brokerPids: () => number[] },
 ): Promise<Measured> {
   const schema = `bench_${label}`;
   await createProjectionSchema(db, schema);
@@ -149,7 +159,7 @@ async function run(
   const profiling = PROFILE_DIR && label === 'batched1' ? await startCpuProfile() : undefined;
   const projector = createProjector({
     db,
-    kafka,
+    kafka: cluster?.kafka ?? kafka,
     log,
     metrics: createProjectorMetrics(new Registry()),
     config: {
@@ -162,7 +172,11 @@ async function run(
     },
     hooks: {
       afterSqlCommit: () => {
-        firstCommit ??= { at: performance.now(), cpu: stackCpuSeconds(), applied: applied() };
+        firstCommit ??= {
+          at: performance.now(),
+          cpu: stackCpuSeconds(cluster?.brokerPids),
+          applied: applied(),
+        };
       },
     },
   });
@@ -174,7 +188,7 @@ async function run(
     [...ends].every(([partition, end]) => (projector.progress().get(partition) ?? 0) >= end);
   while (!caughtUp()) await new Promise((resolve) => setTimeout(resolve, 20));
   const end = performance.now();
-  const cpu = stackCpuSeconds();
+  const cpu = stackCpuSeconds(cluster?.brokerPids);
   if (profiling) await profiling.stop(`${PROFILE_DIR}/projector-${Date.now()}.cpuprofile`);
   await projector.close();
   const done = await applied();
@@ -195,6 +209,28 @@ async function run(
       `cores: projector ${cores.projector}, PostgreSQL ${cores.postgres}, Kafka ${cores.kafka}; load ${load1()})`,
   );
   return { rate, cores, load: load1() };
+}
+
+/**
+ * One run against a three-broker cluster of the bench's own (as `make up KAFKA_NODES=3`
+ * starts one), the topic with replication factor 3 and min.insync.replicas 2: the
+ * consumer reads from the partitions' leaders, and the three JVMs share the 2 cores.
+ */
+async function threeBrokerRun(events: RecordedEvent[]): Promise<Measured> {
+  console.log('starting a three-broker Kafka cluster…');
+  const cluster = await startKafkaCluster('bench-projector');
+  try {
+    const kafka3 = createKafka({ brokers: cluster.brokers.split(','), clientId: 'bench-projector-rf3', log });
+    const topic = await produce(events, 'rf3', kafka3, 3);
+    const measured = await run(dbs.views, 'rf3', topic, events.length, Infinity, {
+      kafka: kafka3,
+      brokerPids: () => [1, 2, 3].flatMap((n) => cluster.pid(n) ?? []),
+    });
+    console.log(`three brokers, RF 3: ${measured.rate} events/s`);
+    return measured;
+  } finally {
+    await cluster.destroy();
+  }
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -250,6 +286,8 @@ try {
     console.log(`two projector processes in one group: ${two} events/s (load ${load1()})`);
     processes = { one, two };
   }
+  // The same events and projector against a three-broker cluster, replication factor 3.
+  const threeBrokers = THREE_BROKERS ? await threeBrokerRun(events) : undefined;
   const eventsPerSec = median(runs.map((r) => r.rate));
   const ceilingEventsPerSec = median(ceilings);
   const typical = medianRun(runs, (r) => r.rate);
@@ -266,6 +304,9 @@ try {
       viewsBytesPerEvent,
       ...(processes
         ? { oneProcessEventsPerSec: processes.one, twoProcessesEventsPerSec: processes.two }
+        : {}),
+      ...(threeBrokers
+        ? { threeBrokersEventsPerSec: threeBrokers.rate, threeBrokersKafkaCores: threeBrokers.cores.kafka }
         : {}),
       ratio: Number((eventsPerSec / baseline.rate).toFixed(1)),
     }),
