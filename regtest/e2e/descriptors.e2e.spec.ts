@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { btcToSats } from '#shared/bitcoin/btcSats.js';
 import { seededRandom } from '#shared/testing/seededRandom.js';
 import { waitFor } from '#shared/testing/waitFor.js';
-import type { Balance } from '../src/scenario/bffClient.js';
+import type { Balance, DescriptorView } from '../src/scenario/bffClient.js';
 import { regtestFromStack, startForkline, type ForklineInstance } from '../src/scenario/forklineInstance.js';
 
 // A new wallet per run (DESCRIPTOR_SEED replays one): the node's watch-only wallet rescans
@@ -13,15 +13,6 @@ import { regtestFromStack, startForkline, type ForklineInstance } from '../src/s
 const SEED = Number(process.env.DESCRIPTOR_SEED ?? Date.now() % 2_147_483_647);
 const GAP = 20;
 const ROUNDS = 10;
-
-interface DescriptorView {
-  descriptorId: string;
-  descriptor: string;
-  changeDescriptor: string;
-  rescanning: boolean;
-  receive: { derived: number; highestUsed: number };
-  change: { derived: number; highestUsed: number };
-}
 
 /**
  * A wallet registered by its descriptor, and the same descriptor imported into a

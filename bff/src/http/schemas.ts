@@ -40,6 +40,19 @@ export const fieldRules: Record<string, string> = {
   cursor: 'the nextCursor of a previous page, unchanged',
 };
 
+/** Commands take no query string: an unknown field is refused, as on the reads. */
+export const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
+
+/** A command's `rescanFromHeight`: count the history from this height (a rescan of the stored blocks). */
+export const rescanFromHeightSchema = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 100_000_000,
+  description:
+    'Count the history from this block height: the crawler rescans its stored blocks from there ' +
+    '(from the lowest it holds when that is higher). Without it, matching starts at the next block.',
+} as const;
+
 export const userIdParams = {
   type: 'object',
   properties: { userId: { type: 'string', pattern: USER_ID_PATTERN } },

@@ -8,10 +8,9 @@ import { findUserDescriptor } from '../db/findUserDescriptor.js';
 import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { problemResponses } from '../http/problemResponses.js';
-import { USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
+import { NO_QUERY, rescanFromHeightSchema, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
 
-const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
 const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 const descriptorParams = {
@@ -104,13 +103,7 @@ export function registerDescriptorRoutes(app: FastifyInstance, deps: RouteDeps):
           properties: {
             descriptor: { type: 'string', minLength: 1, maxLength: 1000 },
             gapLimit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
-            rescanFromHeight: {
-              type: 'integer',
-              minimum: 0,
-              maximum: 100_000_000,
-              description:
-                "Count the wallet's history from this block height (a rescan of the stored blocks)",
-            },
+            rescanFromHeight: rescanFromHeightSchema,
           },
           required: ['descriptor'],
           additionalProperties: false,

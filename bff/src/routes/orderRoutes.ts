@@ -4,12 +4,17 @@ import { readOrderAddresses } from '../db/readOrderAddresses.js';
 import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { problemResponses } from '../http/problemResponses.js';
-import { IDEMPOTENCY_KEY_PATTERN, ORDER_ID_PATTERN, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  NO_QUERY,
+  ORDER_ID_PATTERN,
+  USER_ID_PATTERN,
+  userIdParams,
+} from '../http/schemas.js';
 import type { OrderSide } from '#shared/events/types.js';
 import type { OrderView } from '#shared/orders/orderView.js';
 import type { RouteDeps } from './routeDeps.js';
 
-const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
 const SATS = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 const orderParams = {

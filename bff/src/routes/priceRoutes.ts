@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { accessSecurity } from '../auth/accessSecurity.js';
 import { problemResponses } from '../http/problemResponses.js';
+import { NO_QUERY } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
-
-const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
 
 const priceSchema = {
   type: 'object',

@@ -6,11 +6,8 @@ import { registerUser } from '../commands/registerUser.js';
 import { accessSecurity } from '../auth/accessSecurity.js';
 import { fromDatabase } from '../http/fromDatabase.js';
 import { problemResponses } from '../http/problemResponses.js';
-import { USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
+import { NO_QUERY, rescanFromHeightSchema, USER_ID_PATTERN, userIdParams } from '../http/schemas.js';
 import type { RouteDeps } from './routeDeps.js';
-
-/** Commands take no query string: an unknown field is refused, as on the reads. */
-const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const;
 
 const userAddress = {
   type: 'object',
@@ -90,14 +87,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
           // No white space: nothing is coerced, so " addr " is refused rather than trimmed.
           properties: {
             address: { type: 'string', minLength: 1, maxLength: 200, pattern: '^\\S+$' },
-            rescanFromHeight: {
-              type: 'integer',
-              minimum: 0,
-              maximum: 100_000_000,
-              description:
-                "Count the address's history from this block height: the crawler rescans its stored " +
-                'blocks from there (or from the lowest it holds) for it. Without it, matching starts at the next block.',
-            },
+            rescanFromHeight: rescanFromHeightSchema,
           },
           required: ['address'],
           additionalProperties: false,

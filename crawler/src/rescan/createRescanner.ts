@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/withTransaction.js';
 import type { ForklineEvent } from '#shared/events/types.js';
@@ -17,7 +18,6 @@ import { outpointKey } from '../matching/types.js';
 import { createWatchIndex, type WatchIndex } from '../matching/watchIndex.js';
 import type { ChainSource } from '../node/chainSource.js';
 import { parseBlock } from '../node/parseBlock.js';
-import { fetchInOrder } from './fetchInOrder.js';
 import { matchRescanChunk } from './matchRescanChunk.js';
 import { mergeWalletTxs } from './mergeWalletTxs.js';
 import { addRescannedEvents } from './rescannedEvents.js';
@@ -87,10 +87,17 @@ export function createRescanner({
     const unspent = new Map(
       (await selectRescanUnspent(pool, job.rescanId)).map((o) => [outpointKey(o.txid, o.vout), o]),
     );
-    const blocks = await fetchInOrder(stored, fetchConcurrency, async (b) => ({
-      height: b.height,
-      block: parseBlock(await source.rawBlock(b.hash), b.hash),
-    }));
+    const fetching = new PQueue({ concurrency: fetchConcurrency });
+    const blocks = await Promise.all(
+      stored.map((b) =>
+        fetching.add(
+          async () => ({ height: b.height, block: parseBlock(await source.rawBlock(b.hash), b.hash) }),
+          {
+            throwOnTimeout: true,
+          },
+        ),
+      ),
+    );
     const match = matchRescanChunk(blocks, index, unspent);
     const merged = mergeWalletTxs(match.walletTxs, await selectWalletTxs(pool, match.walletTxs));
 

@@ -47,6 +47,19 @@ export interface Activity {
 /** An order as the BFF answers it. */
 export type Order = OrderView;
 
+/** A wallet registered by its descriptor, as the BFF answers it (POST/GET …/descriptors). */
+export interface DescriptorView {
+  userId: string;
+  descriptorId: string;
+  descriptor: string;
+  changeDescriptor: string;
+  gapLimit: number;
+  fromHeight: number;
+  rescanning: boolean;
+  receive: { derived: number; highestUsed: number };
+  change: { derived: number; highestUsed: number };
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,

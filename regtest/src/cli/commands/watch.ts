@@ -1,18 +1,7 @@
 import type { Command } from 'commander';
-import { createBffClient, HttpError } from '../../scenario/bffClient.js';
+import { createBffClient, HttpError, type DescriptorView } from '../../scenario/bffClient.js';
 import { parseCount } from '../parse.js';
 import { CliError, stackEnv } from '../stack.js';
-
-interface DescriptorView {
-  descriptorId: string;
-  descriptor: string;
-  changeDescriptor: string;
-  gapLimit: number;
-  fromHeight: number;
-  rescanning: boolean;
-  receive: { derived: number; highestUsed: number };
-  change: { derived: number; highestUsed: number };
-}
 
 /** `watch`: register a wallet by its descriptor for a user (created when new). */
 export function registerWatchCommand(program: Command): void {
