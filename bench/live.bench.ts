@@ -21,6 +21,8 @@ import { createKafka } from '#shared/kafka/createKafka.js';
 import { createLogger } from '#shared/logging/logger.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { EVENT_HEADERS } from '../relay/src/publish/toKafkaMessage.js';
+import { cpuSecondsOfAll, cpuSecondsOfTree } from './crawler/cpuTimes.js';
+import { resetStatements, topStatements } from './pgStatements.js';
 import { regtestFromStack, startForkline } from '../regtest/src/scenario/forklineInstance.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 5_000);
@@ -84,6 +86,31 @@ function subscribe(
   });
 }
 
+/** Where the block's CPU went: each forkline process (with its children), the servers, this bench. */
+function cpuNow(): Record<string, number> {
+  const ours = (name: string) => {
+    const pid = forkline.supervisor.pid(name);
+    return pid === undefined ? 0 : cpuSecondsOfTree(pid);
+  };
+  const { user, system } = process.cpuUsage();
+  return {
+    crawler: ours('crawler'),
+    relay: ours('relay'),
+    projector: ours('projector'),
+    bff: ours('bff'),
+    postgres: cpuSecondsOfAll('postgres'),
+    kafka: cpuSecondsOfAll('java'),
+    bitcoind: cpuSecondsOfAll('bitcoind'),
+    benchClients: (user + system) / 1e6,
+  };
+}
+
+function cpuSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]),
+  );
+}
+
 const stack = readStackEnv();
 const node = regtestFromStack();
 await node.ensureFunds(Math.ceil(SUBSCRIBERS * AMOUNT_BTC) + 5);
@@ -98,6 +125,7 @@ const kafka = createKafka({
 });
 const consumer = kafka.consumer({ groupId: `bench-live-${Date.now()}`, maxWaitTimeInMs: 50 });
 const lastTxConfirmed = new Map<string, number>();
+const firstTxConfirmed = new Map<string, number>();
 try {
   await consumer.connect();
   await consumer.subscribe({ topic: forkline.env.RELAY_TOPIC!, fromBeginning: true });
@@ -106,6 +134,7 @@ try {
       if (message.headers?.[EVENT_HEADERS.type]?.toString() === 'TxConfirmed') {
         const { payload } = JSON.parse(message.value!.toString()) as { payload: { blockHash: string } };
         lastTxConfirmed.set(payload.blockHash, Date.now());
+        if (!firstTxConfirmed.has(payload.blockHash)) firstTxConfirmed.set(payload.blockHash, Date.now());
       }
       return Promise.resolve();
     },
@@ -182,6 +211,8 @@ try {
     `every subscriber saw its payment pending ${Math.max(...(pendingAt as number[])) - sent} ms after the first broadcast`,
   );
 
+  const profiled = await resetStatements(forkline.dbs.online);
+  const cpuBefore = cpuNow();
   const [hash] = await node.mine(1);
   const mined = Date.now();
   // Stage clock: when the crawler's transaction with the block is visible (polled).
@@ -194,8 +225,19 @@ try {
     else await new Promise((resolve) => setTimeout(resolve, 5));
   }
   await waitAll(confirmedAt, `block ${hash}`, 60_000);
+  const cpu = cpuSpent(cpuBefore, cpuNow());
+  log(`CPU-seconds from the block to the last notice: ${JSON.stringify(cpu)}`);
+  if (profiled) {
+    for (const s of await topStatements(forkline.dbs.online)) {
+      log(`  ${s.totalMs} ms  ${s.calls} calls  ${s.rows} rows  ${s.query}`);
+    }
+  }
   const delays = (confirmedAt as number[]).map((t) => t - mined).sort((a, b) => a - b);
   const [p50, p99, max] = [percentile(delays, 50), percentile(delays, 99), delays.at(-1)!];
+  log(
+    `timeline: first event readable ${(firstTxConfirmed.get(hash!) ?? mined) - mined} ms; notified p10 ` +
+      `${percentile(delays, 10)}, p25 ${percentile(delays, 25)}, first ${delays[0]} ms`,
+  );
   log(`block → subscriber notified: p50 ${p50} ms, p99 ${p99} ms, last ${max} ms; load ${load1()}`);
   const stages = {
     crawlerMs: (committed ?? mined) - mined,
@@ -224,6 +266,7 @@ try {
       notifyMaxMs: max,
       ...stages,
       rssKbPerSubscriber,
+      cpuSeconds: cpu,
       baselinePollRoundMs: pollRoundMs,
       load1: load1(),
     }),

@@ -38,7 +38,7 @@ import { confirmed, hex, streamOf, toMessage, uuidOf } from '../projector/src/te
 import { orderStream } from '#shared/events/streams.js';
 import { median, medianRun } from './median.js';
 import { ceilingRate } from './projector/ceilingRate.js';
-import { startCpuProfile } from './projector/cpuProfile.js';
+import { startCpuProfile } from './cpuProfile.js';
 import { processRate } from './projector/processRate.js';
 import { stackCpuSeconds } from './projector/stackCpu.js';
 import { startKafkaCluster } from '../regtest/src/scenario/kafkaCluster.js';

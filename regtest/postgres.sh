@@ -69,8 +69,9 @@ start() {
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   # fsync off: the stack is for development and tests, where speed beats durability.
+  # pg_stat_statements: the benches profile statements with it.
   as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w -t 60 start -o \
-    "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" >/dev/null
+    "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements" >/dev/null
   wait_until 60 "PostgreSQL" ready
   ensure_databases
 }
