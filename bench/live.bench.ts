@@ -297,11 +297,8 @@ try {
     streams.push(
       ...(await Promise.all(
         Array.from({ length: Math.min(250, SUBSCRIBERS - i) }, (_, j) =>
-          subscribe(
-            agent,
-            new URL(`/v1/users/live${i + j}/events`, base),
-            stack.FORKLINE_ADMIN_TOKEN,
-            (b) => round.see(i + j, b),
+          subscribe(agent, new URL(`/v1/users/live${i + j}/events`, base), stack.FORKLINE_ADMIN_TOKEN, (b) =>
+            round.see(i + j, b),
           ),
         ),
       )),

@@ -12,6 +12,7 @@ import {
   type UserChangeRow,
 } from '../db/readUserChanges.js';
 import type { SseStream } from './createSseStream.js';
+import { createTipFanOut } from './createTipFanOut.js';
 import { markChange, sendChange, type Subscriber } from './subscriber.js';
 
 export interface LiveHubOptions {
@@ -25,6 +26,9 @@ export interface LiveHubOptions {
   stallMs: number;
   /** Beyond this many changed activities while a client is not reading, it starts over. */
   maxPendingIds?: number;
+  /** A new tip goes out once no notice has come for this long, at most tipMaxHoldMs after it came. */
+  tipQuietMs?: number;
+  tipMaxHoldMs?: number;
 }
 
 export interface LiveHub {
@@ -47,6 +51,7 @@ export interface LiveHub {
  * it missed (coalesced into one event, since every event carries current state). All work
  * runs one step at a time in arrival order, and each step reads every affected user in
  * one snapshot with two statements, whatever the number of subscribers.
+ * A new chain tip waits until the block's changes have gone out (createTipFanOut).
  */
 export function createLiveHub({
   views,
@@ -55,6 +60,8 @@ export function createLiveHub({
   heartbeatMs,
   stallMs,
   maxPendingIds = 200,
+  tipQuietMs = 100,
+  tipMaxHoldMs = 1_000,
 }: LiveHubOptions): LiveHub {
   const byUser = new Map<string, Set<Subscriber>>();
   let count = 0;
@@ -129,6 +136,12 @@ export function createLiveHub({
 
   /** Notices not handled yet: one step reads all their changes and sends once. */
   let noticed: UserChangesNotice[] = [];
+  const tips = createTipFanOut({
+    quietMs: tipQuietMs,
+    maxHoldMs: tipMaxHoldMs,
+    enqueue: (step) => enqueue('tip', step),
+    subscribers: () => [...byUser.values()].flatMap((subs) => [...subs]),
+  });
 
   const drainNotices = async () => {
     const notices = noticed;
@@ -139,14 +152,8 @@ export function createLiveHub({
       for (const row of await readChangesIn(views, ranges)) apply(row);
       await flush();
     }
-    // After the batches' own changes: a client recounts confirmations from the newest tip.
-    const tip = notices.findLast((n) => n.tip)?.tip;
-    if (tip) {
-      const data = JSON.stringify(tip);
-      for (const subs of byUser.values()) {
-        for (const sub of subs) if (sub.ready) sub.stream.send({ event: 'tip', data });
-      }
-    }
+    // A client recounts confirmations from the newest tip, once the block's changes are out.
+    tips.noted(notices.findLast((n) => n.tip)?.tip ?? undefined);
   };
 
   const heartbeat = setInterval(() => {
@@ -223,6 +230,7 @@ export function createLiveHub({
     close() {
       closed = true;
       clearInterval(heartbeat);
+      tips.close();
       for (const subs of byUser.values()) for (const sub of subs) sub.stream.close();
     },
   };

@@ -18,7 +18,12 @@ export interface Subscriber {
   reset: boolean;
   /** False until its starting position is known. */
   ready: boolean;
+  /** The last chain tip the client was given (a change's balance or a `tip` event), as tipKey. */
+  tipKey?: string;
 }
+
+/** A tip's identity: a reorg can bring another block at the same height. */
+export const tipKey = (tip: { height: number; hash: string }): string => `${tip.height}:${tip.hash}`;
 
 /**
  * Notes a change row for a subscriber of its user (or of every user, for '*'). A
@@ -61,11 +66,12 @@ export function sendChange(
     else removed.push(id);
   }
   if (sub.reset) sub.stream.send({ event: 'reset', data: '{}' });
-  sub.stream.send({
+  const sent = sub.stream.send({
     event: 'change',
     id: String(sub.lastId),
     data: JSON.stringify({ userId: sub.userId, balance, activities, removed }),
   });
+  if (sent && balance?.tip) sub.tipKey = tipKey(balance.tip);
   sub.dirty = false;
   sub.reset = false;
   sub.pending.clear();

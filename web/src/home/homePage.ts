@@ -156,6 +156,11 @@ export function createHomePage() {
       s.live = followLiveUpdates(api.eventsUrl(userId), token, {
         onChange(change) {
           if (session !== s) return;
+          // A change that brings a newer tip brings it for the whole list: the BFF sends no
+          // `tip` event for a tip a change has already given.
+          const tip = change.balance?.tip;
+          if (tip && tip.height > (s.balance?.tip?.height ?? -1))
+            s.activities = withTip(s.activities, tip.height);
           if (change.balance) s.balance = change.balance;
           s.activities = mergeActivities(s.activities, change.activities, change.removed);
           render(s);
