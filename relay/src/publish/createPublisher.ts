@@ -130,8 +130,11 @@ export function createPublisher(kafka: Kafka, topic: string, log: Logger): Publi
     },
     disconnect: () => producer.disconnect(),
     async ready() {
-      await tail;
+      // Only after a failure: waiting for the sends in flight otherwise would keep the next
+      // batch from being taken while the one before waits for its ack.
       if (!failed) return;
+      // Replaced once every send handed over has ended: none is left on the old producer.
+      await tail;
       await producer.disconnect().catch(() => undefined);
       producer = newProducer();
       failed = false;
