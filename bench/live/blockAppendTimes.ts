@@ -13,13 +13,22 @@ export async function stampAppendTimes(kafka: Kafka, topic: string): Promise<voi
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // AlterConfigs replaces a topic's whole configuration: the settings the topic has
+    // (retention, min.insync.replicas, …) go back in with the one added.
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    const kept = (resources[0]?.configEntries ?? [])
+      .filter((e) => !e.isDefault && !e.readOnly && e.configName !== 'message.timestamp.type')
+      .map((e) => ({ name: e.configName, value: e.configValue }));
     await admin.alterConfigs({
       validateOnly: false,
       resources: [
         {
           type: ConfigResourceTypes.TOPIC,
           name: topic,
-          configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+          configEntries: [...kept, { name: 'message.timestamp.type', value: 'LogAppendTime' }],
         },
       ],
     });
@@ -38,24 +47,29 @@ export async function blockAppendTimes(
   const consumer = kafka.consumer({ groupId: `bench-live-clock-${Date.now()}`, maxWaitTimeInMs: 100 });
   let first = Infinity;
   let last = 0;
-  let seen = 0;
+  // By event id: a duplicate (delivery is at least once) must not end the count early.
+  const seen = new Set<string>();
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`saw ${seen} of the block's ${count} TxConfirmed events`)),
+        () => reject(new Error(`saw ${seen.size} of the block's ${count} TxConfirmed events`)),
         60_000,
       );
       void consumer.run({
         eachMessage: ({ message }) => {
           if (message.headers?.[EVENT_HEADERS.type]?.toString() !== 'TxConfirmed') return Promise.resolve();
-          const { payload } = JSON.parse(message.value!.toString()) as { payload: { blockHash: string } };
+          const { id, payload } = JSON.parse(message.value!.toString()) as {
+            id: string;
+            payload: { blockHash: string };
+          };
           if (payload.blockHash !== blockHash) return Promise.resolve();
           const at = Number(message.timestamp);
           first = Math.min(first, at);
           last = Math.max(last, at);
-          if (++seen === count) {
+          seen.add(id);
+          if (seen.size === count) {
             clearTimeout(timer);
             resolve();
           }

@@ -5,6 +5,7 @@ import type { Logger } from '#shared/logging/logger.js';
 import { EVERY_USER, type UserChangesNotice } from '#shared/views/userChanges.js';
 import { readActivitiesById } from '../db/readActivitiesById.js';
 import { readBalances } from '../db/readBalances.js';
+import { readProjectionTip } from '../db/readProjectionTip.js';
 import {
   readChangesAfter,
   readChangesIn,
@@ -147,13 +148,14 @@ export function createLiveHub({
     const notices = noticed;
     noticed = [];
     if (byUser.size === 0) return;
+    // A client recounts confirmations from the newest tip, once the block's changes are out
+    // (noted first: a failing read below does not lose it).
+    tips.noted(notices.findLast((n) => n.tip)?.tip ?? undefined);
     const ranges = notices.flatMap((n) => (n.changes ? [n.changes] : []));
     if (ranges.length > 0) {
       for (const row of await readChangesIn(views, ranges)) apply(row);
       await flush();
     }
-    // A client recounts confirmations from the newest tip, once the block's changes are out.
-    tips.noted(notices.findLast((n) => n.tip)?.tip ?? undefined);
   };
 
   const heartbeat = setInterval(() => {
@@ -189,9 +191,12 @@ export function createLiveHub({
       byUser.set(userId, subs.add(sub));
       count++;
       stream.onClose(() => remove(sub));
-      stream.onDrain(() => {
-        if (sub.dirty) enqueue('drain', flush);
-      });
+      stream.onDrain(() =>
+        enqueue('drain', async () => {
+          if (sub.dirty) await flush();
+          tips.catchUp(sub);
+        }),
+      );
       enqueue('subscribe', async () => {
         if (lastEventId === undefined) {
           sub.lastId = await readLatestChangeId(views, userId);
@@ -222,6 +227,8 @@ export function createLiveHub({
         if (positions.length === 0) return;
         for (const row of (await readChangesAfter(views, positions)).rows) apply(row);
         await flush();
+        // A tip announced while nobody listened is caught up too.
+        tips.noted((await readProjectionTip(views)) ?? undefined);
       });
     },
 

@@ -4,6 +4,8 @@ import { tipKey, type Subscriber } from './subscriber.js';
 export interface TipFanOut {
   /** After each step of notices: `tip` when they moved it; either way the wait restarts. */
   noted(tip: Tip | undefined): void;
+  /** The last tip sent, to a client that was not reading then (called once it drains). */
+  catchUp(sub: Subscriber): void;
   close(): void;
 }
 
@@ -26,18 +28,23 @@ export interface TipFanOutOptions {
  */
 export function createTipFanOut({ quietMs, maxHoldMs, enqueue, subscribers }: TipFanOutOptions): TipFanOut {
   let held: { tip: Tip; since: number } | undefined;
+  /** The last tip fanned out: what a client that was not reading then is owed. */
+  let last: { key: string; data: string } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+
+  const offer = (sub: Subscriber) => {
+    if (last && sub.ready && sub.tipKey !== last.key && sub.stream.send({ event: 'tip', data: last.data })) {
+      sub.tipKey = last.key;
+    }
+  };
 
   const send = () => {
     const tip = held?.tip;
     held = undefined;
     if (!tip) return Promise.resolve();
-    const key = tipKey(tip);
-    const data = JSON.stringify(tip);
-    for (const sub of subscribers()) {
-      if (sub.ready && sub.tipKey !== key && sub.stream.send({ event: 'tip', data })) sub.tipKey = key;
-    }
+    last = { key: tipKey(tip), data: JSON.stringify(tip) };
+    for (const sub of subscribers()) offer(sub);
     return Promise.resolve();
   };
 
@@ -49,6 +56,7 @@ export function createTipFanOut({ quietMs, maxHoldMs, enqueue, subscribers }: Ti
       const delay = Math.min(quietMs, Math.max(0, held.since + maxHoldMs - Date.now()));
       timer = setTimeout(() => enqueue(send), delay);
     },
+    catchUp: offer,
     close() {
       closed = true;
       clearTimeout(timer);

@@ -88,12 +88,24 @@ describe('the tip fan-out', () => {
     ]);
   });
 
-  it('leaves a client that is not reading without the tip, as it was (its next change carries one)', () => {
-    const stalled = subscriber('ben', { backedUp: true, tip: tipKey({ height: 10, hash: 'b10' }) });
-    const tips = fanOut([stalled.sub]);
+  it('gives a client that was not reading the tip once it drains, unless a change gave it', () => {
+    const before = tipKey({ height: 10, hash: 'b10' });
+    let backedUp = true;
+    const sent: SseEvent[] = [];
+    const stream = {
+      send: (event: SseEvent) => !backedUp && sent.push(event) > 0,
+    } as unknown as SseStream;
+    const stalled: Subscriber = { ...subscriber('ben', { tip: before }).sub, stream };
+    const tips = fanOut([stalled]);
     tips.noted(tip11);
     vi.advanceTimersByTime(100);
-    expect(stalled.sub.tipKey).toBe(tipKey({ height: 10, hash: 'b10' }));
+    expect(stalled.tipKey).toBe(before);
+    expect(sent).toEqual([]);
+    backedUp = false;
+    tips.catchUp(stalled);
+    expect(sent).toEqual([{ event: 'tip', data: JSON.stringify(tip11) }]);
+    tips.catchUp(stalled);
+    expect(sent).toHaveLength(1);
   });
 
   it('sends nothing once closed', () => {

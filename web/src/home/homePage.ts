@@ -1,6 +1,6 @@
 import { createApiClient, type ApiClient } from '../api/apiClient.js';
 import { ApiError } from '../api/apiError.js';
-import type { Activity, Balance, Price } from '../api/types.js';
+import type { Activity, Balance, Price, Tip } from '../api/types.js';
 import { createTokenStore } from '../auth/tokenStore.js';
 import { tokenSubject } from '../auth/tokenSubject.js';
 import { byId } from '../ui/dom.js';
@@ -20,10 +20,20 @@ interface Session {
   balance: Balance | null;
   price: Price | null;
   activities: Activity[];
+  /** The tip the list's confirmations are counted at (height:hash), from whichever came last. */
+  listTip: string | null;
   nextCursor: string | null;
   loadingMore: boolean;
   live?: { close(): void };
   timers: number[];
+}
+
+const tipKey = (tip: Tip): string => `${tip.height}:${tip.hash}`;
+
+/** Recounts the shown confirmations at `tip`. */
+function countAt(s: Session, tip: Tip): void {
+  s.listTip = tipKey(tip);
+  s.activities = withTip(s.activities, tip.height);
 }
 
 /**
@@ -85,7 +95,13 @@ export function createHomePage() {
         s.api.price().catch(() => null),
       ]);
       if (session !== s) return;
-      Object.assign(s, { balance, price, activities: page.items, nextCursor: page.nextCursor });
+      Object.assign(s, {
+        balance,
+        price,
+        activities: page.items,
+        listTip: page.tip && tipKey(page.tip),
+        nextCursor: page.nextCursor,
+      });
       notice.textContent = '';
       render(s);
     } catch (error) {
@@ -142,6 +158,7 @@ export function createHomePage() {
       balance: null,
       price: null,
       activities: [],
+      listTip: null,
       nextCursor: null,
       loadingMore: false,
       timers: [],
@@ -156,18 +173,17 @@ export function createHomePage() {
       s.live = followLiveUpdates(api.eventsUrl(userId), token, {
         onChange(change) {
           if (session !== s) return;
-          // A change that brings a newer tip brings it for the whole list: the BFF sends no
-          // `tip` event for a tip a change has already given.
+          // A change's tip counts for the whole list: the BFF sends no `tip` event for a tip
+          // a change has already given (in a reorg, it may be lower than the one before).
           const tip = change.balance?.tip;
-          if (tip && tip.height > (s.balance?.tip?.height ?? -1))
-            s.activities = withTip(s.activities, tip.height);
+          if (tip && tipKey(tip) !== s.listTip) countAt(s, tip);
           if (change.balance) s.balance = change.balance;
           s.activities = mergeActivities(s.activities, change.activities, change.removed);
           render(s);
         },
         onTip(tip) {
           if (session !== s) return;
-          s.activities = withTip(s.activities, tip.height);
+          countAt(s, tip);
           // No change of the user came with this block: their balance stands at it too.
           if (s.balance && (s.balance.tip?.height ?? -1) < tip.height) s.balance = { ...s.balance, tip };
           render(s);
