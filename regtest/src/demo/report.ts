@@ -1,7 +1,7 @@
 import { satsToBtc } from '#shared/bitcoin/btcSats.js';
 import { expectedPending } from '#shared/testing/expectedPending.js';
 import type { RegtestNode } from '#shared/testing/regtestNode.js';
-import type { Activity, Balance, BffClient } from '../scenario/bffClient.js';
+import { HttpError, type Activity, type Balance, type BffClient } from '../scenario/bffClient.js';
 import type { WalletUsers } from '../scenario/walletUsers.js';
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -30,7 +30,14 @@ export async function report(
     const truth = await users.oracle(userId);
     const pending = mempool.get(userId)?.pendingSats ?? 0;
     for (;;) {
-      const balance = await bff.balance(userId, height, 2_000);
+      const balance = await readBalance(bff, userId, height, started);
+      if (!balance) {
+        progress(
+          `waiting for the read side to know ${userId} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
       const same =
         balance.tip?.hash === bestHash && balance.confirmedSats === truth && balance.pendingSats === pending;
       if (same || Date.now() - started > 60_000) {
@@ -87,4 +94,23 @@ function describe(a: Activity): string {
 function progress(line: string): void {
   if (!process.stdout.isTTY) return;
   process.stdout.write(`\r\x1b[2K${line}`);
+}
+
+/**
+ * The user's balance at `height`, or null while the read side does not know the user yet
+ * (a 404: its registration is still on its way, e.g. while a process restarts), for at
+ * most a minute from `started`.
+ */
+async function readBalance(
+  bff: BffClient,
+  userId: string,
+  height: number,
+  started: number,
+): Promise<Balance | null> {
+  try {
+    return await bff.balance(userId, height, 2_000);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404 && Date.now() - started < 60_000) return null;
+    throw err;
+  }
 }
