@@ -24,6 +24,8 @@ import { createLogger } from '#shared/logging/logger.js';
 import { readStackEnv } from '#shared/testing/stackEnv.js';
 import { cpuSecondsOfAll, cpuSecondsOfTree } from './crawler/cpuTimes.js';
 import { blockAppendTimes, stampAppendTimes } from './live/blockAppendTimes.js';
+import { medianRun } from './median.js';
+import { percentile } from './percentile.js';
 import { resetStatements, topStatements } from './pgStatements.js';
 import { regtestFromStack, startForkline } from '../regtest/src/scenario/forklineInstance.js';
 
@@ -43,9 +45,6 @@ function rssKb(pid: number): number {
     .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]);
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** The balance a `change` event carries (null when it carries none). */
 interface ChangeBalance {
@@ -230,11 +229,11 @@ async function measureRound(round: Round, addresses: string[]): Promise<RoundRes
     }
   }
   const delays = (round.confirmedAt as number[]).map((t) => t - mined).sort((a, b) => a - b);
-  const [p50, p99, max] = [percentile(delays, 50), percentile(delays, 99), delays.at(-1)!];
+  const [p50, p99, max] = [percentile(delays, 0.5), percentile(delays, 0.99), delays.at(-1)!];
   const appended = await blockAppendTimes(kafka, topic, hash!, SUBSCRIBERS);
   log(
     `timeline: first event in Kafka ${appended.first - mined} ms; notified: first ${delays[0]}, ` +
-      `p10 ${percentile(delays, 10)}, p25 ${percentile(delays, 25)} ms`,
+      `p10 ${percentile(delays, 0.1)}, p25 ${percentile(delays, 0.25)} ms`,
   );
   log(`block → subscriber notified: p50 ${p50} ms, p99 ${p99} ms, last ${max} ms; load ${load1()}`);
   const { rows: lastBatch } = await forkline.dbs.views.query<{ at: number }>(
@@ -314,8 +313,7 @@ try {
     round = new Round(r);
     results.push(await measureRound(round, addresses));
   }
-  const byP99 = [...results].sort((a, b) => a.p99 - b.p99);
-  const mid = byP99[Math.floor(byP99.length / 2)]!;
+  const mid = medianRun(results, (r) => r.p99);
   log(
     `median of ${RUNS} rounds: p50 ${mid.p50} ms, p99 ${mid.p99} ms (p99 of each round: ` +
       `${results.map((r) => r.p99).join(' / ')})`,

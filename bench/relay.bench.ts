@@ -39,6 +39,7 @@ import { runDir } from '#shared/testing/stackEnv.js';
 import { cpuSecondsOf, cpuSecondsOfTree, parentPid } from './crawler/cpuTimes.js';
 import { startCpuProfile } from './cpuProfile.js';
 import { median } from './median.js';
+import { percentile } from './percentile.js';
 import { benchMessages, publishCeiling } from './relay/publishCeiling.js';
 import { createKafka } from '#shared/kafka/createKafka.js';
 import { startKafkaCluster } from '../regtest/src/scenario/kafkaCluster.js';
@@ -304,10 +305,6 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
     await seen.close();
     await r.stop();
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 }
 
 function spread(values: number[]): string {

@@ -76,6 +76,8 @@ export function createLiveHub({
     });
   };
 
+  const everySubscriber = () => [...byUser.values()].flatMap((subs) => [...subs]);
+
   const remove = (sub: Subscriber) => {
     const subs = byUser.get(sub.userId);
     if (!subs?.delete(sub)) return;
@@ -85,8 +87,7 @@ export function createLiveHub({
 
   /** Marks what a change row means for the user's subscribers. */
   const apply = (row: UserChangeRow) => {
-    const targets =
-      row.userId === EVERY_USER ? [...byUser.values()].flatMap((s) => [...s]) : byUser.get(row.userId);
+    const targets = row.userId === EVERY_USER ? everySubscriber() : byUser.get(row.userId);
     for (const sub of targets ?? []) {
       markChange(sub, row, maxPendingIds);
     }
@@ -94,9 +95,7 @@ export function createLiveHub({
 
   /** Sends every ready, dirty subscriber whose client keeps up its user's current state. */
   const flush = async () => {
-    const due = [...byUser.values()]
-      .flatMap((s) => [...s])
-      .filter((s) => s.ready && s.dirty && s.stream.backedUpSince() === undefined);
+    const due = everySubscriber().filter((s) => s.ready && s.dirty && s.stream.backedUpSince() === undefined);
     if (due.length === 0) return;
     const wanted = new Map<string, Set<string>>();
     for (const sub of due) {
@@ -141,7 +140,7 @@ export function createLiveHub({
     quietMs: tipQuietMs,
     maxHoldMs: tipMaxHoldMs,
     enqueue: (step) => enqueue('tip', step),
-    subscribers: () => [...byUser.values()].flatMap((subs) => [...subs]),
+    subscribers: everySubscriber,
   });
 
   const drainNotices = async () => {
@@ -150,7 +149,7 @@ export function createLiveHub({
     if (byUser.size === 0) return;
     // A client recounts confirmations from the newest tip, once the block's changes are out
     // (noted first: a failing read below does not lose it).
-    tips.noted(notices.findLast((n) => n.tip)?.tip ?? undefined);
+    tips.noted(notices.findLast((n) => n.tip)?.tip);
     const ranges = notices.flatMap((n) => (n.changes ? [n.changes] : []));
     if (ranges.length > 0) {
       for (const row of await readChangesIn(views, ranges)) apply(row);
@@ -228,7 +227,7 @@ export function createLiveHub({
         for (const row of (await readChangesAfter(views, positions)).rows) apply(row);
         await flush();
         // A tip announced while nobody listened is caught up too.
-        tips.noted((await readProjectionTip(views)) ?? undefined);
+        tips.noted(await readProjectionTip(views));
       });
     },
 

@@ -3,7 +3,7 @@ import { tipKey, type Subscriber } from './subscriber.js';
 
 export interface TipFanOut {
   /** After each step of notices: `tip` when they moved it; either way the wait restarts. */
-  noted(tip: Tip | undefined): void;
+  noted(tip: Tip | null | undefined): void;
   /** The last tip sent, to a client that was not reading then (called once it drains). */
   catchUp(sub: Subscriber): void;
   close(): void;
