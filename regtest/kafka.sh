@@ -197,7 +197,13 @@ start_node() {
   format_storage "$i"
   [[ -f $logfile ]] && mv -f "$logfile" "$logfile.1"
   # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS / KAFKA_JVM_OPTS are word lists
-  nohup "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  # A relay batch reaches a broker as one produce request of up to ~2 MB, read into one
+  # buffer. G1's regions of a 512 MB heap are 1 MB, and a buffer over half a region is a
+  # humongous object: whole regions outside the young generation, counted as old-generation
+  # occupancy, which starts the collector's concurrent cycles. With 16 MB regions they are
+  # ordinary young objects (the three-broker relay bench: the brokers' CPU per 40,000
+  # events fell from 4.8–6.5 to 2.8–3.9 s).
+  nohup "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
     -Djava.awt.headless=true -Dlog4j.configuration="file:$HERE/log4j.properties" \
     -Dkafka.logs.dir="$(node_dir "$i")" ${KAFKA_JVM_OPTS:-} \

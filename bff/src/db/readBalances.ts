@@ -4,7 +4,8 @@ import { LIVE_PROJECTION } from '#shared/views/projectionTables.js';
 import { userTipSql } from '#shared/views/userTipSql.js';
 import type { Tip } from './tables.js';
 
-interface BalanceRow {
+/** A row with BALANCE_COLUMNS. */
+export interface BalanceRow {
   user_id: string;
   confirmed_sats: number | null;
   pending_sats: number | null;
@@ -14,6 +15,7 @@ interface BalanceRow {
   tip_height: number | null;
   tip_hash: string | null;
   rescanning: boolean;
+  known: boolean;
 }
 
 export interface BalanceView {
@@ -41,12 +43,31 @@ export interface BalanceView {
 export const COINBASE_MATURITY = 100;
 
 /**
+ * The balance columns of each row of a row source `q` with `user_id` and `stream`, and the
+ * joins they need: the balance, whether the read side knows the user, the chain position
+ * the user's rows reflect (userTipSql), the immature part and the rescanning flag. The
+ * immature part sums the user's confirmed coinbase rows whose confirmations (tip − height
+ * + 1) are below 100, i.e. height > tip + 1 − 100, from the partial index on coinbase rows
+ * (empty for most users); with no tip yet, every one is immature.
+ */
+export const BALANCE_COLUMNS = `b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
+  t.height AS tip_height, t.hash AS tip_hash, i.immature_sats,
+  EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.userAddresses} r
+           WHERE r.user_id = q.user_id AND r.rescanning) AS rescanning,
+  (b.user_id IS NOT NULL OR u.user_id IS NOT NULL) AS known`;
+export const BALANCE_JOINS = `LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
+  LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
+  LEFT JOIN LATERAL (${userTipSql(LIVE_PROJECTION, 'q.stream')}) t ON true
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum(a.amount_sats), 0)::int8 AS immature_sats
+    FROM ${LIVE_PROJECTION.activities} a
+    WHERE a.user_id = q.user_id AND a.coinbase AND a.status = 'confirmed'
+      AND a.block_height > coalesce(t.height, -1) + 1 - ${COINBASE_MATURITY}) i`;
+
+/**
  * Several users' projected balances, each with the chain position it reflects, in one
- * statement (one snapshot). A user the read side knows
- * but who has no balance row yet reads as zero; a user it does not know is absent from
- * the map. The immature part sums the user's confirmed coinbase rows whose confirmations
- * (tip − height + 1) are below 100, i.e. height > tip + 1 − 100 — a range of the partial
- * index on coinbase rows, empty for most users; with no tip yet, every one is immature.
+ * statement (one snapshot). A user the read side knows but who has no balance row yet
+ * reads as zero; a user it does not know is absent from the map.
  */
 export async function readBalances(
   ex: Executor,
@@ -54,40 +75,31 @@ export async function readBalances(
 ): Promise<Map<string, BalanceView>> {
   const { rows } = await ex.query<BalanceRow>({
     name: 'bff_read_balances',
-    text: `SELECT q.user_id, b.confirmed_sats, b.pending_sats, b.tx_count, b.version,
-                  t.height AS tip_height, t.hash AS tip_hash, i.immature_sats,
-                  EXISTS (SELECT 1 FROM ${LIVE_PROJECTION.userAddresses} r
-                           WHERE r.user_id = q.user_id AND r.rescanning) AS rescanning
-           FROM unnest($1::text[], $3::text[]) AS q(user_id, stream)
-           LEFT JOIN ${LIVE_PROJECTION.balances} b ON b.user_id = q.user_id
-           LEFT JOIN ${LIVE_PROJECTION.users} u ON u.user_id = q.user_id
-           LEFT JOIN LATERAL (${userTipSql(LIVE_PROJECTION, 'q.stream')}) t ON true
-           CROSS JOIN LATERAL (
-             SELECT coalesce(sum(a.amount_sats), 0)::int8 AS immature_sats
-             FROM ${LIVE_PROJECTION.activities} a
-             WHERE a.user_id = q.user_id AND a.coinbase AND a.status = 'confirmed'
-               AND a.block_height > coalesce(t.height, -1) + 1 - $2::int) i
+    text: `SELECT q.user_id, ${BALANCE_COLUMNS}
+           FROM unnest($1::text[], $2::text[]) AS q(user_id, stream)
+           ${BALANCE_JOINS}
            WHERE b.user_id IS NOT NULL OR u.user_id IS NOT NULL`,
-    values: [userIds, COINBASE_MATURITY, userIds.map(userStream)],
+    values: [userIds, userIds.map(userStream)],
   });
-  const balances = new Map<string, BalanceView>();
-  for (const row of rows) {
-    const confirmedSats = row.confirmed_sats ?? 0;
-    const pendingSats = row.pending_sats ?? 0;
-    balances.set(row.user_id, {
-      userId: row.user_id,
-      confirmedSats,
-      pendingSats,
-      immatureSats: row.immature_sats,
-      totalSats: confirmedSats + pendingSats,
-      txCount: row.tx_count ?? 0,
-      version: row.version ?? 0,
-      tip:
-        row.tip_height === null || row.tip_hash === null
-          ? null
-          : { height: row.tip_height, hash: row.tip_hash },
-      rescanning: row.rescanning,
-    });
-  }
-  return balances;
+  return new Map(rows.map((row) => [row.user_id, toBalanceView(row)]));
+}
+
+/** A balance from the columns of BALANCE_COLUMNS. */
+export function toBalanceView(row: BalanceRow): BalanceView {
+  const confirmedSats = row.confirmed_sats ?? 0;
+  const pendingSats = row.pending_sats ?? 0;
+  return {
+    userId: row.user_id,
+    confirmedSats,
+    pendingSats,
+    immatureSats: row.immature_sats,
+    totalSats: confirmedSats + pendingSats,
+    txCount: row.tx_count ?? 0,
+    version: row.version ?? 0,
+    tip:
+      row.tip_height === null || row.tip_hash === null
+        ? null
+        : { height: row.tip_height, hash: row.tip_hash },
+    rescanning: row.rescanning,
+  };
 }

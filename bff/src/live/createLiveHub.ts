@@ -1,10 +1,8 @@
 import type { Pool } from '#shared/db/pool.js';
-import { withTransaction } from '#shared/db/withTransaction.js';
 import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { EVERY_USER, type UserChangesNotice } from '#shared/views/userChanges.js';
-import { readActivitiesById } from '../db/readActivitiesById.js';
-import { readBalances } from '../db/readBalances.js';
+import { readLiveChanges } from '../db/readLiveChanges.js';
 import { readProjectionTip } from '../db/readProjectionTip.js';
 import {
   readChangesAfter,
@@ -51,7 +49,7 @@ export interface LiveHub {
  * change id as the event id, so a client that reconnects with Last-Event-ID is sent what
  * it missed (coalesced into one event, since every event carries current state). All work
  * runs one step at a time in arrival order, and each step reads every affected user in
- * one snapshot with two statements, whatever the number of subscribers.
+ * one statement, whatever the number of subscribers.
  * A new chain tip waits until the block's changes have gone out (createTipFanOut).
  */
 export function createLiveHub({
@@ -103,30 +101,21 @@ export function createLiveHub({
       for (const id of sub.pending) ids.add(id);
       wanted.set(sub.userId, ids);
     }
-    const users = [...wanted.keys()];
     const started = performance.now();
-    // One snapshot: the balances and the activities, with the same tips.
-    const [balances, activities] = await withTransaction(
+    // One statement, one snapshot: the balances and the activities, with the same tips.
+    const changes = await readLiveChanges(
       views,
-      async (tx) => [
-        await readBalances(tx, users),
-        await readActivitiesById(
-          tx,
-          [...wanted]
-            .filter(([, ids]) => ids.size > 0)
-            .map(([userId, ids]) => ({ userId, activityIds: [...ids] })),
-        ),
-      ],
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      [...wanted].map(([userId, ids]) => ({ userId, activityIds: [...ids] })),
     );
     const read = performance.now();
     for (const sub of due) {
-      sendChange(sub, balances.get(sub.userId) ?? null, activities.get(sub.userId));
+      const change = changes.get(sub.userId);
+      sendChange(sub, change?.balance ?? null, change?.activities);
     }
     log.debug(
       {
         subscribers: due.length,
-        users: users.length,
+        users: wanted.size,
         readMs: Math.round(read - started),
         sendMs: Math.round(performance.now() - read),
       },

@@ -1,6 +1,6 @@
 import { EVERY_USER } from '#shared/views/userChanges.js';
 import { activityItem } from '../activities/activityItem.js';
-import type { UserActivities } from '../db/readActivitiesById.js';
+import type { UserActivities } from '../db/readLiveChanges.js';
 import type { BalanceView } from '../db/readBalances.js';
 import type { UserChangeRow } from '../db/readUserChanges.js';
 import type { SseStream } from './createSseStream.js';
