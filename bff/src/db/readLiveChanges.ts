@@ -41,20 +41,24 @@ export async function readLiveChanges(
 ): Promise<Map<string, LiveChange>> {
   const { rows } = await ex.query<BalanceRow & { items: (ActivityJson & { activity_id: string })[] }>({
     name: 'bff_read_live_changes',
-    text: `SELECT q.user_id, ${BALANCE_COLUMNS},
-                  CASE WHEN q.ids = '[]' THEN '[]'::json
-                       ELSE coalesce((SELECT json_agg(a) FROM (
-                           SELECT activity_id, ${ACTIVITY_JSON_COLUMNS}
-                             FROM ${LIVE_PROJECTION.activities}
-                            WHERE user_id = q.user_id
-                              AND activity_id IN (SELECT jsonb_array_elements_text(q.ids::jsonb))) a),
-                         '[]'::json) END AS items
-           FROM unnest($1::text[], $2::text[], $3::text[]) AS q(user_id, stream, ids)
-           ${BALANCE_JOINS}`,
+    // Each wanted activity is one probe of the primary key, however many rows its user has
+    // (LIMIT 1 keeps the subquery a per-key lookup rather than a join the planner may hash).
+    text: `WITH changed AS (
+             SELECT w.user_id, json_agg(x) AS items
+               FROM unnest($3::text[], $4::text[]) AS w(user_id, activity_id)
+               CROSS JOIN LATERAL (
+                 SELECT a.activity_id, ${ACTIVITY_JSON_COLUMNS} FROM ${LIVE_PROJECTION.activities} a
+                  WHERE a.user_id = w.user_id AND a.activity_id = w.activity_id LIMIT 1) x
+              GROUP BY w.user_id)
+           SELECT q.user_id, ${BALANCE_COLUMNS}, coalesce(changed.items, '[]'::json) AS items
+           FROM unnest($1::text[], $2::text[]) AS q(user_id, stream)
+           ${BALANCE_JOINS}
+           LEFT JOIN changed ON changed.user_id = q.user_id`,
     values: [
       wanted.map((w) => w.userId),
       wanted.map((w) => userStream(w.userId)),
-      wanted.map((w) => JSON.stringify(w.activityIds)),
+      wanted.flatMap((w) => w.activityIds.map(() => w.userId)),
+      wanted.flatMap((w) => w.activityIds),
     ],
   });
   const out = new Map<string, LiveChange>();
