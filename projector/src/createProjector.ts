@@ -49,6 +49,12 @@ export interface Projector {
   close(): Promise<void>;
   /** Per partition, the next offset whose events are committed to the views DB. */
   progress(): ReadonlyMap<number, number>;
+  /**
+   * Settles with the error when the Kafka consumer crashed and will not restart itself
+   * (kafkajs gives up on errors it deems not retriable): the process should stop and be
+   * restarted rather than stay up consuming nothing. Never settles otherwise.
+   */
+  failed(): Promise<Error>;
 }
 
 export interface ProjectorDeps {
@@ -182,6 +188,10 @@ export function createProjector({
     payload.resolveOffset(batch.lastOffset());
   }
 
+  // Settled by a crash kafkajs will not restart from (see failed()).
+  let giveUp: (err: Error) => void = () => {};
+  const gaveUp = new Promise<Error>((resolve) => (giveUp = resolve));
+
   const run = async () => {
     consumer = kafka.consumer(
       consumerConfig({
@@ -194,9 +204,10 @@ export function createProjector({
     );
     consumer.on(consumer.events.REBALANCING, () => generation++);
     consumer.on(consumer.events.GROUP_JOIN, () => generation++);
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      log.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed'),
-    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      log.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && !stopping.signal.aborted) giveUp(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: config.topic, fromBeginning: true });
     await consumer.run({
@@ -224,5 +235,6 @@ export function createProjector({
       stopping.signal.aborted ? Promise.reject(new Error('projector closed')) : (starting ??= run()),
     close,
     progress: () => progress,
+    failed: () => gaveUp,
   };
 }

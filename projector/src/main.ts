@@ -20,5 +20,13 @@ runMain(async () => {
     for (const component of wired.components) await component.close().catch(() => undefined);
     throw err;
   }
-  await stopped;
+  const failed = await Promise.race([stopped.then(() => undefined), wired.projector.failed()]);
+  if (failed) {
+    // Up but consuming nothing helps no one: stop, and let the supervisor start it again.
+    log.fatal({ err: failed.message }, 'Kafka consumer stopped for good: exiting');
+    for (const component of wired.components) await component.close().catch(() => undefined);
+    process.exitCode = 1;
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+  }
 });

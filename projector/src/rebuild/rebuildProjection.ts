@@ -143,8 +143,11 @@ async function caughtUp(
   signal?: AbortSignal,
 ): Promise<void> {
   let lastLog = Date.now();
+  let gaveUp: Error | undefined;
+  void projector.failed().then((err) => (gaveUp = err));
   for (;;) {
     signal?.throwIfAborted();
+    if (gaveUp) throw gaveUp;
     const progress = projector.progress();
     const behind = marks.filter((m) => m.high > m.low && (progress.get(m.partition) ?? 0) < m.high);
     if (behind.length === 0) return;
