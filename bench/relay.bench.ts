@@ -52,6 +52,8 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const BASELINE_BACKLOG = 2_000;
 const LATENCY_EVENTS = 250;
 const LATENCY_GAP_MS = 20;
+/** The latency events go round this many streams (so over every partition). */
+const LATENCY_STREAMS = 20;
 const { batchSize, maxInFlightBatches } = defaultRelayConfig;
 
 // Shared machines skew every figure: print what else was running.
@@ -273,24 +275,29 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
   const seen = await collectTopic(kafka, topic, groupId);
   try {
     await r.relay.start();
-    // One warm-up event: the consumer has joined its group once it sees it.
-    await withTransaction(db, (tx) => appendToStream(tx, 'latency:warmup', [sampleEvent(0, EVENT_BYTES)]));
+    // Warm-up events, one on each stream the measurement writes: the consumer has joined
+    // its group once it sees them, and every partition of the new topic has been written
+    // once (a partition's first append creates its segment's files: on three brokers that
+    // made the first samples the slowest, 100–140 ms).
+    for (let i = 0; i < LATENCY_STREAMS; i++) {
+      await withTransaction(db, (tx) => appendToStream(tx, `latency:${i}`, [sampleEvent(i, EVENT_BYTES)]));
+    }
     await waitFor(
       () => seen.messages.length,
-      (n) => n >= 1,
-      { what: 'the warm-up event' },
+      (n) => n >= LATENCY_STREAMS,
+      { what: 'the warm-up events' },
     );
     const committedAt = new Map<string, number>();
     for (let i = 0; i < LATENCY_EVENTS; i++) {
       const [event] = await withTransaction(db, (tx) =>
-        appendToStream(tx, `latency:${i % 20}`, [sampleEvent(i, EVENT_BYTES)]),
+        appendToStream(tx, `latency:${i % LATENCY_STREAMS}`, [sampleEvent(i, EVENT_BYTES)]),
       );
       committedAt.set(event!.id, performance.now());
       await sleep(LATENCY_GAP_MS); // pacing the light load, not waiting for a result
     }
     await waitFor(
       () => seen.messages.length,
-      (n) => n >= LATENCY_EVENTS + 1,
+      (n) => n >= LATENCY_EVENTS + LATENCY_STREAMS,
       {
         what: 'every latency event',
         timeoutMs: 60_000,
