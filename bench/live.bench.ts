@@ -49,6 +49,22 @@ function rssKb(pid: number): number {
   return Number(line.split(/\s+/)[1]);
 }
 
+/**
+ * The resident memory once it holds still: within 1 MB over 2 s (at most 20 s). A heap
+ * still shedding the garbage of what came before would otherwise count against (or for)
+ * what is measured next; once made the per-subscriber figure negative.
+ */
+async function settledRssKb(pid: number): Promise<number> {
+  const samples = [rssKb(pid)];
+  for (let waited = 0; waited < 20_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    samples.push(rssKb(pid));
+    const last = samples.slice(-5);
+    if (last.length === 5 && Math.max(...last) - Math.min(...last) <= 1_024) break;
+  }
+  return samples.at(-1)!;
+}
+
 /** The balance a `change` event carries (null when it carries none). */
 interface ChangeBalance {
   confirmedSats: number;
@@ -291,7 +307,7 @@ try {
   const bffPid = forkline.supervisor.pid('bff')!;
   // Registering left garbage behind: let the heap settle before the baseline.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const rssBefore = rssKb(bffPid);
+  const rssBefore = await settledRssKb(bffPid);
 
   await stampAppendTimes(kafka, topic);
   let round = new Round(0);
@@ -308,8 +324,7 @@ try {
       )),
     );
   }
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const rssAfter = rssKb(bffPid);
+  const rssAfter = await settledRssKb(bffPid);
   const rssKbPerSubscriber = Math.round(((rssAfter - rssBefore) / SUBSCRIBERS) * 10) / 10;
   log(`BFF RSS ${rssBefore} kB → ${rssAfter} kB with ${SUBSCRIBERS} streams: ${rssKbPerSubscriber} kB each`);
 
