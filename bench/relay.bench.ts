@@ -54,6 +54,7 @@ const LATENCY_EVENTS = 250;
 const LATENCY_GAP_MS = 20;
 /** The latency events go round this many streams (so over every partition). */
 const LATENCY_STREAMS = 20;
+const LATENCY_WARM_UP = 50;
 const { batchSize, maxInFlightBatches } = defaultRelayConfig;
 
 // Shared machines skew every figure: print what else was running.
@@ -275,16 +276,21 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
   const seen = await collectTopic(kafka, topic, groupId);
   try {
     await r.relay.start();
-    // Warm-up events, one on each stream the measurement writes: the consumer has joined
-    // its group once it sees them, and every partition of the new topic has been written
-    // once (a partition's first append creates its segment's files: on three brokers that
-    // made the first samples the slowest, 100–140 ms).
-    for (let i = 0; i < LATENCY_STREAMS; i++) {
-      await withTransaction(db, (tx) => appendToStream(tx, `latency:${i}`, [sampleEvent(i, EVENT_BYTES)]));
+    // Warm-up events, not measured: LATENCY_WARM_UP of them, paced as the measured ones,
+    // over every stream the measurement writes. The consumer has joined its group once it
+    // sees them, every partition of the new topic has been written (a partition's first
+    // append creates its segment's files), and the brokers have run this light load's
+    // paths: on three brokers the first ~20 events after a single warm-up event were the
+    // slowest samples (100–390 ms).
+    for (let i = 0; i < LATENCY_WARM_UP; i++) {
+      await withTransaction(db, (tx) =>
+        appendToStream(tx, `latency:${i % LATENCY_STREAMS}`, [sampleEvent(i, EVENT_BYTES)]),
+      );
+      await sleep(LATENCY_GAP_MS);
     }
     await waitFor(
       () => seen.messages.length,
-      (n) => n >= LATENCY_STREAMS,
+      (n) => n >= LATENCY_WARM_UP,
       { what: 'the warm-up events' },
     );
     const committedAt = new Map<string, number>();
@@ -297,7 +303,7 @@ async function latency(url: string, db: Pool, kafka: Kafka, config: Partial<Rela
     }
     await waitFor(
       () => seen.messages.length,
-      (n) => n >= LATENCY_EVENTS + LATENCY_STREAMS,
+      (n) => n >= LATENCY_EVENTS + LATENCY_WARM_UP,
       {
         what: 'every latency event',
         timeoutMs: 60_000,

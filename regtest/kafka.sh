@@ -196,14 +196,20 @@ start_node() {
   write_props "$i"
   format_storage "$i"
   [[ -f $logfile ]] && mv -f "$logfile" "$logfile.1"
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS / KAFKA_JVM_OPTS are word lists
   # A relay batch reaches a broker as one produce request of up to ~2 MB, read into one
   # buffer. G1's regions of a 512 MB heap are 1 MB, and a buffer over half a region is a
   # humongous object: whole regions outside the young generation, counted as old-generation
   # occupancy, which starts the collector's concurrent cycles. With 16 MB regions they are
   # ordinary young objects (the three-broker relay bench: the brokers' CPU per 40,000
   # events fell from 4.8–6.5 to 2.8–3.9 s).
-  nohup "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:MaxGCPauseMillis=20 \
+  # Several nodes share this machine's cores: C2, the optimising JIT, then took half of the
+  # brokers' CPU over the three-broker relay bench (21 of 45 CPU-s, by thread), compiling
+  # still after 150,000 messages. C1 alone compiles at a fraction of the cost, and the
+  # brokers' work here is mostly copying: 22 CPU-s over the same bench, 4 of them the JIT.
+  local jit=""
+  if ((NODES > 1)); then jit="-XX:TieredStopAtLevel=1"; fi
+  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS / KAFKA_JVM_OPTS / jit are word lists
+  nohup "$JAVA" $KAFKA_HEAP_OPTS $jit -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
     -Djava.awt.headless=true -Dlog4j.configuration="file:$HERE/log4j.properties" \
     -Dkafka.logs.dir="$(node_dir "$i")" ${KAFKA_JVM_OPTS:-} \
