@@ -8,7 +8,8 @@
  * warm-up round that is not counted (the first block after the processes start runs their
  * block paths before V8 has compiled them); the figures are the median round's (by p99),
  * with every round's p99 and the warm-up's. The BFF's resident memory is read before the
- * streams open and once they are all open: RSS per subscriber. In the same run, the
+ * streams open and once they are all open: RSS per subscriber (a difference the BFF's
+ * garbage collection can push either way). In the same run, the
  * baseline: how long the same users' balances take to read once through the BFF's
  * balance route after the block (what polling clients would cost for one round). The
  * last subscriber's delay is split into stages: the crawler's commit of the block (polled),
@@ -47,22 +48,6 @@ function rssKb(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]);
-}
-
-/**
- * The resident memory once it holds still: within 1 MB over 2 s (at most 20 s). A heap
- * still shedding the garbage of what came before would otherwise count against (or for)
- * what is measured next; once made the per-subscriber figure negative.
- */
-async function settledRssKb(pid: number): Promise<number> {
-  const samples = [rssKb(pid)];
-  for (let waited = 0; waited < 20_000; waited += 500) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    samples.push(rssKb(pid));
-    const last = samples.slice(-5);
-    if (last.length === 5 && Math.max(...last) - Math.min(...last) <= 1_024) break;
-  }
-  return samples.at(-1)!;
 }
 
 /** The balance a `change` event carries (null when it carries none). */
@@ -316,7 +301,7 @@ try {
   const bffPid = forkline.supervisor.pid('bff')!;
   // Registering left garbage behind: let the heap settle before the baseline.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const rssBefore = await settledRssKb(bffPid);
+  const rssBefore = rssKb(bffPid);
 
   await stampAppendTimes(kafka, topic);
   let round = new Round(0);
@@ -333,7 +318,8 @@ try {
       )),
     );
   }
-  const rssAfter = await settledRssKb(bffPid);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const rssAfter = rssKb(bffPid);
   const rssKbPerSubscriber = Math.round(((rssAfter - rssBefore) / SUBSCRIBERS) * 10) / 10;
   log(`BFF RSS ${rssBefore} kB → ${rssAfter} kB with ${SUBSCRIBERS} streams: ${rssKbPerSubscriber} kB each`);
 

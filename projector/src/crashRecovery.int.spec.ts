@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Registry } from 'prom-client';
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '#shared/events/types.js';
 import { readStackEnv, repoRoot } from '#shared/testing/stackEnv.js';
@@ -12,13 +13,13 @@ import { createProjectorMetrics } from './metrics.js';
 import { confirmed, publish, userEvents } from './testing/events.js';
 import { createProjectorTestbed, type ProjectorTestbed } from './testing/projectorHarness.js';
 
-describe('projector killed after its SQL commit, before its offset commit', () => {
-  let bed: ProjectorTestbed;
-  beforeAll(async () => {
-    bed = await createProjectorTestbed('crash');
-  });
-  afterAll(() => bed.close());
+let bed: ProjectorTestbed;
+beforeAll(async () => {
+  bed = await createProjectorTestbed('crash');
+});
+afterAll(() => bed.close());
 
+describe('projector killed after its SQL commit, before its offset commit', () => {
   it('applies nothing twice after the restart', async () => {
     const { topic, groupId } = await createTestTopic(bed.kafka, 'crash', 3);
     const expected = new Map<string, number>();
@@ -113,5 +114,45 @@ describe('projector killed after its SQL commit, before its offset commit', () =
     } finally {
       await projector.close();
     }
+  });
+});
+
+/**
+ * kafkajs gives up on an error it deems not retriable: the consumer stops and does not
+ * restart. The projector then reports it (failed()), so its process exits and is started
+ * again, instead of staying up and consuming nothing; the next one applies every event once.
+ */
+describe('projector: a Kafka consumer that stopped for good', () => {
+  it('is reported by failed(), and a new projector applies every event exactly once', async () => {
+    const scenario = await bed.scenario('consumer-crash', 1);
+    const stream = userEvents('alice');
+    await scenario.send(
+      [1, 2, 3].map((i) => stream.next(confirmed(`tx-${i}`, `b${i}`, i, { deltaSats: i * 1_000 }))),
+    );
+
+    const { projector } = await scenario.start(
+      {},
+      {
+        afterFetch: () => {
+          throw new KafkaJSNonRetriableError('broker says no (test)');
+        },
+      },
+    );
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('failed() never settled')), 20_000).unref(),
+    );
+    const err = await Promise.race([projector.failed(), timeout]);
+    expect(err.message).toContain('broker says no (test)');
+    expect(await scenario.balance('alice')).toBeUndefined();
+    await projector.close();
+
+    await scenario.start();
+    await scenario.waitForVersion(stream.stream, 3);
+    const balance = await waitFor(
+      () => scenario.balance('alice'),
+      (b) => b?.version === 3,
+      { what: 'alice at version 3' },
+    );
+    expect(balance).toMatchObject({ confirmed_sats: 6_000, tx_count: 3 });
   });
 });

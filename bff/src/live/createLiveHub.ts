@@ -3,7 +3,7 @@ import { ForklineError } from '#shared/errors/catalogue.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { EVERY_USER, type UserChangesNotice } from '#shared/views/userChanges.js';
 import { readLiveChanges } from '../db/readLiveChanges.js';
-import { readProjectionTip } from '../db/readProjectionTip.js';
+import { readProjectionTip } from '#shared/views/readProjectionTip.js';
 import {
   readChangesAfter,
   readChangesIn,
