@@ -63,7 +63,6 @@ export function createLiveHub({
   tipMaxHoldMs = 1_000,
 }: LiveHubOptions): LiveHub {
   const byUser = new Map<string, Set<Subscriber>>();
-  let count = 0;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -74,26 +73,34 @@ export function createLiveHub({
     });
   };
 
-  const everySubscriber = () => [...byUser.values()].flatMap((subs) => [...subs]);
+  /** Every open stream, and those owed an event: a step visits only what changed. */
+  const all = new Set<Subscriber>();
+  const dirty = new Set<Subscriber>();
 
   const remove = (sub: Subscriber) => {
     const subs = byUser.get(sub.userId);
     if (!subs?.delete(sub)) return;
-    count--;
+    all.delete(sub);
+    dirty.delete(sub);
     if (subs.size === 0) byUser.delete(sub.userId);
   };
 
   /** Marks what a change row means for the user's subscribers. */
   const apply = (row: UserChangeRow) => {
-    const targets = row.userId === EVERY_USER ? everySubscriber() : byUser.get(row.userId);
+    const targets = row.userId === EVERY_USER ? all : byUser.get(row.userId);
     for (const sub of targets ?? []) {
       markChange(sub, row, maxPendingIds);
+      if (sub.dirty) dirty.add(sub);
     }
   };
 
-  /** Sends every ready, dirty subscriber whose client keeps up its user's current state. */
+  /**
+   * Sends every ready, dirty subscriber whose client keeps up its user's current state.
+   * Only the dirty set is visited: with thousands of streams open, a pass over all of them
+   * per step (and per subscribe, while thousands connect) cost more than the step's sends.
+   */
   const flush = async () => {
-    const due = everySubscriber().filter((s) => s.ready && s.dirty && s.stream.backedUpSince() === undefined);
+    const due = [...dirty].filter((s) => s.ready && s.stream.backedUpSince() === undefined);
     if (due.length === 0) return;
     const wanted = new Map<string, Set<string>>();
     for (const sub of due) {
@@ -111,6 +118,7 @@ export function createLiveHub({
     for (const sub of due) {
       const change = changes.get(sub.userId);
       sendChange(sub, change?.balance ?? null, change?.activities);
+      dirty.delete(sub);
     }
     log.debug(
       {
@@ -129,7 +137,7 @@ export function createLiveHub({
     quietMs: tipQuietMs,
     maxHoldMs: tipMaxHoldMs,
     enqueue: (step) => enqueue('tip', step),
-    subscribers: everySubscriber,
+    subscribers: () => all,
   });
 
   const drainNotices = async () => {
@@ -148,21 +156,19 @@ export function createLiveHub({
 
   const heartbeat = setInterval(() => {
     const now = Date.now();
-    for (const subs of byUser.values()) {
-      for (const sub of subs) {
-        const since = sub.stream.backedUpSince();
-        if (since === undefined) sub.stream.send({ comment: 'ping' });
-        else if (now - since > stallMs) {
-          log.info({ userId: sub.userId }, 'live subscriber not reading: disconnected');
-          sub.stream.close();
-        }
+    for (const sub of all) {
+      const since = sub.stream.backedUpSince();
+      if (since === undefined) sub.stream.send({ comment: 'ping' });
+      else if (now - since > stallMs) {
+        log.info({ userId: sub.userId }, 'live subscriber not reading: disconnected');
+        sub.stream.close();
       }
     }
   }, heartbeatMs);
   heartbeat.unref();
 
   return {
-    hasRoom: () => !closed && count < maxSubscribers,
+    hasRoom: () => !closed && all.size < maxSubscribers,
 
     subscribe(userId, stream, lastEventId) {
       if (!this.hasRoom()) throw new ForklineError('TOO_MANY_SUBSCRIBERS', 'too many live subscribers');
@@ -177,7 +183,8 @@ export function createLiveHub({
       };
       const subs = byUser.get(userId) ?? new Set<Subscriber>();
       byUser.set(userId, subs.add(sub));
-      count++;
+      all.add(sub);
+      dirty.add(sub);
       stream.onClose(() => remove(sub));
       stream.onDrain(() =>
         enqueue('drain', async () => {
@@ -209,9 +216,9 @@ export function createLiveHub({
 
     resync() {
       enqueue('resync', async () => {
-        const positions = [...byUser.values()].flatMap((s) =>
-          [...s].filter((sub) => sub.ready).map((sub) => ({ userId: sub.userId, after: sub.lastId })),
-        );
+        const positions = [...all]
+          .filter((sub) => sub.ready)
+          .map((sub) => ({ userId: sub.userId, after: sub.lastId }));
         if (positions.length === 0) return;
         for (const row of (await readChangesAfter(views, positions)).rows) apply(row);
         await flush();
@@ -220,13 +227,13 @@ export function createLiveHub({
       });
     },
 
-    subscribers: () => count,
+    subscribers: () => all.size,
 
     close() {
       closed = true;
       clearInterval(heartbeat);
       tips.close();
-      for (const subs of byUser.values()) for (const sub of subs) sub.stream.close();
+      for (const sub of all) sub.stream.close();
     },
   };
 }
