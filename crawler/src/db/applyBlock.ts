@@ -1,3 +1,4 @@
+import { valuesLiteral, type ArrayElement } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import { CHAIN_STREAM, userStream } from '#shared/events/streams.js';
 import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
@@ -58,11 +59,19 @@ export async function applyBlock(
   const names = Object.keys(args).map((name, i) => `${name} => $${i + 1}`);
   const { rows } = await ex.query<{ applied: boolean }>(
     `SELECT crawler_apply_block(${names.join(', ')}) AS applied`,
-    Object.values(args),
+    Object.values(args).map(asParam),
   );
   if (!rows[0]!.applied) return { kind: 'tip-moved' };
   return { kind: 'applied', walletTxs: block.walletTxs.length };
 }
+
+/**
+ * A crawler_apply_block(s) argument as sent: an array as its literal (arrayLiteral; for a
+ * block paying 5,000 users node-postgres's own escaping of the ~20 arrays took ~30 ms of
+ * the crawler's CPU, between the block's arrival and its commit).
+ */
+export const asParam = (value: unknown): unknown =>
+  Array.isArray(value) ? valuesLiteral(value as ArrayElement[]) : value;
 
 /**
  * crawler_apply_block's arguments for one block, by name, but for those the same for

@@ -2,7 +2,7 @@ import type { Executor } from '#shared/db/pool.js';
 import { CHAIN_STREAM } from '#shared/events/streams.js';
 import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
 import type { ChainTip } from '../node/chainSource.js';
-import { applyBlock, applyBlockArgs, type ApplyOutcome, type BlockToApply } from './applyBlock.js';
+import { applyBlock, applyBlockArgs, asParam, type ApplyOutcome, type BlockToApply } from './applyBlock.js';
 import { CHAIN_LOCK_KEY } from './lockChain.js';
 
 type BlockArgs = ReturnType<typeof applyBlockArgs>;
@@ -82,7 +82,7 @@ export async function applyBlocks(
   const names = Object.keys(args).map((name, i) => `${name} => $${i + 1}`);
   const { rows } = await ex.query<{ applied: boolean }>(
     `SELECT crawler_apply_blocks(${names.join(', ')}) AS applied`,
-    Object.values(args),
+    Object.values(args).map(asParam),
   );
   if (!rows[0]!.applied) return { kind: 'tip-moved' };
   return { kind: 'applied', walletTxs: blocks.reduce((n, b) => n + b.walletTxs.length, 0) };
