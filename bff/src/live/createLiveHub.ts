@@ -19,7 +19,7 @@ export interface LiveHubOptions {
   log: Logger;
   /** Open streams this process accepts; the next one is refused with 503. */
   maxSubscribers: number;
-  /** A comment line this often keeps proxies and clients from timing the stream out. */
+  /** No stream stays silent longer: a comment line keeps proxies and clients from timing it out. */
   heartbeatMs: number;
   /** A client that leaves written bytes unread this long is disconnected. */
   stallMs: number;
@@ -154,17 +154,21 @@ export function createLiveHub({
     }
   };
 
+  // Checked twice per period, and only streams silent for half of it are pinged: one that
+  // has just been sent an event needs none (a ping to all 5,000 streams, landing in a
+  // block's window, put as many writes beside the block's changes).
   const heartbeat = setInterval(() => {
     const now = Date.now();
     for (const sub of all) {
       const since = sub.stream.backedUpSince();
-      if (since === undefined) sub.stream.send({ comment: 'ping' });
-      else if (now - since > stallMs) {
+      if (since === undefined) {
+        if (now - sub.stream.lastSentAt() >= heartbeatMs / 2) sub.stream.send({ comment: 'ping' });
+      } else if (now - since > stallMs) {
         log.info({ userId: sub.userId }, 'live subscriber not reading: disconnected');
         sub.stream.close();
       }
     }
-  }, heartbeatMs);
+  }, heartbeatMs / 2);
   heartbeat.unref();
 
   return {

@@ -13,6 +13,8 @@ export interface SseStream {
   send(event: SseEvent): boolean;
   /** Since when (ms) the client has left written bytes unread; undefined when it keeps up. */
   backedUpSince(): number | undefined;
+  /** When (ms) anything was last written: a heartbeat is due only on a silent stream. */
+  lastSentAt(): number;
   onDrain(listener: () => void): void;
   onClose(listener: () => void): void;
   close(): void;
@@ -26,6 +28,7 @@ export interface SseStream {
  */
 export function createSseStream(res: ServerResponse): SseStream {
   let since: number | undefined;
+  let lastSent = Date.now();
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -37,10 +40,12 @@ export function createSseStream(res: ServerResponse): SseStream {
   return {
     send(event) {
       if (since !== undefined || res.writableEnded || res.destroyed) return false;
-      if (!res.write(format(event))) since = Date.now();
+      lastSent = Date.now();
+      if (!res.write(format(event))) since = lastSent;
       return true;
     },
     backedUpSince: () => since,
+    lastSentAt: () => lastSent,
     onDrain: (listener) => void res.on('drain', listener),
     onClose: (listener) => void res.on('close', listener),
     close: () => void res.destroy(),

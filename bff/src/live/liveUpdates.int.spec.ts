@@ -145,6 +145,56 @@ describe('GET /v1/users/:userId/events (live updates)', () => {
     for (const s of open) s.close();
   });
 
+  it('pings a stream once it has been silent, so none goes longer than heartbeatMs without a byte', async () => {
+    const sent: { at: number; event: SseEvent }[] = [];
+    let lastSent = Date.now();
+    const stream: SseStream = {
+      send: (event) => {
+        lastSent = Date.now();
+        sent.push({ at: lastSent, event });
+        return true;
+      },
+      backedUpSince: () => undefined,
+      lastSentAt: () => lastSent,
+      onDrain: () => {},
+      onClose: () => {},
+      close: () => {},
+    };
+    const heartbeatMs = 200;
+    const hub = createLiveHub({
+      views: t.dbs.views,
+      log: createLogger('test', 'silent'),
+      maxSubscribers: 10,
+      heartbeatMs,
+      stallMs: 10_000,
+    });
+    const started = Date.now();
+    hub.subscribe('ann', stream, undefined);
+    // Changes at odd moments of the heartbeat's period: a stream just sent one is not pinged.
+    for (const [i, pause] of [150, 280, 290].entries()) {
+      await new Promise((r) => setTimeout(r, pause));
+      const txid = fakeTxid(`hb-${i}`);
+      await seedActivity(t.dbs.views, 'ann', { txid, blockHeight: 10 });
+      hub.notice({
+        changes: await commitChanges(t.dbs.views, [{ userId: 'ann', activityIds: [txid] }]),
+        tip: null,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 800));
+    hub.close();
+    const pings = sent.filter((s) => s.event.comment === 'ping');
+    expect(sent[0]!.event.event).toBe('change'); // the state first, then heartbeats only
+    expect(sent.filter((s) => s.event.event === 'change')).toHaveLength(4);
+    expect(pings.length).toBeGreaterThanOrEqual(4);
+    const times = [started, ...sent.map((s) => s.at)];
+    for (let i = 1; i < times.length; i++) {
+      // Silent for half a period at least before a ping; never much over a period (timers).
+      if (sent[i - 1]!.event.comment === 'ping')
+        expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(heartbeatMs / 2);
+      expect(times[i]! - times[i - 1]!).toBeLessThan(heartbeatMs + 150);
+    }
+  });
+
   it('keeps nothing queued for a client that stops reading: one event on drain, then disconnects it when stalled', async () => {
     const sent: SseEvent[] = [];
     let since: number | undefined;
@@ -153,6 +203,7 @@ describe('GET /v1/users/:userId/events (live updates)', () => {
     const stream: SseStream = {
       send: (e) => (since === undefined ? (sent.push(e), true) : false),
       backedUpSince: () => since,
+      lastSentAt: () => 0,
       onDrain: (l) => void (drain = l),
       onClose: () => {},
       close: () => void (closed = true),
