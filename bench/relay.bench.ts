@@ -218,16 +218,22 @@ async function threeBrokerFigures(url: string, db: Pool) {
 async function createGroupCoordinator(kafka: Kafka): Promise<void> {
   const { topic, groupId } = await createTestTopic(kafka, 'bench-relay-groups', 1, 3);
   const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, acks: -1, messages: [{ value: 'x' }] });
-  await producer.disconnect();
+  try {
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: 'x' }] });
+  } finally {
+    await producer.disconnect();
+  }
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let received = false;
-  await consumer.run({ eachMessage: () => Promise.resolve(void (received = true)) });
-  await waitFor(() => received, Boolean, { what: 'a first consumer group to join', timeoutMs: 60_000 });
-  await consumer.disconnect();
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let received = false;
+    await consumer.run({ eachMessage: () => Promise.resolve(void (received = true)) });
+    await waitFor(() => received, Boolean, { what: 'a first consumer group to join', timeoutMs: 60_000 });
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 interface CpuSplit {
@@ -317,8 +323,8 @@ async function latency(
   { topic, groupId }: { topic: string; groupId: string },
   config: Partial<RelayConfig>,
 ) {
-  const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
   const seen = await collectTopic(kafka, topic, groupId);
+  const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
   try {
     await r.relay.start();
     // Warm-up events, not measured: LATENCY_WARM_UP of them, paced as the measured ones,

@@ -14,6 +14,9 @@ import type { SseStream } from './createSseStream.js';
 import { createTipFanOut } from './createTipFanOut.js';
 import { markChange, sendChange, type Subscriber } from './subscriber.js';
 
+/** Heartbeat checks per period: a silent stream is pinged within a tick of its period's end. */
+const HEARTBEAT_TICKS = 8;
+
 export interface LiveHubOptions {
   views: Pool;
   log: Logger;
@@ -117,8 +120,7 @@ export function createLiveHub({
     const read = performance.now();
     for (const sub of due) {
       const change = changes.get(sub.userId);
-      sendChange(sub, change?.balance ?? null, change?.activities);
-      dirty.delete(sub);
+      if (sendChange(sub, change?.balance ?? null, change?.activities)) dirty.delete(sub);
     }
     log.debug(
       {
@@ -154,21 +156,23 @@ export function createLiveHub({
     }
   };
 
-  // Checked twice per period, and only streams silent for half of it are pinged: one that
-  // has just been sent an event needs none (a ping to all 5,000 streams, landing in a
-  // block's window, put as many writes beside the block's changes).
+  // Checked HEARTBEAT_TICKS times per period; only a stream silent for all but one tick of
+  // it is pinged, so none stays silent longer and one just sent an event gets none (a ping
+  // to all 5,000 streams, landing in a block's window, put as many writes beside the
+  // block's changes).
   const heartbeat = setInterval(() => {
     const now = Date.now();
+    const silentFor = performance.now() - heartbeatMs * (1 - 1 / HEARTBEAT_TICKS);
     for (const sub of all) {
       const since = sub.stream.backedUpSince();
       if (since === undefined) {
-        if (now - sub.stream.lastSentAt() >= heartbeatMs / 2) sub.stream.send({ comment: 'ping' });
+        if (sub.stream.lastSentAt() <= silentFor) sub.stream.send({ comment: 'ping' });
       } else if (now - since > stallMs) {
         log.info({ userId: sub.userId }, 'live subscriber not reading: disconnected');
         sub.stream.close();
       }
     }
-  }, heartbeatMs / 2);
+  }, heartbeatMs / HEARTBEAT_TICKS);
   heartbeat.unref();
 
   return {

@@ -13,7 +13,7 @@ export interface SseStream {
   send(event: SseEvent): boolean;
   /** Since when (ms) the client has left written bytes unread; undefined when it keeps up. */
   backedUpSince(): number | undefined;
-  /** When (ms) anything was last written: a heartbeat is due only on a silent stream. */
+  /** When anything was last written (performance.now(), ms): a heartbeat is due only on a silent stream. */
   lastSentAt(): number;
   onDrain(listener: () => void): void;
   onClose(listener: () => void): void;
@@ -28,7 +28,7 @@ export interface SseStream {
  */
 export function createSseStream(res: ServerResponse): SseStream {
   let since: number | undefined;
-  let lastSent = Date.now();
+  let lastSent = performance.now();
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -40,8 +40,8 @@ export function createSseStream(res: ServerResponse): SseStream {
   return {
     send(event) {
       if (since !== undefined || res.writableEnded || res.destroyed) return false;
-      lastSent = Date.now();
-      if (!res.write(format(event))) since = lastSent;
+      lastSent = performance.now();
+      if (!res.write(format(event))) since = Date.now();
       return true;
     },
     backedUpSince: () => since,

@@ -51,13 +51,15 @@ export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: n
 /**
  * Writes what a subscriber has not been sent: `reset` first when it must start over, then
  * one `change` with the current balance, its changed activities as the list shows them
- * and the ids of those that no longer exist. Then it owes it nothing.
+ * and the ids of those that no longer exist. Then it owes it nothing — unless the stream
+ * refused a write (its client stopped reading meanwhile, e.g. after the `reset` or a
+ * heartbeat): then it stays owed, and is sent once the client drains. False then.
  */
 export function sendChange(
   sub: Subscriber,
   balance: BalanceView | null,
   found: UserActivities | undefined,
-): void {
+): boolean {
   const activities = [];
   const removed = [];
   for (const id of sub.pending) {
@@ -65,14 +67,18 @@ export function sendChange(
     if (row) activities.push(activityItem(row, found!.tip));
     else removed.push(id);
   }
-  if (sub.reset) sub.stream.send({ event: 'reset', data: '{}' });
+  if (sub.reset) {
+    if (!sub.stream.send({ event: 'reset', data: '{}' })) return false;
+    sub.reset = false;
+  }
   const sent = sub.stream.send({
     event: 'change',
     id: String(sub.lastId),
     data: JSON.stringify({ userId: sub.userId, balance, activities, removed }),
   });
-  if (sent && balance?.tip) sub.tipKey = tipKey(balance.tip);
+  if (!sent) return false;
+  if (balance?.tip) sub.tipKey = tipKey(balance.tip);
   sub.dirty = false;
-  sub.reset = false;
   sub.pending.clear();
+  return true;
 }
