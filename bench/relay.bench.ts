@@ -211,7 +211,7 @@ async function threeBrokerFigures(url: string, db: Pool) {
  * A new cluster creates its offsets topic (6 partitions × 3 replicas: leader elections,
  * replica fetchers taking on 18 partitions) when a consumer group first asks for its
  * coordinator. Left to the latency phase's consumer, that came a second or two before the
- * measured events and held produce requests on every broker for ~140 ms, twice (p99 93–168
+ * measured events and held produce requests on every broker for ~140 ms, twice (p99 93–154
  * ms in 7 of 8 runs, against 17–31 ms in 4 of 4 once the topic existed). A cluster in
  * service created it long ago: one group joins here, before anything is measured.
  */
