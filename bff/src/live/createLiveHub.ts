@@ -76,7 +76,10 @@ export function createLiveHub({
     });
   };
 
-  /** Every open stream, and those owed an event: a step visits only what changed. */
+  /**
+   * Every open stream, and those owed an event (marked by a change, not yet caught up by
+   * sendChange): a step visits only these.
+   */
   const all = new Set<Subscriber>();
   const dirty = new Set<Subscriber>();
 
@@ -92,8 +95,7 @@ export function createLiveHub({
   const apply = (row: UserChangeRow) => {
     const targets = row.userId === EVERY_USER ? all : byUser.get(row.userId);
     for (const sub of targets ?? []) {
-      markChange(sub, row, maxPendingIds);
-      if (sub.dirty) dirty.add(sub);
+      if (markChange(sub, row, maxPendingIds)) dirty.add(sub);
     }
   };
 
@@ -185,7 +187,6 @@ export function createLiveHub({
         stream,
         lastId: 0,
         pending: new Set(),
-        dirty: true,
         reset: false,
         ready: false,
       };
@@ -196,7 +197,7 @@ export function createLiveHub({
       stream.onClose(() => remove(sub));
       stream.onDrain(() =>
         enqueue('drain', async () => {
-          if (sub.dirty) await flush();
+          if (dirty.has(sub)) await flush();
           tips.catchUp(sub);
         }),
       );

@@ -18,7 +18,6 @@ function subscriber(userId: string, { tip, backedUp = false }: { tip?: string; b
     stream,
     lastId: 0,
     pending: new Set(),
-    dirty: false,
     reset: false,
     ready: true,
     tipKey: tip,

@@ -13,7 +13,6 @@ export interface Subscriber {
   lastId: number;
   /** Activities changed since the last event sent. */
   pending: Set<string>;
-  dirty: boolean;
   /** Tell it to start over (its position is lost, or the read model was rebuilt). */
   reset: boolean;
   /** False until its starting position is known. */
@@ -26,26 +25,26 @@ export interface Subscriber {
 export const tipKey = (tip: { height: number; hash: string }): string => `${tip.height}:${tip.hash}`;
 
 /**
- * Notes a change row for a subscriber of its user (or of every user, for '*'). A
- * subscriber still starting reads every row after its position itself; one that runs has
- * been sent (or is about to be) every row up to lastId. Past `maxPendingIds` remembered
- * activities it is told to start over instead.
+ * Notes a change row for a subscriber of its user (or of every user, for '*'); true when
+ * the subscriber is now owed an event. A subscriber still starting reads every row after
+ * its position itself; one that runs has been sent (or is about to be) every row up to
+ * lastId. Past `maxPendingIds` remembered activities it is told to start over instead.
  */
-export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: number): void {
-  if (!sub.ready || row.id <= sub.lastId) return;
+export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: number): boolean {
+  if (!sub.ready || row.id <= sub.lastId) return false;
   sub.lastId = row.id;
-  sub.dirty = true;
   if (row.userId === EVERY_USER) {
     sub.reset = true;
     sub.pending.clear();
   }
   // Starting over, the client refetches everything: nothing more to remember.
-  if (sub.reset) return;
+  if (sub.reset) return true;
   for (const id of row.activityIds) sub.pending.add(id);
   if (sub.pending.size > maxPendingIds) {
     sub.reset = true;
     sub.pending.clear();
   }
+  return true;
 }
 
 /**
@@ -53,7 +52,8 @@ export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: n
  * one `change` with the current balance, its changed activities as the list shows them
  * and the ids of those that no longer exist. Then it owes it nothing — unless the stream
  * refused a write (its client stopped reading meanwhile, e.g. after the `reset` or a
- * heartbeat): then it stays owed, and is sent once the client drains. False then.
+ * heartbeat): then it stays owed, and is sent once the client drains. False then; true when
+ it owes it nothing.
  */
 export function sendChange(
   sub: Subscriber,
@@ -78,7 +78,6 @@ export function sendChange(
   });
   if (!sent) return false;
   if (balance?.tip) sub.tipKey = tipKey(balance.tip);
-  sub.dirty = false;
   sub.pending.clear();
   return true;
 }

@@ -70,13 +70,8 @@ export async function applyBlock(
  * block paying 5,000 users node-postgres's own escaping of the ~20 arrays took ~30 ms of
  * the crawler's CPU, between the block's arrival and its commit).
  */
-export function asParam(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  if (value.some((v) => typeof v === 'object' && v !== null)) {
-    throw new TypeError('crawler_apply_block arrays hold strings, numbers, booleans or nulls only');
-  }
-  return valuesLiteral(value as ArrayElement[]);
-}
+export const asParam = (value: ArrayElement | readonly ArrayElement[]): ArrayElement =>
+  Array.isArray(value) ? valuesLiteral(value) : (value as ArrayElement);
 
 /**
  * crawler_apply_block's arguments for one block, by name, but for those the same for

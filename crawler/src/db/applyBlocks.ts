@@ -1,3 +1,4 @@
+import type { ArrayElement } from '#shared/db/arrayLiteral.js';
 import type { Executor } from '#shared/db/pool.js';
 import { CHAIN_STREAM } from '#shared/events/streams.js';
 import { OUTBOX_CHANNEL } from '#shared/outbox/appendSql.js';
@@ -66,16 +67,16 @@ export async function applyBlocks(
     parent = b.hash;
   }
   const perBlock = blocks.map(applyBlockArgs);
-  const args: Record<string, unknown> = {
+  const args: Record<string, ArrayElement | ArrayElement[]> = {
     p_lock_key: CHAIN_LOCK_KEY,
     p_expected_tip: expectedTip?.hash ?? null,
   };
-  for (const name of SCALARS) args[name] = perBlock.map((a) => a[name]);
+  for (const name of SCALARS) args[name] = perBlock.map((a) => a[name] as ArrayElement);
   for (const [from, names] of Object.entries(ROWS)) {
     const starts = [1];
     for (const a of perBlock) starts.push(starts.at(-1)! + (a[names[0]!] as unknown[]).length);
     args[from] = starts;
-    for (const name of names) args[name] = perBlock.flatMap((a) => a[name] as unknown[]);
+    for (const name of names) args[name] = perBlock.flatMap((a) => a[name] as ArrayElement[]);
   }
   args.p_chain_stream = CHAIN_STREAM;
   args.p_notify_channel = OUTBOX_CHANNEL;
