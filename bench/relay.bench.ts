@@ -54,7 +54,12 @@ const LATENCY_EVENTS = 250;
 const LATENCY_GAP_MS = 20;
 /** The latency events go round this many streams (so over every partition). */
 const LATENCY_STREAMS = 20;
-const LATENCY_WARM_UP = 50;
+/**
+ * Warm-up events per stream, so every partition the measurement writes holds ≥ 8 KB
+ * before it: past its segment's first index entries (see `latency`).
+ */
+const LATENCY_WARM_UP_PER_STREAM = 8;
+const LATENCY_WARM_UP = LATENCY_STREAMS * LATENCY_WARM_UP_PER_STREAM;
 const { batchSize, maxInFlightBatches } = defaultRelayConfig;
 
 // Shared machines skew every figure: print what else was running.
@@ -327,12 +332,18 @@ async function latency(
   const r = startTestRelay({ databaseUrl: url, kafka, config: { topic, ...config } });
   try {
     await r.relay.start();
-    // Warm-up events, not measured: LATENCY_WARM_UP of them, paced as the measured ones,
-    // over every stream the measurement writes. The consumer has joined its group once it
-    // sees them, every partition of the new topic has been written (a partition's first
-    // append creates its segment's files), and the brokers have run this light load's
-    // paths: on three brokers the first ~20 events after a single warm-up event were the
-    // slowest samples (100–390 ms).
+    // Warm-up events, not measured, paced as the measured ones, LATENCY_WARM_UP_PER_STREAM
+    // to every stream the measurement writes. The consumer has joined its group once it
+    // sees them, and the brokers have run this light load's paths: on three brokers the
+    // first ~20 events after a single warm-up event were the slowest samples (100–390 ms).
+    // And every partition of the new topic is past its segment's first index entries: a
+    // broker writes one per 4 KB appended (index.interval.bytes), the first into a fresh
+    // preallocated, memory-mapped index file, whose first page is then allocated. After
+    // the drains' writes, that took the append of each partition's 4th 1 KB event 50–110
+    // ms (the brokers' request log: the local time of that one produce request); with 50
+    // warm-up events over 20 streams, the partitions given only 3 took it within the
+    // measurement (events 8–12 and 35–40: p99 110–153 ms on three brokers). A topic in
+    // service meets it once per partition and segment (log.segment.bytes).
     for (let i = 0; i < LATENCY_WARM_UP; i++) {
       await withTransaction(db, (tx) =>
         appendToStream(tx, `latency:${i % LATENCY_STREAMS}`, [sampleEvent(i, EVENT_BYTES)]),
