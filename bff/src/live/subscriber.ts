@@ -52,8 +52,8 @@ export function markChange(sub: Subscriber, row: UserChangeRow, maxPendingIds: n
  * one `change` with the current balance, its changed activities as the list shows them
  * and the ids of those that no longer exist. Then it owes it nothing — unless the stream
  * refused a write (its client stopped reading meanwhile, e.g. after the `reset` or a
- * heartbeat): then it stays owed, and is sent once the client drains. False then; true when
- it owes it nothing.
+ * heartbeat): then it stays owed, and is sent once the client drains. False then; true
+ * when it owes it nothing.
  */
 export function sendChange(
   sub: Subscriber,
