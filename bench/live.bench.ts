@@ -196,6 +196,20 @@ class Round {
   }
 }
 
+/**
+ * Gives the node's wallet a confirmed coin for every payment of every round. On a fresh
+ * chain it holds one mature coinbase, and a round's payments would then spend each
+ * other's change: a chain of 1,000-output transactions that outgrows the mempool's
+ * descendant limit (101 kvB) at the fourth.
+ */
+async function splitCoins(): Promise<void> {
+  const coins = Math.ceil(SUBSCRIBERS / OUTPUTS_PER_TX) * (RUNS + 1);
+  const coinBtc = OUTPUTS_PER_TX * AMOUNT_BTC * 2;
+  const own = await Promise.all(Array.from({ length: coins }, () => node.newAddress()));
+  await node.sendMany(Object.fromEntries(own.map((a) => [a, coinBtc])));
+  await node.mine(1);
+}
+
 interface RoundResult {
   p50: number;
   p99: number;
@@ -273,6 +287,7 @@ async function measureRound(round: Round, addresses: string[], label: string): P
 const stack = readStackEnv();
 const node = regtestFromStack();
 await node.ensureFunds(Math.ceil(SUBSCRIBERS * AMOUNT_BTC * (RUNS + 1)) + 5);
+await splitCoins();
 const forkline = await startForkline('bench_live', await node.height());
 const streams: Socket[] = [];
 // Stage clock: the broker's append time of the block's TxConfirmed events (read afterwards).
