@@ -10,14 +10,14 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.me
 
 /** The BFF's environment, parsed once in main.ts. */
 export const bffConfigShape = {
-  BFF_PORT: port(38080),
+  BFF_PORT: port(28080),
   BFF_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
   ONLINE_DATABASE_URL: postgresUrl(),
   VIEWS_DATABASE_URL: postgresUrl(),
   BITCOIND_RPC_URL: httpUrl(),
   BITCOIN_NETWORK: network(),
-  CRAWLER_STATUS_URL: httpUrl().default('http://127.0.0.1:38081/status'),
-  TRADING_URL: httpUrl().default('http://127.0.0.1:38084'),
+  CRAWLER_STATUS_URL: httpUrl().default('http://127.0.0.1:28081/status'),
+  TRADING_URL: httpUrl().default('http://127.0.0.1:28084'),
   TRADING_TIMEOUT_MS: positiveInt(5_000),
   FORKLINE_ADMIN_TOKEN: z
     .string({ required_error: 'is required' })

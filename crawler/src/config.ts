@@ -38,7 +38,7 @@ const shape = {
   /** Blocks this close to the node's tip (the tip and the ones below it) go one per transaction. */
   CRAWLER_CATCHUP_BEHIND_BLOCKS: positiveInt(CATCHUP_DEFAULTS.behindBlocks),
   /** 0 picks a free port (tests). */
-  CRAWLER_METRICS_PORT: nonNegativeInt(38_081).refine((n) => n <= 65_535, 'must be a port number 0-65535'),
+  CRAWLER_METRICS_PORT: nonNegativeInt(28_081).refine((n) => n <= 65_535, 'must be a port number 0-65535'),
   CRAWLER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: logLevel(),
 };

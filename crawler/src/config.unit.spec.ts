@@ -7,13 +7,13 @@ const base = {
 };
 
 describe('loadCrawlerConfig', () => {
-  it('defaults: regtest from genesis, poll 2 s, metrics on 38081, ZMQ optional', () => {
+  it('defaults: regtest from genesis, poll 2 s, metrics on 28081, ZMQ optional', () => {
     expect(loadCrawlerConfig(base)).toMatchObject({
       BITCOIN_NETWORK: 'regtest',
       CRAWLER_START_HEIGHT: 0,
       CRAWLER_POLL_INTERVAL_MS: 2000,
       CRAWLER_FETCH_CONCURRENCY: 4,
-      CRAWLER_METRICS_PORT: 38081,
+      CRAWLER_METRICS_PORT: 28081,
       CRAWLER_CATCHUP_GROUP_BLOCKS: 20,
       CRAWLER_CATCHUP_BEHIND_BLOCKS: 6,
     });

@@ -15,7 +15,7 @@ export const projectorConfigShape = {
   KAFKA_BROKERS: kafkaBrokers(),
   PROJECTOR_TOPIC: groupId(EVENTS_TOPIC),
   PROJECTOR_GROUP_ID: groupId('forkline-projector'),
-  PROJECTOR_METRICS_PORT: port(38083),
+  PROJECTOR_METRICS_PORT: port(28083),
   PROJECTOR_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** How many partitions are applied at the same time (each in its own transaction). */
   PROJECTOR_CONCURRENCY: positiveInt(3),

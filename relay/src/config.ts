@@ -61,7 +61,7 @@ const shape = {
   RELAY_POLL_INTERVAL_MS: positiveInt(defaultRelayConfig.pollIntervalMs),
   RELAY_PUBLISH_TIMEOUT_MS: positiveInt(defaultRelayConfig.publishTimeoutMs),
   RELAY_LISTEN: bool(defaultRelayConfig.listen),
-  RELAY_METRICS_PORT: port(38082),
+  RELAY_METRICS_PORT: port(28082),
   RELAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   ...topicSettingsShape,
   LOG_LEVEL: logLevel(),

@@ -8,7 +8,7 @@ describe('loadRelayConfig', () => {
     expect(loadRelayConfig(env)).toEqual({
       onlineDatabaseUrl: env.ONLINE_DATABASE_URL,
       kafkaBrokers: ['k1:9092', 'k2:9092'],
-      metricsPort: 38082,
+      metricsPort: 28082,
       metricsHost: '127.0.0.1',
       logLevel: 'info',
       relay: {

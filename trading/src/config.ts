@@ -4,7 +4,7 @@ import { loadConfig } from '#shared/config/loadConfig.js';
 
 /** The trading service's environment, parsed once in main.ts. */
 export const tradingConfigShape = {
-  TRADING_PORT: port(38084),
+  TRADING_PORT: port(28084),
   TRADING_HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
   TRADING_DATABASE_URL: postgresUrl(),
   BITCOIND_RPC_URL: httpUrl(),

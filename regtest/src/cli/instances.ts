@@ -5,11 +5,11 @@ import type { ProcessSpec } from './supervisor.js';
  * process listens on them + 10 × (i − 1), so two instances of one machine never clash.
  */
 const PORTS: Record<string, { variable: string; fallback: number }> = {
-  crawler: { variable: 'CRAWLER_METRICS_PORT', fallback: 38_081 },
-  relay: { variable: 'RELAY_METRICS_PORT', fallback: 38_082 },
-  projector: { variable: 'PROJECTOR_METRICS_PORT', fallback: 38_083 },
-  bff: { variable: 'BFF_PORT', fallback: 38_080 },
-  'trading-relay': { variable: 'RELAY_METRICS_PORT', fallback: 38_085 },
+  crawler: { variable: 'CRAWLER_METRICS_PORT', fallback: 28_081 },
+  relay: { variable: 'RELAY_METRICS_PORT', fallback: 28_082 },
+  projector: { variable: 'PROJECTOR_METRICS_PORT', fallback: 28_083 },
+  bff: { variable: 'BFF_PORT', fallback: 28_080 },
+  'trading-relay': { variable: 'RELAY_METRICS_PORT', fallback: 28_085 },
 };
 
 /** The processes that may run as several instances: each safe beside a twin. */

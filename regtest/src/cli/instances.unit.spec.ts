@@ -32,8 +32,8 @@ describe('withInstances', () => {
     const env = (name: string) => specs.find((s) => s.name === name)!.env?.(shared) ?? {};
     expect(env('bff-2')).toEqual({ BFF_PORT: '40090' });
     expect(env('bff-3')).toEqual({ BFF_PORT: '40100' });
-    expect(env('crawler-2')).toEqual({ CRAWLER_METRICS_PORT: '38091' });
-    expect(env('projector-3')).toEqual({ PROJECTOR_METRICS_PORT: '38103' });
+    expect(env('crawler-2')).toEqual({ CRAWLER_METRICS_PORT: '28091' });
+    expect(env('projector-3')).toEqual({ PROJECTOR_METRICS_PORT: '28103' });
     // Each twin runs like its first instance (the projector's node flags included).
     expect(specs.find((s) => s.name === 'projector-2')!.nodeFlags).toEqual(
       specs.find((s) => s.name === 'projector')!.nodeFlags,

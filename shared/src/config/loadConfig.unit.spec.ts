@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kafkaBrokers, port, postgresUrl } from './fields.js';
 import { ConfigError, loadConfig } from './loadConfig.js';
 
-const shape = { ONLINE_DATABASE_URL: postgresUrl(), KAFKA_BROKERS: kafkaBrokers(), BFF_PORT: port(38080) };
+const shape = { ONLINE_DATABASE_URL: postgresUrl(), KAFKA_BROKERS: kafkaBrokers(), BFF_PORT: port(28080) };
 const good = {
   ONLINE_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
   KAFKA_BROKERS: '127.0.0.1:9092, h2:9093',
@@ -11,7 +11,7 @@ const good = {
 describe('loadConfig', () => {
   it('parses, defaults and freezes', () => {
     const config = loadConfig(shape, good);
-    expect(config).toEqual({ ...good, KAFKA_BROKERS: ['127.0.0.1:9092', 'h2:9093'], BFF_PORT: 38080 });
+    expect(config).toEqual({ ...good, KAFKA_BROKERS: ['127.0.0.1:9092', 'h2:9093'], BFF_PORT: 28080 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

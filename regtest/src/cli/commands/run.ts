@@ -17,7 +17,7 @@ export const FORKLINE_PROCESSES: ProcessSpec[] = [
     main: 'relay/src/main.ts',
     env: (shared) => ({
       ONLINE_DATABASE_URL: shared.TRADING_DATABASE_URL,
-      RELAY_METRICS_PORT: shared.TRADING_RELAY_METRICS_PORT ?? '38085',
+      RELAY_METRICS_PORT: shared.TRADING_RELAY_METRICS_PORT ?? '28085',
     }),
   },
 ];
