@@ -52,6 +52,9 @@ describe('crawler: addresses join matching at a known height', () => {
     return rows.map((r) => ({ txid: r.txid, deltaSats: Number(r.delta_sats), height: r.height }));
   }
 
+  /** Every registered address: the node's wallet holds their keys too. */
+  const customers = () => [...h.users.values()].flat();
+
   const heightOf = async (txid: string) =>
     (await h.node.walletCall<{ blockheight: number }>('gettransaction', [txid])).blockheight;
 
@@ -226,7 +229,8 @@ describe('crawler: addresses join matching at a known height', () => {
       await h.node.mine(1); // the mempool is followed from our first block on
       await h.waitSynced();
       const address = await h.node.newAddress('bech32', 'early');
-      const txid = await h.node.send(address, 0.015);
+      // Paid with no customer's coin: the payment touches nobody until the address joins.
+      const txid = await withCoinsLocked(h.node, customers(), () => h.node.send(address, 0.015));
       // With its history: it joins only once a rescan reaches the tip.
       await addUser(h.db.online, 'early', [address], h.startHeight);
       h.users.set('early', [address]);
@@ -244,6 +248,81 @@ describe('crawler: addresses join matching at a known height', () => {
       expect(crawler.status().rescans).toEqual([]);
       await h.node.mine(1);
       await settled();
+      await expectConsistent();
+    } finally {
+      await h.stopCrawler();
+      await h.startCrawler();
+    }
+  });
+
+  it('a payment pending for its payer is pending for each address that joins later, with the whole amounts', async () => {
+    await h.stopCrawler();
+    await h.startCrawler({ mempoolSource: true });
+    try {
+      await h.node.mine(1);
+      await h.waitSynced();
+      const [payer] = await h.newUser('payer');
+      const funding = await withCoinsLocked(h.node, customers(), () => h.node.send(payer!, 0.05));
+      await h.node.mineBlockWith([funding]);
+      await h.waitSynced();
+      const coin = (await utxosOf(h.node, [payer!])).find((u) => u.txid === funding)!;
+      // One payment to another customer and to the payer's own second address, neither
+      // registered yet: pending for the payer alone, all of it paid to others.
+      const payee = await h.node.newAddress('bech32', 'payee');
+      const payerSecond = await h.node.newAddress('bech32', 'payer');
+      const back = coin.sats - 2_003_000;
+      const txid = await spend(h.node, [coin], { [payee]: 2_000_000, [payerSecond]: back });
+      const pendingOf = async () =>
+        (
+          await h.db.online.query<{
+            user_id: string;
+            received_sats: string;
+            sent_sats: string;
+            paid: string;
+          }>(
+            `SELECT user_id, received_sats, sent_sats, paid_to_others_sats AS paid
+               FROM mempool_txs WHERE txid = $1 ORDER BY user_id`,
+            [txid],
+          )
+        ).rows.map((r) => ({
+          user: r.user_id,
+          received: Number(r.received_sats),
+          sent: Number(r.sent_sats),
+          paid: Number(r.paid),
+        }));
+      await waitFor(pendingOf, (rows) => rows.length === 1, { what: 'the payment pending for the payer' });
+      expect(await pendingOf()).toEqual([
+        { user: 'payer', received: 0, sent: coin.sats, paid: coin.sats - 3_000 },
+      ]);
+
+      // Both join through a rescan (registered with their history).
+      await addUser(h.db.online, 'payee', [payee], h.startHeight);
+      await addUser(h.db.online, 'payer', [payerSecond], h.startHeight);
+      h.users.set('payee', [payee]);
+      h.users.set('payer', [payer!, payerSecond]);
+      await waitFor(pendingOf, (rows) => rows.length === 2 && rows[1]!.received > 0, {
+        what: 'the payment pending for both, whole',
+        timeoutMs: 30_000,
+      });
+      expect(await pendingOf()).toEqual([
+        { user: 'payee', received: 2_000_000, sent: 0, paid: back },
+        { user: 'payer', received: back, sent: coin.sats, paid: 2_000_000 },
+      ]);
+      const pendingEvents = async (userId: string) =>
+        (
+          await h.db.online.query<{ delta: string }>(
+            `SELECT payload->>'deltaSats' AS delta FROM outbox
+              WHERE stream = $1 AND type = 'TxPending' AND payload->>'txid' = $2 ORDER BY version`,
+            [userStream(userId), txid],
+          )
+        ).rows.map((r) => Number(r.delta));
+      // The payer's second event restates the payment whole; the read side takes the difference.
+      expect(await pendingEvents('payer')).toEqual([-coin.sats, -(coin.sats - back)]);
+      expect(await pendingEvents('payee')).toEqual([2_000_000]);
+
+      await h.node.mineBlockWith([txid]);
+      await settled();
+      expect(await pendingOf()).toEqual([]);
       await expectConsistent();
     } finally {
       await h.stopCrawler();

@@ -8,16 +8,18 @@ import type { Logger } from '#shared/logging/logger.js';
 import { appendToManyStreams } from '#shared/outbox/appendToManyStreams.js';
 import { deletePendingTxs } from '../db/deletePendingTxs.js';
 import { insertPendingTxs, type NewPendingTx } from '../db/insertPendingTxs.js';
+import { selectPendingParts, type PendingPart } from '../db/selectPendingParts.js';
 import { lockChain } from '../db/lockChain.js';
 import { selectTip } from '../db/selectTip.js';
 import { selectUnspentOutpoints } from '../db/selectUnspentOutpoints.js';
-import { outpointKey, type OwnedOutput, type WatchLookup } from '../matching/types.js';
+import { outpointKey, type OwnedOutput, type WalletTx, type WatchLookup } from '../matching/types.js';
 import type { ChainTip } from '../node/chainSource.js';
 import type { MempoolSource } from '../node/mempoolSource.js';
 import { displayTxid, matchMempoolTx } from './matchMempoolTx.js';
 import type { MempoolOp } from './mempoolOp.js';
 import { parentsFirst } from './parentsFirst.js';
 import type { PendingIndex, PendingTx } from './pendingIndex.js';
+import { restatedParts } from './restatedParts.js';
 
 export interface MempoolChangeDeps {
   pool: Pool;
@@ -37,8 +39,10 @@ export type ChangeOutcome = { kind: 'applied'; pending: number; dropped: number 
  * added transaction touching a user becomes pending (TxPending per user, rows for its
  * inputs and watched outputs); each pending one that left is dropped (TxDropped:
  * `replaced` when another mempool transaction now spends one of its inputs, else
- * `evicted` — a block's conflicts were settled with the block). Events keep the node's
- * order. Written only while our chain tip is still `expectedTip` (the snapshot's).
+ * `evicted` — a block's conflicts were settled with the block); each rematched one that
+ * now touches a user more (an address joined) is stored whole again, with TxPending for
+ * the users whose part is new or changed. Events keep the node's order. Written only
+ * while our chain tip is still `expectedTip` (the snapshot's).
  */
 export async function applyMempoolChanges(
   deps: MempoolChangeDeps,
@@ -57,6 +61,13 @@ export async function applyMempoolChanges(
   const confirmed = new Map(
     (await selectUnspentOutpoints(pool, outpoints)).map((o) => [outpointKey(o.txid, o.vout), o]),
   );
+  const storedParts = new Map<string, PendingPart[]>();
+  const rematched = ops.filter((op) => op.kind === 'rematch').map((op) => op.txid);
+  for (const part of await selectPendingParts(pool, rematched)) {
+    storedParts.set(part.txid, [...(storedParts.get(part.txid) ?? []), part]);
+  }
+  // Rematched transactions whose users' parts changed: those users, restated.
+  const restated = new Map<string, WalletTx[]>();
   const added = new Map<string, NewPendingTx>();
   const batchOutputs = new Map<string, OwnedOutput>();
   const prevout = (txid: string, vout: number) => {
@@ -66,10 +77,16 @@ export async function applyMempoolChanges(
   const now = new Date();
   const matched = new Map<string, NewPendingTx>();
   for (const op of order) {
-    const tx = op.kind === 'add' ? txs.get(op.txid) : undefined;
+    const tx = op.kind === 'remove' ? undefined : txs.get(op.txid);
     if (!tx || matched.has(op.txid)) continue;
     const m = matchMempoolTx(tx, op.txid, watch, prevout);
     if (m.walletTxs.length === 0) continue;
+    const parts = op.kind === 'rematch' ? (storedParts.get(op.txid) ?? []) : [];
+    if (op.kind === 'rematch') {
+      const changed = restatedParts(parts, m.walletTxs);
+      if (changed.length === 0) continue;
+      restated.set(op.txid, changed);
+    }
     for (const o of m.outputs) batchOutputs.set(outpointKey(o.txid, o.vout), o);
     matched.set(op.txid, {
       txid: op.txid,
@@ -77,9 +94,10 @@ export async function applyMempoolChanges(
       inputs: m.inputs,
       outputs: m.outputs,
       walletTxs: m.walletTxs,
-      firstSeenAt: now,
+      // A rematched one keeps when it was first seen and what the node said of it then.
+      firstSeenAt: parts[0]?.firstSeenAt ?? now,
       // Its own signal until the node says (inherited signals included) below.
-      replaceable: m.signalsRbf,
+      replaceable: parts[0]?.replaceable ?? m.signalsRbf,
     });
   }
 
@@ -91,9 +109,11 @@ export async function applyMempoolChanges(
   const [spenders] = await Promise.all([
     source.spenders(leaving.flatMap((p) => p.inputs)),
     Promise.all(
-      [...matched.values()].map(async (p) => {
-        p.replaceable = (await source.replaceable(p.txid)) ?? p.replaceable;
-      }),
+      [...matched.values()]
+        .filter((p) => !restated.has(p.txid))
+        .map(async (p) => {
+          p.replaceable = (await source.replaceable(p.txid)) ?? p.replaceable;
+        }),
     ),
   ]);
 
@@ -106,15 +126,16 @@ export async function applyMempoolChanges(
   };
   const gone = new Set<string>();
   let evictions = 0;
-  // Stored pending transactions that left: their rows go.
+  // Stored pending transactions that left or are stored whole again: their rows go.
   const stored = new Set<string>();
   for (const op of order) {
-    if (op.kind === 'add') {
+    if (op.kind !== 'remove') {
       const p = matched.get(op.txid);
       if (!p || added.has(op.txid)) continue;
       gone.delete(op.txid);
       added.set(op.txid, p);
-      for (const w of p.walletTxs) emit(w.userId, pendingEvent(p, w));
+      if (op.kind === 'rematch') stored.add(op.txid);
+      for (const w of restated.get(op.txid) ?? p.walletTxs) emit(w.userId, pendingEvent(p, w));
       continue;
     }
     const p = added.get(op.txid) ?? (gone.has(op.txid) ? undefined : pending.get(op.txid));
@@ -163,14 +184,15 @@ function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): Fo
   };
 }
 
-/** The added transactions we do not hold yet, fetched with bounded concurrency. */
+/** The added transactions we do not hold yet, and the rematched ones, fetched with bounded concurrency. */
 async function fetchAdded(deps: MempoolChangeDeps, ops: MempoolOp[]): Promise<Map<string, Transaction>> {
-  // Not pending already — unless it left earlier in this batch and is back.
+  // Not pending already — unless it left earlier in this batch and is back, or is to be
+  // matched again.
   const wanted = new Set<string>();
   const left = new Set<string>();
   for (const op of ops) {
     if (op.kind === 'remove') left.add(op.txid);
-    else if (!deps.pending.has(op.txid) || left.has(op.txid)) wanted.add(op.txid);
+    else if (op.kind === 'rematch' || !deps.pending.has(op.txid) || left.has(op.txid)) wanted.add(op.txid);
   }
   const queue = new PQueue({ concurrency: deps.fetchConcurrency });
   const found = new Map<string, Transaction>();

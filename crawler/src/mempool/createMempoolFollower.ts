@@ -44,6 +44,8 @@ export function createMempoolFollower(
   let sequence: number | undefined;
   let snapshotTip: string | null | undefined;
   let resyncDue = true;
+  // Addresses joined since the last snapshot: our pending transactions may touch them too.
+  let rematchDue = false;
   let nextSnapshotAt = 0;
   let snapshots = 0;
   let queue: MempoolChange[] = [];
@@ -82,8 +84,12 @@ export function createMempoolFollower(
     const inSnapshot = new Set(snap.txids);
     const ops: MempoolOp[] = [];
     for (const txid of pending.txids()) if (!inSnapshot.has(txid)) ops.push({ kind: 'remove', txid });
-    for (const txid of snap.txids)
-      if (!known.has(txid) && !pending.has(txid)) ops.push({ kind: 'add', txid });
+    const rematch = rematchDue;
+    for (const txid of snap.txids) {
+      if (!pending.has(txid)) {
+        if (!known.has(txid)) ops.push({ kind: 'add', txid });
+      } else if (rematch) ops.push({ kind: 'rematch', txid });
+    }
     // Sliced in the snapshot's order, which is parents before children (getrawmempool
     // lists by ancestor count), so a child never lands in a slice before its parent's.
     for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH) {
@@ -93,6 +99,7 @@ export function createMempoolFollower(
       }
     }
     known = inSnapshot;
+    if (rematch) rematchDue = false;
     sequence = snap.sequence;
     snapshotTip = tip;
     nextSnapshotAt = Date.now() + deps.resyncIntervalMs;
@@ -151,11 +158,13 @@ export function createMempoolFollower(
     },
     /**
      * Addresses joined live matching: transactions already in the mempool may pay or
-     * spend them, and `known` skips those. Forget it, as after a reorg.
+     * spend them, and `known` skips those. Forget it, as after a reorg; and match our
+     * pending ones again, since one pending for its payer may pay a joined address.
      */
     onWatchGrew(): void {
       known = new Set();
       resyncDue = true;
+      rematchDue = true;
     },
     /** Something failed outside the mempool sync (node or database away): start afresh. */
     markResync(): void {

@@ -83,6 +83,19 @@ describe('parentsFirst', () => {
     ]);
   });
 
+  it('puts a rematched parent before the child added with it, and an added parent before a rematched child', () => {
+    const p = tx([{ txid: foreignTxid(1), vout: 0 }]);
+    const c = tx([{ txid: p.getId(), vout: 0 }]);
+    const g = tx([{ txid: c.getId(), vout: 0 }]);
+    const rematch = (txid: string): MempoolOp => ({ kind: 'rematch', txid });
+    const ops = [rematch(g.getId()), add(c.getId()), rematch(p.getId())];
+    expect(parentsFirst(ops, fetched([p, c, g])).map((op) => [op.kind, op.txid])).toEqual([
+      ['rematch', p.getId()],
+      ['add', c.getId()],
+      ['rematch', g.getId()],
+    ]);
+  });
+
   it('leaves an add whose transaction was not fetched in place, and does not wait for it', () => {
     const p = tx([{ txid: foreignTxid(1), vout: 0 }]);
     const c = tx([{ txid: p.getId(), vout: 0 }]);

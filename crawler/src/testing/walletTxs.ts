@@ -12,6 +12,8 @@ export interface WalletUtxo extends Outpoint {
 
 /** The node wallet's UTXOs at these addresses (unconfirmed included). */
 export async function utxosOf(node: RegtestNode, addresses: string[]): Promise<WalletUtxo[]> {
+  // listunspent reads an empty list as "every address".
+  if (addresses.length === 0) return [];
   const list = await node.walletCall<
     { txid: string; vout: number; address: string; amount: number; confirmations: number }[]
   >('listunspent', [0, 9_999_999, addresses]);

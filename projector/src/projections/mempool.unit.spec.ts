@@ -141,6 +141,35 @@ describe('mempool events in the activities and balances fold', () => {
     ]);
   });
 
+  it('restated while pending (an address joined): the pending amount moves by the difference, then confirms whole', () => {
+    const gil = userEvents('gil');
+    const events = [
+      gil.next(
+        pending('t1', { deltaSats: -50_000, sentSats: 50_000, paidToOthersSats: 49_000, firstSeenAt: SEEN }),
+      ),
+      // The change came back to an address of gil's that joined after: the same payment, whole.
+      gil.next(
+        pending('t1', {
+          deltaSats: -21_000,
+          receivedSats: 29_000,
+          sentSats: 50_000,
+          paidToOthersSats: 20_000,
+          firstSeenAt: '2026-01-01T00:00:05.000Z',
+        }),
+      ),
+    ];
+    const whilePending = fold(events);
+    expect(whilePending.activities).toMatchObject([
+      { txid: hex('t1'), status: 'pending', amountSats: -21_000, type: 'withdrawal', firstSeenAt: SEEN },
+    ]);
+    expect(whilePending.balance).toMatchObject({ confirmedSats: 0, pendingSats: -21_000, txCount: 0 });
+    expect(whilePending.changes.map((c) => c.version)).toEqual([1, 2]);
+
+    const mined = fold([...events, gil.next(confirmed('t1', 'b1', 1, { deltaSats: -21_000 }))]);
+    expect(mined.activities).toMatchObject([{ txid: hex('t1'), status: 'confirmed', amountSats: -21_000 }]);
+    expect(mined.balance).toMatchObject({ confirmedSats: -21_000, pendingSats: 0, txCount: 1 });
+  });
+
   it('ignores events that do not fit the row: no money invented or counted twice', () => {
     const fay = userEvents('fay');
     const events = [

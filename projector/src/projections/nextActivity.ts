@@ -62,13 +62,19 @@ export function nextActivity(
 
   switch (event.type) {
     case 'TxPending': {
-      // Pending again after a revert, or back in the mempool after a drop; never over a
-      // row that is pending (counted already) or confirmed (its block counts it).
-      if (before?.status === 'pending' || before?.status === 'confirmed') {
+      // Pending again after a revert, or back in the mempool after a drop; restated over a
+      // pending row when its figures changed (an address that joined later is paid or
+      // spent by it too: the pending amount moves by the difference); never over a
+      // confirmed row (its block counts it), nor a pending one with the same figures.
+      const p = event.payload;
+      const restated = before?.status === 'pending';
+      if (
+        before?.status === 'confirmed' ||
+        (restated && before.amountSats === p.deltaSats && before.type === activityType(p))
+      ) {
         log.warn({ userId, txid, status }, 'pending event for a transaction already counted, ignored');
         return undefined;
       }
-      const p = event.payload;
       const seen = iso(p.firstSeenAt);
       const after: TxActivity = {
         userId,
@@ -87,7 +93,8 @@ export function nextActivity(
         updatedAt: at,
         order: null,
       };
-      return { after, effect: { userId, confirmedSats: 0, pendingSats: p.deltaSats, txCount: 0 } };
+      const pendingSats = p.deltaSats - (restated ? before.amountSats : 0);
+      return { after, effect: { userId, confirmedSats: 0, pendingSats, txCount: 0 } };
     }
 
     case 'TxConfirmed': {

@@ -64,7 +64,8 @@ export interface TxReverted {
 
 /**
  * A transaction touching the user entered the node's mempool: what it would do once
- * mined. Superseded by its TxConfirmed when mined; ended by a TxDropped otherwise.
+ * mined. Superseded by its TxConfirmed when mined; ended by a TxDropped otherwise. Sent
+ * again, whole, when an address that joined later changes the user's part of it.
  */
 export interface TxPending {
   type: 'TxPending';
