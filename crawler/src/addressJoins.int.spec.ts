@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '#shared/testing/waitFor.js';
 import type { ChainSource } from './node/chainSource.js';
+import { createBitcoindMempoolSource } from './node/mempoolSource.js';
 import {
   addUser,
   createHarness,
@@ -323,6 +324,73 @@ describe('crawler: addresses join matching at a known height', () => {
       await h.node.mineBlockWith([txid]);
       await settled();
       expect(await pendingOf()).toEqual([]);
+      await expectConsistent();
+    } finally {
+      await h.stopCrawler();
+      await h.startCrawler();
+    }
+  });
+
+  it('addresses joining fetch only the mempool transactions that may touch them, and find those that do', async () => {
+    await h.stopCrawler();
+    const node = createBitcoindMempoolSource(h.node.rpc);
+    let fetches = 0;
+    await h.startCrawler({
+      mempoolSource: { ...node, rawTransaction: (txid) => (fetches++, node.rawTransaction(txid)) },
+    });
+    try {
+      await h.node.mine(1);
+      await h.waitSynced();
+      const locked = <T>(pay: () => Promise<T>) => withCoinsLocked(h.node, customers(), pay);
+      const holder = await h.node.newAddress('bech32', 'holder');
+      const funding = await locked(() => h.node.send(holder, 0.03));
+      await h.node.mineBlockWith([funding]);
+      await h.waitSynced();
+      // Twenty payments to nobody we know, one spending the holder's coin, one to a fresh address.
+      for (let i = 0; i < 20; i++)
+        await locked(async () => h.node.send(await h.node.newAddress('bech32', 'x'), 0.001));
+      const coin = (await utxosOf(h.node, [holder])).find((u) => u.txid === funding)!;
+      const spent = await spend(h.node, [coin], {
+        [await h.node.newAddress('bech32', 'x')]: coin.sats - 3_000,
+      });
+      const fresh = await h.node.newAddress('bech32', 'fresh');
+      const paid = await locked(() => h.node.send(fresh, 0.002));
+      const mempool = (await h.node.rpc.call<string[]>('getrawmempool', [])).length;
+      await waitFor(
+        () => h.crawler!.status().mempool?.nodeTxs ?? 0,
+        (n) => n >= mempool,
+        { what: 'the mempool seen' },
+      );
+      const before = fetches;
+
+      // One joins from the next block, one with its history (a rescan finds its coin).
+      await addUser(h.db.online, 'fresh', [fresh]);
+      await addUser(h.db.online, 'holder', [holder], h.startHeight);
+      h.users.set('fresh', [fresh]);
+      h.users.set('holder', [holder]);
+      const pendingOf = async (userId: string) =>
+        (
+          await h.db.online.query<{ txid: string }>(
+            `SELECT payload->>'txid' AS txid FROM outbox WHERE stream = $1 AND type = 'TxPending'`,
+            [userStream(userId)],
+          )
+        ).rows.map((r) => r.txid);
+      await waitFor(
+        () => pendingOf('fresh'),
+        (t) => t.includes(paid),
+        { what: 'the fresh payment pending' },
+      );
+      await waitFor(
+        () => pendingOf('holder'),
+        (t) => t.includes(spent),
+        { what: 'the holder spend pending' },
+      );
+      // The two, and at most a few whose tags look alike: not the mempool again.
+      expect(mempool).toBeGreaterThanOrEqual(22);
+      expect(fetches - before).toBeLessThan(6);
+
+      await h.node.mine(1);
+      await settled();
       await expectConsistent();
     } finally {
       await h.stopCrawler();

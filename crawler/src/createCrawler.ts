@@ -112,8 +112,8 @@ export function createCrawler({
     startHeight: settings.startHeight,
     chunkBlocks: settings.rescanChunkBlocks,
     fetchConcurrency: settings.fetchConcurrency,
-    // Payments to them may be in the mempool already: the next snapshot finds them.
-    onJoined: () => mempool?.onWatchGrew(),
+    // Payments to or from them may be in the mempool already: the next sync finds them.
+    onJoined: (scripts, fundingTxids) => mempool?.onWatchGrew(scripts, fundingTxids),
   });
   const watcher = createAddressWatcher({
     connectionString: settings.databaseUrl,

@@ -20,6 +20,7 @@ import type { MempoolOp } from './mempoolOp.js';
 import { parentsFirst } from './parentsFirst.js';
 import type { PendingIndex, PendingTx } from './pendingIndex.js';
 import { restatedParts } from './restatedParts.js';
+import { traceOf, type TxTraces } from './txTraces.js';
 
 export interface MempoolChangeDeps {
   pool: Pool;
@@ -32,7 +33,10 @@ export interface MempoolChangeDeps {
   log: Logger;
 }
 
-export type ChangeOutcome = { kind: 'applied'; pending: number; dropped: number } | { kind: 'tip-moved' };
+export type ChangeOutcome =
+  /** `unmatched`: the added transactions that touch nobody, traced for later joins. */
+  | { kind: 'applied'; pending: number; dropped: number; unmatched: Map<string, TxTraces> }
+  | { kind: 'tip-moved' };
 
 /**
  * Applies mempool changes to our pending transactions in one SQL transaction: each
@@ -76,11 +80,16 @@ export async function applyMempoolChanges(
   };
   const now = new Date();
   const matched = new Map<string, NewPendingTx>();
+  const unmatched = new Map<string, TxTraces>();
   for (const op of order) {
     const tx = op.kind === 'remove' ? undefined : txs.get(op.txid);
     if (!tx || matched.has(op.txid)) continue;
     const m = matchMempoolTx(tx, op.txid, watch, prevout);
-    if (m.walletTxs.length === 0) continue;
+    if (m.walletTxs.length === 0) {
+      if (op.kind === 'add') unmatched.set(op.txid, traceOf(tx));
+      continue;
+    }
+    unmatched.delete(op.txid);
     const parts = op.kind === 'rematch' ? (storedParts.get(op.txid) ?? []) : [];
     if (op.kind === 'rematch') {
       const changed = restatedParts(parts, m.walletTxs);
@@ -166,7 +175,7 @@ export async function applyMempoolChanges(
   if (!written) return { kind: 'tip-moved' };
   for (const txid of stored) pending.remove(txid);
   for (const p of added.values()) pending.add(p);
-  return { kind: 'applied', pending: added.size, dropped: gone.size };
+  return { kind: 'applied', pending: added.size, dropped: gone.size, unmatched };
 }
 
 function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): ForklineEvent {

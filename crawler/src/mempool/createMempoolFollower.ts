@@ -3,6 +3,7 @@ import type { MempoolMessage, MempoolChange } from '../node/zmqWakeups.js';
 import { applyMempoolChanges, type MempoolChangeDeps } from './applyMempoolChanges.js';
 import type { MempoolOp } from './mempoolOp.js';
 import { loadPendingIndex } from './loadPendingIndex.js';
+import { joinCandidates, type TxTraces } from './txTraces.js';
 
 /** `again`: more to do at once (a gap to resync, a long queue); `behind`: sync blocks first. */
 export type MempoolSyncOutcome = 'synced' | 'again' | 'behind';
@@ -41,10 +42,14 @@ export function createMempoolFollower(
 ) {
   const { source, pending, log, metrics } = deps;
   let known = new Set<string>();
+  // Of the known transactions that touch nobody, what a join needs to find those that may.
+  const traces = new Map<string, TxTraces>();
+  // Known transactions a join made candidates: matched again at the next sync.
+  const recheck = new Set<string>();
   let sequence: number | undefined;
   let snapshotTip: string | null | undefined;
   let resyncDue = true;
-  // Addresses joined since the last snapshot: our pending transactions may touch them too.
+  // Addresses joined since: our pending transactions may touch them too.
   let rematchDue = false;
   let nextSnapshotAt = 0;
   let snapshots = 0;
@@ -63,6 +68,8 @@ export function createMempoolFollower(
     if (ops.length === 0) return true;
     const outcome = await applyMempoolChanges(deps, ops, tip);
     if (outcome.kind === 'tip-moved') return false;
+    for (const op of ops) traces.delete(op.txid);
+    for (const [txid, t] of outcome.unmatched) traces.set(txid, t);
     metrics.mempoolChanges.inc({ outcome: 'pending' }, outcome.pending);
     metrics.mempoolChanges.inc({ outcome: 'dropped' }, outcome.dropped);
     metrics.pendingTxs.set(pending.size);
@@ -99,6 +106,8 @@ export function createMempoolFollower(
       }
     }
     known = inSnapshot;
+    for (const txid of traces.keys()) if (!inSnapshot.has(txid)) traces.delete(txid);
+    recheck.clear();
     if (rematch) rematchDue = false;
     sequence = snap.sequence;
     snapshotTip = tip;
@@ -109,6 +118,20 @@ export function createMempoolFollower(
     // before the change took it, so those from snap.sequence on are not in the snapshot.
     queue = queue.filter((m) => m.sequence >= snap.sequence);
     return drain(tip);
+  }
+
+  /** Matches again what a join may have made ours: its candidates, and our pending ones. */
+  async function recheckJoined(tip: string | null): Promise<boolean> {
+    const ops: MempoolOp[] = [];
+    for (const txid of recheck) if (!known.has(txid) && !pending.has(txid)) ops.push({ kind: 'add', txid });
+    for (const txid of pending.txids()) ops.push({ kind: 'rematch', txid });
+    for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH) {
+      if (!(await apply(ops.slice(from, from + MAX_OPS_PER_BATCH), tip))) return false;
+    }
+    for (const op of ops) if (op.kind === 'add') known.add(op.txid);
+    recheck.clear();
+    rematchDue = false;
+    return true;
   }
 
   async function drain(tip: string | null): Promise<MempoolSyncOutcome> {
@@ -154,16 +177,22 @@ export function createMempoolFollower(
      */
     onReorg(): void {
       known = new Set();
+      traces.clear();
       resyncDue = true;
     },
     /**
-     * Addresses joined live matching: transactions already in the mempool may pay or
-     * spend them, and `known` skips those. Forget it, as after a reorg; and match our
-     * pending ones again, since one pending for its payer may pay a joined address.
+     * Addresses joined live matching (their scripts; `fundingTxids`: the transactions
+     * holding their unspent outputs): transactions already in the mempool may pay or
+     * spend them, and `known` skips those. The traced ones that may (joinCandidates) are
+     * matched again at the next sync, and our pending ones too — one pending for its
+     * payer may pay a joined address — without fetching the rest of the mempool.
      */
-    onWatchGrew(): void {
-      known = new Set();
-      resyncDue = true;
+    onWatchGrew(scripts: readonly Uint8Array[], fundingTxids: Iterable<string> = []): void {
+      for (const txid of joinCandidates(traces, scripts, [...fundingTxids, ...pending.txids()])) {
+        known.delete(txid);
+        traces.delete(txid);
+        recheck.add(txid);
+      }
       rematchDue = true;
     },
     /** Something failed outside the mempool sync (node or database away): start afresh. */
@@ -180,7 +209,12 @@ export function createMempoolFollower(
         await loadPendingIndex(deps.pool, pending);
         const due =
           resyncDue || sequence === undefined || snapshotTip !== tip || Date.now() >= nextSnapshotAt;
-        return await (due ? snapshot(tip) : drain(tip));
+        if (due) return await snapshot(tip);
+        if (rematchDue && !(await recheckJoined(tip))) {
+          resyncDue = true;
+          return 'behind';
+        }
+        return await drain(tip);
       } catch (err) {
         resyncDue = true;
         pending.markStale();

@@ -51,8 +51,11 @@ export function createAddressJoiner({
   startHeight: number;
   chunkBlocks: number;
   fetchConcurrency: number;
-  /** Addresses joined: e.g. the mempool follower looks again for their pending payments. */
-  onJoined?: () => void;
+  /**
+   * Addresses joined (their scripts; the transactions holding their unspent outputs): e.g.
+   * the mempool follower looks again for their pending payments.
+   */
+  onJoined?: (scripts: Uint8Array[], fundingTxids: string[]) => void;
 }) {
   const rescanner = createRescanner({ pool, source, log, chunkBlocks, fetchConcurrency });
   const status: JoinStatus = { addressLoadsFailing: 0, rescanError: null, rescans: [] };
@@ -60,12 +63,16 @@ export function createAddressJoiner({
   let rescanRetryAt = 0;
   let lastPlaced = 0;
 
-  const join = (addresses: readonly WaitingAddress[]) => {
-    let added = 0;
-    for (const a of addresses)
-      if (index.add(a.scriptPubKey, { userId: a.userId, address: a.address })) added++;
+  const join = (addresses: readonly WaitingAddress[], fundingTxids: string[] = []) => {
+    const added = addresses.filter((a) =>
+      index.add(a.scriptPubKey, { userId: a.userId, address: a.address }),
+    );
     metrics.watchedScripts.set(index.size);
-    if (added > 0) onJoined?.();
+    if (added.length > 0)
+      onJoined?.(
+        added.map((a) => a.scriptPubKey),
+        fundingTxids,
+      );
   };
 
   const publish = () => {
@@ -119,7 +126,7 @@ export function createAddressJoiner({
           } else if (step.kind === 'finished') {
             // The live mirror reloads with the rescan's outputs, visible from now on.
             unspent.reset();
-            join(step.addresses);
+            join(step.addresses, step.fundingTxids);
             log.info(
               { rescanId: step.rescanId, addresses: step.addresses.length, joinedHeight: step.joinedHeight },
               'rescan finished: its addresses are matched live',

@@ -26,8 +26,17 @@ export type RescanStep =
   | { kind: 'idle' }
   /** A chunk written; more to scan. */
   | { kind: 'scanned'; rescanId: number; blocks: number; walletTxs: number; reached: number }
-  /** The rescan reached our tip: its addresses are matched live from the next block. */
-  | { kind: 'finished'; rescanId: number; addresses: WaitingAddress[]; joinedHeight: number }
+  /**
+   * The rescan reached our tip: its addresses are matched live from the next block.
+   * `fundingTxids`: the transactions holding the unspent outputs it found.
+   */
+  | {
+      kind: 'finished';
+      rescanId: number;
+      addresses: WaitingAddress[];
+      joinedHeight: number;
+      fundingTxids: string[];
+    }
   /** The chain moved under the chunk (a reorg in between): nothing written, read again. */
   | { kind: 'moved' };
 
@@ -129,7 +138,14 @@ export function createRescanner({
       const ended = new Map<string, ForklineEvent[]>();
       addRescannedEvents(ended, addresses, () => job.fromHeight, tipHeight);
       await appendToManyStreams(tx, ended);
-      return { kind: 'finished', rescanId: job.rescanId, addresses, joinedHeight: tipHeight };
+      return {
+        kind: 'finished',
+        rescanId: job.rescanId,
+        addresses,
+        joinedHeight: tipHeight,
+        // matchRescanChunk moved `unspent` past the chunk.
+        fundingTxids: [...new Set([...unspent.values()].map((o) => o.txid))],
+      };
     });
     const seconds = (performance.now() - started) / 1000;
     if (stored.length > 0 && outcome.kind !== 'moved')
