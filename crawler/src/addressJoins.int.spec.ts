@@ -341,8 +341,9 @@ describe('crawler: addresses join matching at a known height', () => {
     try {
       await h.node.mine(1);
       await h.waitSynced();
-      const locked = <T>(pay: () => Promise<T>) => withCoinsLocked(h.node, customers(), pay);
       const holder = await h.node.newAddress('bech32', 'holder');
+      // Not registered yet, the holder's coin is a customer's too: the wallet must not spend it.
+      const locked = <T>(pay: () => Promise<T>) => withCoinsLocked(h.node, [...customers(), holder], pay);
       const funding = await locked(() => h.node.send(holder, 0.03));
       await h.node.mineBlockWith([funding]);
       await h.waitSynced();

@@ -34,8 +34,8 @@ export interface MempoolChangeDeps {
 }
 
 export type ChangeOutcome =
-  /** `unmatched`: the added transactions that touch nobody, traced for later joins. */
-  | { kind: 'applied'; pending: number; dropped: number; unmatched: Map<string, TxTraces> }
+  /** `traced`: every transaction fetched (added or rematched), traced for later joins. */
+  | { kind: 'applied'; pending: number; dropped: number; traced: Map<string, TxTraces> }
   | { kind: 'tip-moved' };
 
 /**
@@ -80,16 +80,13 @@ export async function applyMempoolChanges(
   };
   const now = new Date();
   const matched = new Map<string, NewPendingTx>();
-  const unmatched = new Map<string, TxTraces>();
+  const traced = new Map<string, TxTraces>();
   for (const op of order) {
     const tx = op.kind === 'remove' ? undefined : txs.get(op.txid);
     if (!tx || matched.has(op.txid)) continue;
+    traced.set(op.txid, traceOf(tx));
     const m = matchMempoolTx(tx, op.txid, watch, prevout);
-    if (m.walletTxs.length === 0) {
-      if (op.kind === 'add') unmatched.set(op.txid, traceOf(tx));
-      continue;
-    }
-    unmatched.delete(op.txid);
+    if (m.walletTxs.length === 0) continue;
     const parts = op.kind === 'rematch' ? (storedParts.get(op.txid) ?? []) : [];
     if (op.kind === 'rematch') {
       const changed = restatedParts(parts, m.walletTxs);
@@ -103,14 +100,14 @@ export async function applyMempoolChanges(
       inputs: m.inputs,
       outputs: m.outputs,
       walletTxs: m.walletTxs,
-      // A rematched one keeps when it was first seen and what the node said of it then.
+      // A rematched one keeps when it was first seen.
       firstSeenAt: parts[0]?.firstSeenAt ?? now,
-      // Its own signal until the node says (inherited signals included) below.
+      // As stored, or its own signal, until the node says (inherited signals included) below.
       replaceable: parts[0]?.replaceable ?? m.signalsRbf,
     });
   }
 
-  // What the node says now: replaceability of the new ones, spenders of the gone ones.
+  // What the node says now: replaceability of the new and restated ones, spenders of the gone ones.
   const leaving = ops
     .filter((op) => op.kind === 'remove')
     .map((op) => matched.get(op.txid) ?? pending.get(op.txid))
@@ -118,11 +115,9 @@ export async function applyMempoolChanges(
   const [spenders] = await Promise.all([
     source.spenders(leaving.flatMap((p) => p.inputs)),
     Promise.all(
-      [...matched.values()]
-        .filter((p) => !restated.has(p.txid))
-        .map(async (p) => {
-          p.replaceable = (await source.replaceable(p.txid)) ?? p.replaceable;
-        }),
+      [...matched.values()].map(async (p) => {
+        p.replaceable = (await source.replaceable(p.txid)) ?? p.replaceable;
+      }),
     ),
   ]);
 
@@ -175,7 +170,7 @@ export async function applyMempoolChanges(
   if (!written) return { kind: 'tip-moved' };
   for (const txid of stored) pending.remove(txid);
   for (const p of added.values()) pending.add(p);
-  return { kind: 'applied', pending: added.size, dropped: gone.size, unmatched };
+  return { kind: 'applied', pending: added.size, dropped: gone.size, traced };
 }
 
 function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): ForklineEvent {

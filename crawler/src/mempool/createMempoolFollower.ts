@@ -42,15 +42,15 @@ export function createMempoolFollower(
 ) {
   const { source, pending, log, metrics } = deps;
   let known = new Set<string>();
-  // Of the known transactions that touch nobody, what a join needs to find those that may.
+  // Of the mempool transactions we fetched, what a join needs to find those it may concern.
   const traces = new Map<string, TxTraces>();
-  // Known transactions a join made candidates: matched again at the next sync.
+  // Addresses joined since the last sync: their scripts, the txids holding their outputs.
+  let joined: { scripts: Uint8Array[]; fundingTxids: string[] } = { scripts: [], fundingTxids: [] };
+  // Transactions a join may concern, ours (pending) or not: matched again.
   const recheck = new Set<string>();
   let sequence: number | undefined;
   let snapshotTip: string | null | undefined;
   let resyncDue = true;
-  // Addresses joined since: our pending transactions may touch them too.
-  let rematchDue = false;
   let nextSnapshotAt = 0;
   let snapshots = 0;
   let queue: MempoolChange[] = [];
@@ -69,7 +69,7 @@ export function createMempoolFollower(
     const outcome = await applyMempoolChanges(deps, ops, tip);
     if (outcome.kind === 'tip-moved') return false;
     for (const op of ops) traces.delete(op.txid);
-    for (const [txid, t] of outcome.unmatched) traces.set(txid, t);
+    for (const [txid, t] of outcome.traced) traces.set(txid, t);
     metrics.mempoolChanges.inc({ outcome: 'pending' }, outcome.pending);
     metrics.mempoolChanges.inc({ outcome: 'dropped' }, outcome.dropped);
     metrics.pendingTxs.set(pending.size);
@@ -91,11 +91,10 @@ export function createMempoolFollower(
     const inSnapshot = new Set(snap.txids);
     const ops: MempoolOp[] = [];
     for (const txid of pending.txids()) if (!inSnapshot.has(txid)) ops.push({ kind: 'remove', txid });
-    const rematch = rematchDue;
     for (const txid of snap.txids) {
       if (!pending.has(txid)) {
         if (!known.has(txid)) ops.push({ kind: 'add', txid });
-      } else if (rematch) ops.push({ kind: 'rematch', txid });
+      } else if (recheck.has(txid)) ops.push({ kind: 'rematch', txid });
     }
     // Sliced in the snapshot's order, which is parents before children (getrawmempool
     // lists by ancestor count), so a child never lands in a slice before its parent's.
@@ -108,7 +107,6 @@ export function createMempoolFollower(
     known = inSnapshot;
     for (const txid of traces.keys()) if (!inSnapshot.has(txid)) traces.delete(txid);
     recheck.clear();
-    if (rematch) rematchDue = false;
     sequence = snap.sequence;
     snapshotTip = tip;
     nextSnapshotAt = Date.now() + deps.resyncIntervalMs;
@@ -120,17 +118,34 @@ export function createMempoolFollower(
     return drain(tip);
   }
 
-  /** Matches again what a join may have made ours: its candidates, and our pending ones. */
+  /**
+   * The transactions joins may concern (joinCandidates), picked after the pending index is
+   * loaded: those that touched nobody are forgotten (to be added again), ours are rematched.
+   * Our pending ones fetched before this process started have no traces: all rematched.
+   */
+  function pickJoinCandidates(): void {
+    if (joined.scripts.length === 0) return;
+    const untraced = [...pending.txids()].filter((txid) => !traces.has(txid));
+    const found = joinCandidates(traces, joined.scripts, [...joined.fundingTxids, ...untraced]);
+    for (const txid of [...found, ...untraced]) {
+      recheck.add(txid);
+      if (pending.has(txid)) continue;
+      known.delete(txid);
+      traces.delete(txid);
+    }
+    joined = { scripts: [], fundingTxids: [] };
+  }
+
+  /** Matches the candidates again, in one batch: parents before children across all of them. */
   async function recheckJoined(tip: string | null): Promise<boolean> {
     const ops: MempoolOp[] = [];
-    for (const txid of recheck) if (!known.has(txid) && !pending.has(txid)) ops.push({ kind: 'add', txid });
-    for (const txid of pending.txids()) ops.push({ kind: 'rematch', txid });
-    for (let from = 0; from < ops.length; from += MAX_OPS_PER_BATCH) {
-      if (!(await apply(ops.slice(from, from + MAX_OPS_PER_BATCH), tip))) return false;
+    for (const txid of recheck) {
+      if (pending.has(txid)) ops.push({ kind: 'rematch', txid });
+      else if (!known.has(txid)) ops.push({ kind: 'add', txid });
     }
+    if (!(await apply(ops, tip))) return false;
     for (const op of ops) if (op.kind === 'add') known.add(op.txid);
     recheck.clear();
-    rematchDue = false;
     return true;
   }
 
@@ -183,17 +198,13 @@ export function createMempoolFollower(
     /**
      * Addresses joined live matching (their scripts; `fundingTxids`: the transactions
      * holding their unspent outputs): transactions already in the mempool may pay or
-     * spend them, and `known` skips those. The traced ones that may (joinCandidates) are
-     * matched again at the next sync, and our pending ones too — one pending for its
-     * payer may pay a joined address — without fetching the rest of the mempool.
+     * spend them, and `known` skips those. The next sync matches again those that may
+     * (joinCandidates), ours included — one pending for its payer may pay a joined
+     * address — without fetching the rest of the mempool.
      */
     onWatchGrew(scripts: readonly Uint8Array[], fundingTxids: Iterable<string> = []): void {
-      for (const txid of joinCandidates(traces, scripts, [...fundingTxids, ...pending.txids()])) {
-        known.delete(txid);
-        traces.delete(txid);
-        recheck.add(txid);
-      }
-      rematchDue = true;
+      joined.scripts.push(...scripts);
+      joined.fundingTxids.push(...fundingTxids);
     },
     /** Something failed outside the mempool sync (node or database away): start afresh. */
     markResync(): void {
@@ -207,10 +218,11 @@ export function createMempoolFollower(
       const tip = ourTip ?? null;
       try {
         await loadPendingIndex(deps.pool, pending);
+        pickJoinCandidates();
         const due =
           resyncDue || sequence === undefined || snapshotTip !== tip || Date.now() >= nextSnapshotAt;
         if (due) return await snapshot(tip);
-        if (rematchDue && !(await recheckJoined(tip))) {
+        if (recheck.size > 0 && !(await recheckJoined(tip))) {
           resyncDue = true;
           return 'behind';
         }

@@ -2,10 +2,10 @@ import type { Transaction } from 'bitcoinjs-lib';
 import { bytesTag, txidTag } from '../matching/tags.js';
 
 /**
- * What the mempool follower keeps of a mempool transaction that touched no watched
- * address: the tags (matching/tags.ts) of its output scripts and of the txids it spends
- * from. When addresses join, joinCandidates picks from these the few transactions that
- * may touch them, to be fetched and matched again, instead of the whole mempool.
+ * What the mempool follower keeps of each mempool transaction it fetched: the tags
+ * (matching/tags.ts) of its output scripts and of the txids it spends from. When addresses
+ * join, joinCandidates picks from these the few transactions that may touch them, to be
+ * matched again, instead of the whole mempool.
  */
 export interface TxTraces {
   scripts: number[];
@@ -22,8 +22,9 @@ export function traceOf(tx: Transaction): TxTraces {
 /**
  * The traced transactions that may touch joined addresses: those paying one of their
  * `scripts`, those spending from one of `fundingTxids` (the transactions holding their
- * unspent outputs, and our pending ones, which may now pay them), and, transitively,
- * those spending from a candidate. A tag is 30 bits: a false "maybe" costs one fetch.
+ * unspent outputs; our pending ones with no traces, which may pay them), and,
+ * transitively, those spending from a candidate. A tag is 30 bits: a false "maybe" costs
+ * one fetch.
  */
 export function joinCandidates(
   traces: ReadonlyMap<string, TxTraces>,

@@ -68,10 +68,8 @@ export function nextActivity(
       // confirmed row (its block counts it), nor a pending one with the same figures.
       const p = event.payload;
       const restated = before?.status === 'pending';
-      if (
-        before?.status === 'confirmed' ||
-        (restated && before.amountSats === p.deltaSats && before.type === activityType(p))
-      ) {
+      // (A restatement always moves the amount: a joined address adds received or sent.)
+      if (before?.status === 'confirmed' || (restated && before.amountSats === p.deltaSats)) {
         log.warn({ userId, txid, status }, 'pending event for a transaction already counted, ignored');
         return undefined;
       }
