@@ -263,16 +263,21 @@ describe('crawler: addresses join matching at a known height', () => {
       await h.node.mine(1);
       await h.waitSynced();
       const [payer] = await h.newUser('payer');
-      const funding = await withCoinsLocked(h.node, customers(), () => h.node.send(payer!, 0.05));
-      await h.node.mineBlockWith([funding]);
+      // The payee, not registered yet, holds a coin of its own.
+      const payee = await h.node.newAddress('bech32', 'payee');
+      const locked = <T>(pay: () => Promise<T>) => withCoinsLocked(h.node, [...customers(), payee], pay);
+      const funding = await locked(() => h.node.send(payer!, 0.05));
+      const payeeFunding = await locked(() => h.node.send(payee, 0.01));
+      await h.node.mineBlockWith([funding, payeeFunding]);
       await h.waitSynced();
       const coin = (await utxosOf(h.node, [payer!])).find((u) => u.txid === funding)!;
-      // One payment to another customer and to the payer's own second address, neither
-      // registered yet: pending for the payer alone, all of it paid to others.
-      const payee = await h.node.newAddress('bech32', 'payee');
+      const payeeCoin = (await utxosOf(h.node, [payee])).find((u) => u.txid === payeeFunding)!;
+      // One payment, spending the payer's coin and the payee's, to the payee and to the
+      // payer's own second address, neither registered yet: pending for the payer alone,
+      // all of it paid to others.
       const payerSecond = await h.node.newAddress('bech32', 'payer');
-      const back = coin.sats - 2_003_000;
-      const txid = await spend(h.node, [coin], { [payee]: 2_000_000, [payerSecond]: back });
+      const back = coin.sats + payeeCoin.sats - 2_003_000;
+      const txid = await spend(h.node, [coin, payeeCoin], { [payee]: 2_000_000, [payerSecond]: back });
       const pendingOf = async () =>
         (
           await h.db.online.query<{
@@ -293,10 +298,10 @@ describe('crawler: addresses join matching at a known height', () => {
         }));
       await waitFor(pendingOf, (rows) => rows.length === 1, { what: 'the payment pending for the payer' });
       expect(await pendingOf()).toEqual([
-        { user: 'payer', received: 0, sent: coin.sats, paid: coin.sats - 3_000 },
+        { user: 'payer', received: 0, sent: coin.sats, paid: back + 2_000_000 },
       ]);
 
-      // Both join through a rescan (registered with their history).
+      // Both join through a rescan (registered with their history): the payee's coin is found.
       await addUser(h.db.online, 'payee', [payee], h.startHeight);
       await addUser(h.db.online, 'payer', [payerSecond], h.startHeight);
       h.users.set('payee', [payee]);
@@ -306,7 +311,7 @@ describe('crawler: addresses join matching at a known height', () => {
         timeoutMs: 30_000,
       });
       expect(await pendingOf()).toEqual([
-        { user: 'payee', received: 2_000_000, sent: 0, paid: back },
+        { user: 'payee', received: 2_000_000, sent: payeeCoin.sats, paid: back },
         { user: 'payer', received: back, sent: coin.sats, paid: 2_000_000 },
       ]);
       const pendingEvents = async (userId: string) =>
@@ -319,7 +324,7 @@ describe('crawler: addresses join matching at a known height', () => {
         ).rows.map((r) => Number(r.delta));
       // The payer's second event restates the payment whole; the read side takes the difference.
       expect(await pendingEvents('payer')).toEqual([-coin.sats, -(coin.sats - back)]);
-      expect(await pendingEvents('payee')).toEqual([2_000_000]);
+      expect(await pendingEvents('payee')).toEqual([2_000_000 - payeeCoin.sats]);
 
       await h.node.mineBlockWith([txid]);
       await settled();
