@@ -47,6 +47,9 @@ export async function report(
       progress(
         `waiting for forkline to reach block ${height} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
       );
+      // At the height already (a rescan or a pending payment still on its way), the read
+      // answers at once: pace the polls under the BFF's per-token rate limit.
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   progress('');
