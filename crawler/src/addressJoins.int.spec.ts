@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '#shared/testing/waitFor.js';
+import type { Crawler } from './createCrawler.js';
 import type { ChainSource } from './node/chainSource.js';
 import { createBitcoindMempoolSource } from './node/mempoolSource.js';
 import {
@@ -51,6 +52,21 @@ describe('crawler: addresses join matching at a known height', () => {
       [userId],
     );
     return rows.map((r) => ({ txid: r.txid, deltaSats: Number(r.delta_sats), height: r.height }));
+  }
+
+  /** Runs `body` beside a crawler started with `options`, then starts the plain one again. */
+  async function withCrawler(
+    options: Parameters<Harness['startCrawler']>[0],
+    body: (crawler: Crawler) => Promise<void>,
+  ): Promise<void> {
+    await h.stopCrawler();
+    const crawler = await h.startCrawler(options);
+    try {
+      await body(crawler);
+    } finally {
+      await h.stopCrawler();
+      await h.startCrawler();
+    }
   }
 
   /** Every registered address: the node's wallet holds their keys too. */
@@ -224,9 +240,7 @@ describe('crawler: addresses join matching at a known height', () => {
   });
 
   it('a payment pending before its address joins shows as pending once it joins', async () => {
-    await h.stopCrawler();
-    const crawler = await h.startCrawler({ mempoolSource: true });
-    try {
+    await withCrawler({ mempoolSource: true }, async (crawler) => {
       await h.node.mine(1); // the mempool is followed from our first block on
       await h.waitSynced();
       const address = await h.node.newAddress('bech32', 'early');
@@ -250,16 +264,11 @@ describe('crawler: addresses join matching at a known height', () => {
       await h.node.mine(1);
       await settled();
       await expectConsistent();
-    } finally {
-      await h.stopCrawler();
-      await h.startCrawler();
-    }
+    });
   });
 
   it('a payment pending for its payer is pending for each address that joins later, with the whole amounts', async () => {
-    await h.stopCrawler();
-    await h.startCrawler({ mempoolSource: true });
-    try {
+    await withCrawler({ mempoolSource: true }, async () => {
       await h.node.mine(1);
       await h.waitSynced();
       const [payer] = await h.newUser('payer');
@@ -330,20 +339,17 @@ describe('crawler: addresses join matching at a known height', () => {
       await settled();
       expect(await pendingOf()).toEqual([]);
       await expectConsistent();
-    } finally {
-      await h.stopCrawler();
-      await h.startCrawler();
-    }
+    });
   });
 
   it('addresses joining fetch only the mempool transactions that may touch them, and find those that do', async () => {
-    await h.stopCrawler();
     const node = createBitcoindMempoolSource(h.node.rpc);
     let fetches = 0;
-    await h.startCrawler({
-      mempoolSource: { ...node, rawTransaction: (txid) => (fetches++, node.rawTransaction(txid)) },
-    });
-    try {
+    const mempoolSource = {
+      ...node,
+      rawTransaction: (txid: string) => (fetches++, node.rawTransaction(txid)),
+    };
+    await withCrawler({ mempoolSource }, async (crawler) => {
       await h.node.mine(1);
       await h.waitSynced();
       const holder = await h.node.newAddress('bech32', 'holder');
@@ -363,7 +369,7 @@ describe('crawler: addresses join matching at a known height', () => {
       const paid = await locked(() => h.node.send(fresh, 0.002));
       const mempool = (await h.node.rpc.call<string[]>('getrawmempool', [])).length;
       await waitFor(
-        () => h.crawler!.status().mempool?.nodeTxs ?? 0,
+        () => crawler.status().mempool?.nodeTxs ?? 0,
         (n) => n >= mempool,
         { what: 'the mempool seen' },
       );
@@ -398,10 +404,7 @@ describe('crawler: addresses join matching at a known height', () => {
       await h.node.mine(1);
       await settled();
       await expectConsistent();
-    } finally {
-      await h.stopCrawler();
-      await h.startCrawler();
-    }
+    });
   });
 
   it('the crawler SIGKILLed in the middle of a rescan resumes it: nothing lost, nothing twice', async () => {

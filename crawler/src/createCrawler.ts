@@ -113,7 +113,7 @@ export function createCrawler({
     chunkBlocks: settings.rescanChunkBlocks,
     fetchConcurrency: settings.fetchConcurrency,
     // Payments to or from them may be in the mempool already: the next sync finds them.
-    onJoined: (scripts, fundingTxids) => mempool?.onWatchGrew(scripts, fundingTxids),
+    onJoined: (scripts, funding) => mempool?.onWatchGrew(scripts, funding),
   });
   const watcher = createAddressWatcher({
     connectionString: settings.databaseUrl,

@@ -3,6 +3,7 @@ import type { MempoolMessage, MempoolChange } from '../node/zmqWakeups.js';
 import { applyMempoolChanges, type MempoolChangeDeps } from './applyMempoolChanges.js';
 import type { MempoolOp } from './mempoolOp.js';
 import { loadPendingIndex } from './loadPendingIndex.js';
+import type { Outpoint } from '../matching/types.js';
 import { joinCandidates, type TxTraces } from './txTraces.js';
 
 /** `again`: more to do at once (a gap to resync, a long queue); `behind`: sync blocks first. */
@@ -44,8 +45,8 @@ export function createMempoolFollower(
   let known = new Set<string>();
   // Of the mempool transactions we fetched, what a join needs to find those it may concern.
   const traces = new Map<string, TxTraces>();
-  // Addresses joined since the last sync: their scripts, the txids holding their outputs.
-  let joined: { scripts: Uint8Array[]; fundingTxids: string[] } = { scripts: [], fundingTxids: [] };
+  // Addresses joined since the last sync: their scripts and unspent outputs.
+  let joined: { scripts: Uint8Array[]; funding: Outpoint[] } = { scripts: [], funding: [] };
   // Transactions a join may concern, ours (pending) or not: matched again.
   const recheck = new Set<string>();
   let sequence: number | undefined;
@@ -126,14 +127,12 @@ export function createMempoolFollower(
   function pickJoinCandidates(): void {
     if (joined.scripts.length === 0) return;
     const untraced = [...pending.txids()].filter((txid) => !traces.has(txid));
-    const found = joinCandidates(traces, joined.scripts, [...joined.fundingTxids, ...untraced]);
+    const found = joinCandidates(traces, joined.scripts, joined.funding, untraced);
     for (const txid of [...found, ...untraced]) {
       recheck.add(txid);
-      if (pending.has(txid)) continue;
-      known.delete(txid);
-      traces.delete(txid);
+      if (!pending.has(txid)) known.delete(txid);
     }
-    joined = { scripts: [], fundingTxids: [] };
+    joined = { scripts: [], funding: [] };
   }
 
   /** Matches the candidates again, in one batch: parents before children across all of them. */
@@ -196,15 +195,15 @@ export function createMempoolFollower(
       resyncDue = true;
     },
     /**
-     * Addresses joined live matching (their scripts; `fundingTxids`: the transactions
-     * holding their unspent outputs): transactions already in the mempool may pay or
+     * Addresses joined live matching (their scripts; `funding`: their unspent outputs):
+     * transactions already in the mempool may pay or
      * spend them, and `known` skips those. The next sync matches again those that may
      * (joinCandidates), ours included — one pending for its payer may pay a joined
      * address — without fetching the rest of the mempool.
      */
-    onWatchGrew(scripts: readonly Uint8Array[], fundingTxids: Iterable<string> = []): void {
+    onWatchGrew(scripts: readonly Uint8Array[], funding: readonly Outpoint[] = []): void {
       joined.scripts.push(...scripts);
-      joined.fundingTxids.push(...fundingTxids);
+      joined.funding.push(...funding);
     },
     /** Something failed outside the mempool sync (node or database away): start afresh. */
     markResync(): void {

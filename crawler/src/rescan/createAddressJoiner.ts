@@ -3,6 +3,7 @@ import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logging/logger.js';
 import { backoffDelayMs } from '#shared/retry/retry.js';
 import type { CrawlerMetrics } from '../metrics.js';
+import type { Outpoint } from '../matching/types.js';
 import type { UnspentTxids } from '../matching/unspentTxids.js';
 import type { WatchIndex } from '../matching/watchIndex.js';
 import type { ChainSource } from '../node/chainSource.js';
@@ -52,10 +53,10 @@ export function createAddressJoiner({
   chunkBlocks: number;
   fetchConcurrency: number;
   /**
-   * Addresses joined (their scripts; the transactions holding their unspent outputs): e.g.
-   * the mempool follower looks again for their pending payments.
+   * Addresses joined (their scripts; their unspent outputs): e.g. the mempool follower
+   * looks again for their pending payments.
    */
-  onJoined?: (scripts: Uint8Array[], fundingTxids: string[]) => void;
+  onJoined?: (scripts: Uint8Array[], funding: Outpoint[]) => void;
 }) {
   const rescanner = createRescanner({ pool, source, log, chunkBlocks, fetchConcurrency });
   const status: JoinStatus = { addressLoadsFailing: 0, rescanError: null, rescans: [] };
@@ -63,7 +64,7 @@ export function createAddressJoiner({
   let rescanRetryAt = 0;
   let lastPlaced = 0;
 
-  const join = (addresses: readonly WaitingAddress[], fundingTxids: string[] = []) => {
+  const join = (addresses: readonly WaitingAddress[], funding: Outpoint[] = []) => {
     const added = addresses.filter((a) =>
       index.add(a.scriptPubKey, { userId: a.userId, address: a.address }),
     );
@@ -71,7 +72,7 @@ export function createAddressJoiner({
     if (added.length > 0)
       onJoined?.(
         added.map((a) => a.scriptPubKey),
-        fundingTxids,
+        funding,
       );
   };
 
@@ -126,7 +127,7 @@ export function createAddressJoiner({
           } else if (step.kind === 'finished') {
             // The live mirror reloads with the rescan's outputs, visible from now on.
             unspent.reset();
-            join(step.addresses, step.fundingTxids);
+            join(step.addresses, step.funding);
             log.info(
               { rescanId: step.rescanId, addresses: step.addresses.length, joinedHeight: step.joinedHeight },
               'rescan finished: its addresses are matched live',

@@ -14,7 +14,7 @@ import { selectTip } from '../db/selectTip.js';
 import type { WaitingAddress } from '../db/selectWaitingAddresses.js';
 import { selectWalletTxs } from '../db/selectWalletTxs.js';
 import { writeRescanChunk } from '../db/writeRescanChunk.js';
-import { outpointKey } from '../matching/types.js';
+import { outpointKey, type Outpoint } from '../matching/types.js';
 import { createWatchIndex, type WatchIndex } from '../matching/watchIndex.js';
 import type { ChainSource } from '../node/chainSource.js';
 import { parseBlock } from '../node/parseBlock.js';
@@ -28,14 +28,14 @@ export type RescanStep =
   | { kind: 'scanned'; rescanId: number; blocks: number; walletTxs: number; reached: number }
   /**
    * The rescan reached our tip: its addresses are matched live from the next block.
-   * `fundingTxids`: the transactions holding the unspent outputs it found.
+   * `funding`: the unspent outputs it found.
    */
   | {
       kind: 'finished';
       rescanId: number;
       addresses: WaitingAddress[];
       joinedHeight: number;
-      fundingTxids: string[];
+      funding: Outpoint[];
     }
   /** The chain moved under the chunk (a reorg in between): nothing written, read again. */
   | { kind: 'moved' };
@@ -144,7 +144,7 @@ export function createRescanner({
         addresses,
         joinedHeight: tipHeight,
         // matchRescanChunk moved `unspent` past the chunk.
-        fundingTxids: [...new Set([...unspent.values()].map((o) => o.txid))],
+        funding: [...unspent.values()].map((o) => ({ txid: o.txid, vout: o.vout })),
       };
     });
     const seconds = (performance.now() - started) / 1000;

@@ -68,7 +68,8 @@ export function nextActivity(
       // confirmed row (its block counts it), nor a pending one with the same figures.
       const p = event.payload;
       const restated = before?.status === 'pending';
-      // (A restatement always moves the amount: a joined address adds received or sent.)
+      // Told by the amount: a joined address moves it, unless it received and sent the same
+      // sum in it — then only the label could change, and the row keeps its own.
       if (before?.status === 'confirmed' || (restated && before.amountSats === p.deltaSats)) {
         log.warn({ userId, txid, status }, 'pending event for a transaction already counted, ignored');
         return undefined;
