@@ -69,6 +69,13 @@ describe('crawler: addresses join matching at a known height', () => {
     }
   }
 
+  /** forkline_crawler_mempool_changes_total of the running crawler, by outcome. */
+  async function mempoolChanges(): Promise<Record<'pending' | 'restated' | 'dropped', number>> {
+    const { values } = await h.metrics!.mempoolChanges.get();
+    const of = (outcome: string) => values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    return { pending: of('pending'), restated: of('restated'), dropped: of('dropped') };
+  }
+
   /** Every registered address: the node's wallet holds their keys too. */
   const customers = () => [...h.users.values()].flat();
 
@@ -310,6 +317,7 @@ describe('crawler: addresses join matching at a known height', () => {
         { user: 'payer', received: 0, sent: coin.sats, paid: back + 2_000_000 },
       ]);
 
+      const changesBefore = await mempoolChanges();
       // Both join through a rescan (registered with their history): the payee's coin is found.
       await addUser(h.db.online, 'payee', [payee], h.startHeight);
       await addUser(h.db.online, 'payer', [payerSecond], h.startHeight);
@@ -334,6 +342,10 @@ describe('crawler: addresses join matching at a known height', () => {
       // The payer's second event restates the payment whole; the read side takes the difference.
       expect(await pendingEvents('payer')).toEqual([-coin.sats, -(coin.sats - back)]);
       expect(await pendingEvents('payee')).toEqual([2_000_000 - payeeCoin.sats]);
+      // Counted as restated, not as a new pending transaction.
+      const changesAfter = await mempoolChanges();
+      expect(changesAfter.restated - changesBefore.restated).toBe(1);
+      expect(changesAfter.pending - changesBefore.pending).toBe(0);
 
       await h.node.mineBlockWith([txid]);
       await settled();

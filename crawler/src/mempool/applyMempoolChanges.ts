@@ -34,8 +34,12 @@ export interface MempoolChangeDeps {
 }
 
 export type ChangeOutcome =
-  /** `traced`: every transaction fetched (added or rematched), traced for later joins. */
-  | { kind: 'applied'; pending: number; dropped: number; traced: Map<string, TxTraces> }
+  /**
+   * `pending`: newly pending; `restated`: pending already, stored again for users whose part
+   * changed (rematched); `traced`: every transaction fetched (added or rematched), traced
+   * for later joins.
+   */
+  | { kind: 'applied'; pending: number; restated: number; dropped: number; traced: Map<string, TxTraces> }
   | { kind: 'tip-moved' };
 
 /**
@@ -170,7 +174,15 @@ export async function applyMempoolChanges(
   if (!written) return { kind: 'tip-moved' };
   for (const txid of stored) pending.remove(txid);
   for (const p of added.values()) pending.add(p);
-  return { kind: 'applied', pending: added.size, dropped: gone.size, traced };
+  let restatedCount = 0;
+  for (const txid of added.keys()) if (restated.has(txid)) restatedCount++;
+  return {
+    kind: 'applied',
+    pending: added.size - restatedCount,
+    restated: restatedCount,
+    dropped: gone.size,
+    traced,
+  };
 }
 
 function pendingEvent(p: NewPendingTx, w: NewPendingTx['walletTxs'][number]): ForklineEvent {

@@ -71,11 +71,13 @@ export function createMempoolFollower(
     if (outcome.kind === 'tip-moved') return false;
     for (const op of ops) traces.delete(op.txid);
     for (const [txid, t] of outcome.traced) traces.set(txid, t);
-    metrics.mempoolChanges.inc({ outcome: 'pending' }, outcome.pending);
-    metrics.mempoolChanges.inc({ outcome: 'dropped' }, outcome.dropped);
+    const { pending: added, restated, dropped } = outcome;
+    metrics.mempoolChanges.inc({ outcome: 'pending' }, added);
+    metrics.mempoolChanges.inc({ outcome: 'restated' }, restated);
+    metrics.mempoolChanges.inc({ outcome: 'dropped' }, dropped);
     metrics.pendingTxs.set(pending.size);
-    if (outcome.pending + outcome.dropped > 0)
-      log.info({ pending: outcome.pending, dropped: outcome.dropped }, 'mempool changes recorded');
+    if (added + restated + dropped > 0)
+      log.info({ pending: added, restated, dropped }, 'mempool changes recorded');
     return true;
   }
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '#shared/logging/logger.js';
-import { confirmed, dropped, hex, pending, reverted, userEvents } from '../testing/events.js';
+import { orderStream } from '#shared/events/streams.js';
+import {
+  confirmed,
+  dropped,
+  hex,
+  pending,
+  reverted,
+  streamOf,
+  userEvents,
+  uuidOf,
+} from '../testing/events.js';
 import { projectActivities } from './activities.js';
 import { projectBalances } from './balances.js';
 
@@ -168,6 +178,96 @@ describe('mempool events in the activities and balances fold', () => {
     const mined = fold([...events, gil.next(confirmed('t1', 'b1', 1, { deltaSats: -21_000 }))]);
     expect(mined.activities).toMatchObject([{ txid: hex('t1'), status: 'confirmed', amountSats: -21_000 }]);
     expect(mined.balance).toMatchObject({ confirmedSats: -21_000, pendingSats: 0, txCount: 1 });
+  });
+
+  it('restated, then dropped: the drop takes back the restated amount', () => {
+    const hal = userEvents('hal');
+    const events = [
+      hal.next(pending('t1', { deltaSats: -50_000, firstSeenAt: SEEN })),
+      hal.next(
+        pending('t1', { deltaSats: -20_000, sentSats: 50_000, receivedSats: 30_000, firstSeenAt: SEEN }),
+      ),
+      hal.next(dropped('t1', 'replaced', 't2')),
+    ];
+    const { activities, balance, changes } = fold(events);
+    expect(activities).toMatchObject([
+      { txid: hex('t1'), status: 'replaced', amountSats: -20_000, replacedBy: hex('t2') },
+    ]);
+    expect(balance).toMatchObject({ confirmedSats: 0, pendingSats: 0, txCount: 0 });
+    expect(changes.map((c) => [c.status, c.amountSats])).toEqual([
+      ['pending', -50_000],
+      ['pending', -20_000],
+      ['replaced', -20_000],
+    ]);
+  });
+
+  it('restated, mined, reverted, pending again: every step undoes exactly what the one before counted', () => {
+    const ida = userEvents('ida');
+    const restated = [
+      ida.next(pending('t1', { deltaSats: 10_000, firstSeenAt: SEEN })),
+      ida.next(pending('t1', { deltaSats: 25_000, firstSeenAt: SEEN })),
+    ];
+    const mined = [...restated, ida.next(confirmed('t1', 'b1', 1, { deltaSats: 25_000 }))];
+    expect(fold(mined).balance).toMatchObject({ confirmedSats: 25_000, pendingSats: 0, txCount: 1 });
+    const reorged = [...mined, ida.next(reverted('t1', 'b1', 1, 25_000))];
+    expect(fold(reorged).balance).toMatchObject({ confirmedSats: 0, pendingSats: 0, txCount: 0 });
+    expect(fold(reorged).activities).toMatchObject([{ status: 'reverted', amountSats: 25_000 }]);
+    const back = fold([...reorged, ida.next(pending('t1', { deltaSats: 25_000, firstSeenAt: SEEN }))]);
+    expect(back.activities).toMatchObject([{ status: 'pending', amountSats: 25_000, firstSeenAt: SEEN }]);
+    expect(back.balance).toMatchObject({ confirmedSats: 0, pendingSats: 25_000, txCount: 0 });
+  });
+
+  it("restated over an order's settlement: the order row keeps its amount, its settlement and the pending amount move", () => {
+    const jo = userEvents('jo');
+    const orderId = uuidOf('jo-sell');
+    const order = streamOf(orderStream(orderId));
+    const settle = hex('settle');
+    const events = [
+      order.next({
+        type: 'OrderPlaced',
+        payload: { orderId, userId: 'jo', side: 'sell', amountSats: 40_000, limitPriceEurCents: null },
+      }),
+      order.next({
+        type: 'OrderFilled',
+        payload: {
+          orderId,
+          userId: 'jo',
+          side: 'sell',
+          amountSats: 40_000,
+          priceEurCents: 5_000_000,
+          eurCents: 2_000,
+        },
+      }),
+      order.next({ type: 'SettlementBroadcast', payload: { orderId, userId: 'jo', txid: settle } }),
+      // Seen first without the change address, then restated once it joined.
+      jo.next(pending('settle', { deltaSats: -60_000, sentSats: 60_000, paidToOthersSats: 40_000 })),
+      jo.next(
+        pending('settle', {
+          deltaSats: -40_500,
+          sentSats: 60_000,
+          receivedSats: 19_500,
+          paidToOthersSats: 40_000,
+        }),
+      ),
+    ];
+    const whilePending = fold(events);
+    expect(whilePending.activities).toMatchObject([
+      {
+        activityId: `order:${orderId}`,
+        type: 'sell',
+        amountSats: -40_000,
+        txid: settle,
+        status: 'pending',
+        order: { settlementDeltaSats: -40_500 },
+      },
+    ]);
+    expect(whilePending.balance).toMatchObject({ confirmedSats: 0, pendingSats: -40_500 });
+
+    const mined = fold([...events, jo.next(confirmed('settle', 'b1', 1, { deltaSats: -40_500 }))]);
+    expect(mined.activities).toMatchObject([
+      { activityId: `order:${orderId}`, status: 'confirmed', order: { settlementDeltaSats: -40_500 } },
+    ]);
+    expect(mined.balance).toMatchObject({ confirmedSats: -40_500, pendingSats: 0, txCount: 1 });
   });
 
   it('ignores events that do not fit the row: no money invented or counted twice', () => {
