@@ -342,9 +342,11 @@ describe('crawler: addresses join matching at a known height', () => {
       // The payer's second event restates the payment whole; the read side takes the difference.
       expect(await pendingEvents('payer')).toEqual([-coin.sats, -(coin.sats - back)]);
       expect(await pendingEvents('payee')).toEqual([2_000_000 - payeeCoin.sats]);
-      // Counted as restated, not as a new pending transaction.
+      // Counted as restated, not as a new pending transaction: once, or twice when the two
+      // addresses were placed apart (the payee's part first, then the payer's changed one).
       const changesAfter = await mempoolChanges();
-      expect(changesAfter.restated - changesBefore.restated).toBe(1);
+      expect(changesAfter.restated - changesBefore.restated).toBeGreaterThanOrEqual(1);
+      expect(changesAfter.restated - changesBefore.restated).toBeLessThanOrEqual(2);
       expect(changesAfter.pending - changesBefore.pending).toBe(0);
 
       await h.node.mineBlockWith([txid]);

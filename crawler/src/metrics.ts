@@ -84,7 +84,7 @@ export function createCrawlerMetrics(registry: Registry) {
     }),
     mempoolChanges: new Counter({
       name: 'forkline_crawler_mempool_changes_total',
-      help: 'Pending transactions recorded (outcome=pending), restated for users whose part changed as an address joined (outcome=restated), and dropped (outcome=dropped)',
+      help: 'Pending transactions recorded (outcome=pending), already pending and stored again because a joined address added or changed the part of a user, once per transaction each time (outcome=restated), and dropped (outcome=dropped)',
       labelNames: ['outcome'],
       registers,
     }),
